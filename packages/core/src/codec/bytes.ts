@@ -1,0 +1,66 @@
+/**
+ * Byte-string primitives shared by the codec and every engine. Order is memcmp order:
+ * byte by byte, a shorter prefix first. Never JS string order.
+ */
+
+/** memcmp order: negative if a < b, 0 if equal, positive if a > b. */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  // A plain byte loop: cheaper than Buffer.compare for the short keys a tree compares,
+  // because crossing into native code costs more than the loop itself.
+  const n = a.length < b.length ? a.length : b.length;
+  for (let i = 0; i < n; i++) {
+    const d = a[i]! - b[i]!;
+    if (d !== 0) return d;
+  }
+  return a.length - b.length;
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The smallest byte string greater than every string that starts with `prefix`:
+ * drop trailing 0xFF bytes, then increment the last byte. Returns undefined when no such
+ * string exists (the prefix is empty or all 0xFF), meaning "no upper bound".
+ */
+export function prefixSuccessor(prefix: Uint8Array): Uint8Array | undefined {
+  let end = prefix.length;
+  while (end > 0 && prefix[end - 1] === 0xff) end--;
+  if (end === 0) return undefined;
+  const out = prefix.slice(0, end);
+  out[end - 1]! += 1;
+  return out;
+}
+
+/** The smallest byte string strictly greater than `key`: key + 0x00. */
+export function keySuccessor(key: Uint8Array): Uint8Array {
+  const out = new Uint8Array(key.length + 1);
+  out.set(key);
+  return out;
+}
+
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+
+export function utf8Encode(text: string): Uint8Array {
+  return utf8.encode(text);
+}
+
+export function utf8Decode(bytes: Uint8Array): string {
+  return utf8Decoder.decode(bytes);
+}

@@ -1,0 +1,179 @@
+/**
+ * The EntryIterator every adapter can return: it owns buffering, limit, lifecycle
+ * (close twice, use after close), AbortSignal and `for await`, so an adapter only supplies
+ * "give me up to n more entries" and "release".
+ */
+import { TidekvError } from '../errors.js';
+import type { Entry, EntryIterator } from './types.js';
+import { assertPositiveInteger } from './validate.js';
+
+export interface ChunkSource {
+  /** Up to `max` (>= 1) further entries in iteration order; an empty array means the end. */
+  read(max: number): Entry[] | Promise<Entry[]>;
+  /** Releases native resources; called once, after any read in flight has settled. */
+  release?(): void | Promise<void>;
+}
+
+export interface ChunkedIteratorOptions {
+  /** Maximum entries to hand out; Infinity for none. */
+  limit?: number;
+  signal?: AbortSignal | undefined;
+  /** Entries fetched per chunk by next() and `for await`. */
+  chunkSize?: number;
+  /** Throws NOT_OPEN when the owning engine (or snapshot) is closed. */
+  assertOpen?: () => void;
+  /** Called once when the iterator closes, e.g. to untrack it from its engine. */
+  onClose?: () => void;
+}
+
+const DEFAULT_CHUNK = 256;
+
+export class ChunkedIterator implements EntryIterator {
+  readonly #source: ChunkSource;
+  readonly #chunkSize: number;
+  readonly #assertOpen: (() => void) | undefined;
+  readonly #onClose: (() => void) | undefined;
+  readonly #signal: AbortSignal | undefined;
+  #remaining: number;
+  #buffer: Entry[] = [];
+  #position = 0;
+  #ended = false;
+  #closed = false;
+  #closing: Promise<void> | undefined;
+  /** Serialises reads so concurrent next()/nextv() calls see entries in order. */
+  #queue: Promise<unknown> = Promise.resolve();
+  #pending = 0;
+  readonly #onAbort = () => void this.close();
+
+  constructor(source: ChunkSource, options: ChunkedIteratorOptions = {}) {
+    this.#source = source;
+    this.#remaining = options.limit ?? Infinity;
+    this.#chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
+    this.#assertOpen = options.assertOpen;
+    this.#onClose = options.onClose;
+    this.#signal = options.signal;
+    if (this.#remaining === 0) this.#ended = true;
+    if (this.#signal) {
+      if (!(this.#signal instanceof AbortSignal)) {
+        throw new TidekvError('INVALID_OPTION', 'signal must be an AbortSignal');
+      }
+      this.#signal.addEventListener('abort', this.#onAbort, { once: true });
+    }
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  #check(): void {
+    this.#assertOpen?.();
+    if (this.#signal?.aborted) {
+      throw new TidekvError('ABORTED', 'the iterator was aborted', { cause: this.#signal.reason });
+    }
+    if (this.#closed) throw new TidekvError('ITERATOR_CLOSED', 'the iterator is closed');
+  }
+
+  #enqueue<T>(task: () => Promise<T>): Promise<T> {
+    this.#pending++;
+    const run = this.#queue.then(task);
+    this.#queue = run.then(
+      () => this.#pending--,
+      () => this.#pending--,
+    );
+    return run;
+  }
+
+  async #fetch(max: number): Promise<Entry[]> {
+    if (this.#ended) return [];
+    const want = Math.min(max, this.#remaining);
+    const entries = await this.#source.read(want);
+    this.#check(); // the engine may have closed, or the signal fired, while reading
+    if (entries.length === 0) {
+      this.#ended = true;
+      return entries;
+    }
+    const got = entries.length > want ? entries.slice(0, want) : entries;
+    this.#remaining -= got.length;
+    if (this.#remaining === 0) this.#ended = true;
+    return got;
+  }
+
+  next(): Promise<Entry | undefined> {
+    try {
+      this.#check();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (this.#pending === 0 && this.#position < this.#buffer.length) {
+      return Promise.resolve(this.#buffer[this.#position++]);
+    }
+    return this.#enqueue(async () => {
+      this.#check();
+      if (this.#position >= this.#buffer.length) {
+        this.#buffer = await this.#fetch(this.#chunkSize);
+        this.#position = 0;
+      }
+      return this.#position < this.#buffer.length ? this.#buffer[this.#position++] : undefined;
+    });
+  }
+
+  nextv(size: number): Promise<Entry[]> {
+    try {
+      assertPositiveInteger(size, 'nextv size');
+      this.#check();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#enqueue(async () => {
+      this.#check();
+      if (this.#position < this.#buffer.length) {
+        const out = this.#buffer.slice(this.#position, this.#position + size);
+        this.#position += out.length;
+        return out;
+      }
+      return this.#fetch(size);
+    });
+  }
+
+  async all(): Promise<Entry[]> {
+    const out: Entry[] = [];
+    try {
+      for (;;) {
+        const chunk = await this.nextv(Math.max(this.#chunkSize, 1024));
+        if (chunk.length === 0) return out;
+        for (const entry of chunk) out.push(entry);
+      }
+    } finally {
+      await this.close();
+    }
+  }
+
+  close(): Promise<void> {
+    if (!this.#closing) {
+      this.#closed = true;
+      this.#buffer = [];
+      this.#signal?.removeEventListener('abort', this.#onAbort);
+      this.#closing = this.#queue
+        .catch(() => undefined)
+        .then(() => this.#source.release?.())
+        .finally(() => this.#onClose?.());
+    }
+    return this.#closing;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Entry> {
+    try {
+      for (;;) {
+        const chunk = await this.nextv(this.#chunkSize);
+        if (chunk.length === 0) return;
+        yield* chunk;
+      }
+    } finally {
+      await this.close();
+    }
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}

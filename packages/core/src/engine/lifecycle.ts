@@ -1,0 +1,55 @@
+/**
+ * Open/closed bookkeeping an engine shares with its iterators and snapshots: close() is
+ * idempotent, closes every resource still open, and later operations fail NOT_OPEN.
+ */
+import { TidekvError } from '../errors.js';
+
+export interface Closable {
+  close(): Promise<void>;
+}
+
+export class Lifecycle {
+  #open = true;
+  #closing: Promise<void> | undefined;
+  readonly #resources = new Set<Closable>();
+
+  constructor(private readonly what = 'engine') {}
+
+  get isOpen(): boolean {
+    return this.#open;
+  }
+
+  assertOpen(): void {
+    if (!this.#open) throw new TidekvError('NOT_OPEN', `the ${this.what} is closed`);
+  }
+
+  /** Rejects with NOT_OPEN instead of throwing, for Promise-returning methods. */
+  rejectIfClosed(): Promise<never> | undefined {
+    return this.#open ? undefined : Promise.reject(new TidekvError('NOT_OPEN', `the ${this.what} is closed`));
+  }
+
+  track(resource: Closable): void {
+    this.#resources.add(resource);
+  }
+
+  untrack(resource: Closable): void {
+    this.#resources.delete(resource);
+  }
+
+  /**
+   * Marks the owner closed at once (so new calls fail), closes tracked resources, then runs
+   * `release` exactly once. Every later call returns the same promise.
+   */
+  close(release: () => Promise<void> | void): Promise<void> {
+    if (!this.#closing) {
+      this.#open = false;
+      this.#closing = (async () => {
+        const resources = [...this.#resources];
+        this.#resources.clear();
+        await Promise.allSettled(resources.map((r) => r.close()));
+        await release();
+      })();
+    }
+    return this.#closing;
+  }
+}

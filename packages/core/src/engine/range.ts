@@ -1,0 +1,124 @@
+/**
+ * Range normalisation: every adapter turns a user's Range into the same two bounds, so the
+ * gt/gte/lt/lte/prefix rules live in one place and no adapter can get them wrong.
+ */
+import { TidekvError } from '../errors.js';
+import { compareBytes, keySuccessor, prefixSuccessor } from '../codec/bytes.js';
+import type { Range } from './types.js';
+import { describeValue } from './describe.js';
+
+export interface Bound {
+  key: Uint8Array;
+  inclusive: boolean;
+}
+
+export interface NormalizedRange {
+  lower: Bound | undefined;
+  upper: Bound | undefined;
+  reverse: boolean;
+  /** Infinity when absent. */
+  limit: number;
+  /** True when no key can match (crossed bounds or limit 0): adapters may return at once. */
+  empty: boolean;
+}
+
+/** The same range as [start, end): start inclusive, end exclusive; undefined = unbounded. */
+export interface HalfOpenRange {
+  start: Uint8Array | undefined;
+  end: Uint8Array | undefined;
+}
+
+const RANGE_KEYS = new Set(['gt', 'gte', 'lt', 'lte', 'prefix', 'reverse', 'limit', 'signal']);
+
+function bound(range: Record<string, unknown>, name: string): Uint8Array | undefined {
+  const value = range[name];
+  if (value === undefined) return undefined;
+  if (!(value instanceof Uint8Array)) {
+    throw new TidekvError('INVALID_RANGE', `range.${name} must be a Uint8Array, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+/** The tighter of two lower bounds. */
+function maxLower(a: Bound | undefined, b: Bound | undefined): Bound | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  const c = compareBytes(a.key, b.key);
+  if (c !== 0) return c > 0 ? a : b;
+  return a.inclusive ? b : a;
+}
+
+/** The tighter of two upper bounds. */
+function minUpper(a: Bound | undefined, b: Bound | undefined): Bound | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  const c = compareBytes(a.key, b.key);
+  if (c !== 0) return c < 0 ? a : b;
+  return a.inclusive ? b : a;
+}
+
+export function normalizeRange(input: unknown = {}): NormalizedRange {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new TidekvError('INVALID_RANGE', `range must be an object, got ${describeValue(input)}`);
+  }
+  const range = input as Record<string, unknown>;
+  for (const name of Object.keys(range)) {
+    if (!RANGE_KEYS.has(name)) throw new TidekvError('INVALID_RANGE', `unknown range option '${name}'`);
+  }
+  const gt = bound(range, 'gt');
+  const gte = bound(range, 'gte');
+  const lt = bound(range, 'lt');
+  const lte = bound(range, 'lte');
+  const prefix = bound(range, 'prefix');
+
+  const { reverse = false, limit = Infinity } = range as Range;
+  if (typeof reverse !== 'boolean') {
+    throw new TidekvError('INVALID_RANGE', `range.reverse must be a boolean, got ${describeValue(reverse)}`);
+  }
+  if (typeof limit !== 'number' || !(limit === Infinity || (Number.isInteger(limit) && limit >= 0))) {
+    throw new TidekvError('INVALID_RANGE', `range.limit must be a non-negative integer or Infinity, got ${describeValue(limit)}`);
+  }
+
+  let lower: Bound | undefined = gte ? { key: gte, inclusive: true } : gt ? { key: gt, inclusive: false } : undefined;
+  let upper: Bound | undefined = lte ? { key: lte, inclusive: true } : lt ? { key: lt, inclusive: false } : undefined;
+  if (prefix) {
+    lower = maxLower(lower, { key: prefix, inclusive: true });
+    const end = prefixSuccessor(prefix);
+    if (end) upper = minUpper(upper, { key: end, inclusive: false });
+  }
+
+  let empty = limit === 0;
+  if (lower && upper) {
+    const c = compareBytes(lower.key, upper.key);
+    if (c > 0 || (c === 0 && !(lower.inclusive && upper.inclusive))) empty = true;
+  }
+  return { lower, upper, reverse, limit, empty };
+}
+
+export function aboveLower(key: Uint8Array, lower: Bound | undefined): boolean {
+  if (!lower) return true;
+  const c = compareBytes(key, lower.key);
+  return lower.inclusive ? c >= 0 : c > 0;
+}
+
+export function belowUpper(key: Uint8Array, upper: Bound | undefined): boolean {
+  if (!upper) return true;
+  const c = compareBytes(key, upper.key);
+  return upper.inclusive ? c <= 0 : c < 0;
+}
+
+export function inRange(key: Uint8Array, range: NormalizedRange): boolean {
+  return aboveLower(key, range.lower) && belowUpper(key, range.upper);
+}
+
+/**
+ * Converts to [start, end). Exact under bytewise order because key + 0x00 is the immediate
+ * successor of key: `> k` is `>= k\0` and `<= k` is `< k\0`.
+ */
+export function toHalfOpen(range: NormalizedRange): HalfOpenRange {
+  const { lower, upper } = range;
+  return {
+    start: lower ? (lower.inclusive ? lower.key : keySuccessor(lower.key)) : undefined,
+    end: upper ? (upper.inclusive ? keySuccessor(upper.key) : upper.key) : undefined,
+  };
+}

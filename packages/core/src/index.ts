@@ -1,0 +1,7 @@
+/**
+ * @tidekv/core: the storage-engine contract, errors, key codec, write-ahead log and MVCC
+ * store. Layers depend one way: codec <- engine <- wal <- mvcc.
+ */
+export { TidekvError, isTidekvError, type TidekvErrorCode, type TidekvErrorOptions } from './errors.js';
+export { compareBytes, bytesEqual, prefixSuccessor, keySuccessor, concatBytes, utf8Encode, utf8Decode } from './codec/bytes.js';
+export * from './engine/index.js';
