@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import { ChunkedIterator, Lifecycle, TidekvError, type Entry } from '../src/index.js';
+
+const entry = (i: number): Entry => [Uint8Array.of(i), Uint8Array.of(i * 2)];
+
+/** A real in-memory source that records how it was called. */
+function source(count: number, options: { async?: boolean } = {}) {
+  let next = 0;
+  const reads: number[] = [];
+  let releases = 0;
+  return {
+    reads,
+    get releases() {
+      return releases;
+    },
+    read(max: number) {
+      reads.push(max);
+      const out: Entry[] = [];
+      while (out.length < max && next < count) out.push(entry(next++));
+      return options.async ? new Promise<Entry[]>((r) => setImmediate(() => r(out))) : out;
+    },
+    release() {
+      releases++;
+    },
+  };
+}
+
+const keys = (entries: Entry[]) => entries.map(([k]) => k[0]);
+async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(TidekvError);
+    return (error as TidekvError).code;
+  }
+  return undefined;
+}
+
+describe('ChunkedIterator', () => {
+  it('yields every entry in order through next(), in chunks', async () => {
+    const src = source(10);
+    const it = new ChunkedIterator(src, { chunkSize: 4 });
+    const seen: number[] = [];
+    for (let e = await it.next(); e; e = await it.next()) seen.push(e[0][0]!);
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(src.reads.slice(0, 3)).toEqual([4, 4, 4]);
+    await it.close();
+    expect(src.releases).toBe(1);
+  });
+
+  it('nextv returns at most n and an empty array at the end', async () => {
+    const it = new ChunkedIterator(source(5, { async: true }));
+    expect(keys(await it.nextv(3))).toEqual([0, 1, 2]);
+    expect(keys(await it.nextv(3))).toEqual([3, 4]);
+    expect(await it.nextv(3)).toEqual([]);
+    await it.close();
+  });
+
+  it('mixes next and nextv without losing buffered entries', async () => {
+    const it = new ChunkedIterator(source(6), { chunkSize: 4 });
+    expect((await it.next())![0][0]).toBe(0);
+    expect(keys(await it.nextv(10))).toEqual([1, 2, 3]);
+    expect(keys(await it.nextv(10))).toEqual([4, 5]);
+    await it.close();
+  });
+
+  it('applies the limit and never asks the source for more than it needs', async () => {
+    const src = source(100);
+    const it = new ChunkedIterator(src, { limit: 5, chunkSize: 64 });
+    expect(keys(await it.all())).toEqual([0, 1, 2, 3, 4]);
+    expect(src.reads).toEqual([5]);
+    expect(it.closed).toBe(true);
+  });
+
+  it('limit 0 never reads', async () => {
+    const src = source(3);
+    const it = new ChunkedIterator(src, { limit: 0 });
+    expect(await it.all()).toEqual([]);
+    expect(src.reads).toEqual([]);
+  });
+
+  it('keeps concurrent next() calls in order', async () => {
+    const it = new ChunkedIterator(source(20, { async: true }), { chunkSize: 3 });
+    const results = await Promise.all(Array.from({ length: 21 }, () => it.next()));
+    expect(results.slice(0, 20).map((e) => e![0][0])).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(results[20]).toBeUndefined();
+    await it.close();
+  });
+
+  it('close is idempotent; use after close fails ITERATOR_CLOSED', async () => {
+    const src = source(3);
+    const it = new ChunkedIterator(src);
+    await it.next();
+    await Promise.all([it.close(), it.close()]);
+    await it.close();
+    expect(src.releases).toBe(1);
+    expect(await codeOf(it.next())).toBe('ITERATOR_CLOSED');
+    expect(await codeOf(it.nextv(2))).toBe('ITERATOR_CLOSED');
+  });
+
+  it('validates nextv sizes', async () => {
+    const it = new ChunkedIterator(source(3));
+    for (const bad of [0, -1, 1.5, Number.NaN, '2']) {
+      expect(await codeOf(it.nextv(bad as number))).toBe('INVALID_ARGUMENT');
+    }
+    await it.close();
+  });
+
+  it('for await closes the iterator on break', async () => {
+    const src = source(50);
+    const it = new ChunkedIterator(src, { chunkSize: 8 });
+    const seen: number[] = [];
+    for await (const [k] of it) {
+      seen.push(k[0]!);
+      if (seen.length === 3) break;
+    }
+    expect(seen).toEqual([0, 1, 2]);
+    expect(it.closed).toBe(true);
+    expect(src.releases).toBe(1);
+  });
+
+  it('Symbol.asyncDispose closes it', async () => {
+    const src = source(5);
+    {
+      await using it = new ChunkedIterator(src);
+      await it.next();
+    }
+    expect(src.releases).toBe(1);
+  });
+
+  it('an AbortSignal rejects later reads with ABORTED and releases the source', async () => {
+    const controller = new AbortController();
+    const src = source(10, { async: true });
+    const it = new ChunkedIterator(src, { signal: controller.signal, chunkSize: 2 });
+    await it.next();
+    controller.abort();
+    expect(await codeOf(it.next())).toBe('ABORTED');
+    await it.close();
+    expect(src.releases).toBe(1);
+  });
+
+  it('an already-aborted signal fails the first read', async () => {
+    const it = new ChunkedIterator(source(3), { signal: AbortSignal.abort() });
+    expect(await codeOf(it.next())).toBe('ABORTED');
+  });
+
+  it('rejects a signal that is not an AbortSignal', () => {
+    expect(() => new ChunkedIterator(source(1), { signal: {} as AbortSignal })).toThrow(TidekvError);
+  });
+
+  it('reports NOT_OPEN once its owner is closed', async () => {
+    const lifecycle = new Lifecycle();
+    const src = source(10);
+    const it = new ChunkedIterator(src, { assertOpen: () => lifecycle.assertOpen(), onClose: () => lifecycle.untrack(it) });
+    lifecycle.track(it);
+    await it.next();
+    await lifecycle.close(() => undefined);
+    expect(it.closed).toBe(true);
+    expect(src.releases).toBe(1);
+    expect(await codeOf(it.next())).toBe('NOT_OPEN');
+  });
+
+  it('waits for a read in flight before releasing', async () => {
+    const order: string[] = [];
+    let resolveRead!: (entries: Entry[]) => void;
+    const it = new ChunkedIterator({
+      read: () => {
+        order.push('read');
+        return new Promise<Entry[]>((r) => (resolveRead = r));
+      },
+      release: () => void order.push('release'),
+    });
+    const pending = it.next();
+    await new Promise((r) => setImmediate(r));
+    const closing = it.close();
+    resolveRead([entry(1)]);
+    expect(await codeOf(pending)).toBe('ITERATOR_CLOSED');
+    await closing;
+    expect(order).toEqual(['read', 'release']);
+  });
+});
+
+describe('Lifecycle', () => {
+  it('close runs release once and rejects later use with NOT_OPEN', async () => {
+    const lifecycle = new Lifecycle('engine');
+    let releases = 0;
+    await Promise.all([lifecycle.close(() => void releases++), lifecycle.close(() => void releases++)]);
+    expect(releases).toBe(1);
+    expect(lifecycle.isOpen).toBe(false);
+    expect(() => lifecycle.assertOpen()).toThrow(/closed/);
+    expect(await codeOf(lifecycle.rejectIfClosed()!)).toBe('NOT_OPEN');
+  });
+
+  it('an open lifecycle does not reject', () => {
+    expect(new Lifecycle().rejectIfClosed()).toBeUndefined();
+  });
+});
