@@ -5,3 +5,4 @@
 export { TidekvError, isTidekvError, type TidekvErrorCode, type TidekvErrorOptions } from './errors.js';
 export { compareBytes, bytesEqual, prefixSuccessor, keySuccessor, concatBytes, utf8Encode, utf8Decode } from './codec/bytes.js';
 export * from './engine/index.js';
+export * from './codec/index.js';

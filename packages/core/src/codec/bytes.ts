@@ -55,7 +55,9 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
 }
 
 const utf8 = new TextEncoder();
-const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+// fatal: invalid UTF-8 throws rather than becoming U+FFFD. ignoreBOM: a leading U+FEFF is
+// part of the text, not a byte-order mark to strip, so decode(encode(s)) is always s.
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export function utf8Encode(text: string): Uint8Array {
   return utf8.encode(text);

@@ -1,0 +1,76 @@
+/**
+ * MVCC revision keys: `BE64(main) '_' BE64(sub)`, 17 bytes, plus a trailing `'t'` (18 bytes)
+ * on a tombstone. Fixed width, so byte order is (main, sub) order and a tombstone sorts
+ * right after the same revision without one (it never shares a revision with one).
+ */
+import { TidekvError } from '../errors.js';
+import { describeInput, invalidArgument } from './codec-errors.js';
+import { readSafeU64, writeU64 } from './u64.js';
+
+export const REVISION_KEY_BYTES = 17;
+export const TOMBSTONE_REVISION_KEY_BYTES = 18;
+const SEPARATOR = 0x5f; // '_'
+const TOMBSTONE = 0x74; // 't'
+
+/** A revision: `main` counts commits, `sub` the changes within one. Both safe non-negative integers. */
+export interface Revision {
+  main: number;
+  sub: number;
+}
+
+export interface DecodedRevisionKey extends Revision {
+  tombstone: boolean;
+}
+
+function assertRevision(revision: unknown, what: string): asserts revision is Revision {
+  if (revision === null || typeof revision !== 'object') {
+    throw invalidArgument(`${what} must be an object { main, sub }, got ${describeInput(revision)}`);
+  }
+  const { main, sub } = revision as Record<string, unknown>;
+  for (const [field, value] of [['main', main], ['sub', sub]] as const) {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+      throw invalidArgument(`${what}.${field} must be a safe non-negative integer, got ${describeInput(value)}`);
+    }
+  }
+}
+
+export function encodeRevisionKey(revision: Revision, tombstone = false): Uint8Array {
+  assertRevision(revision, 'revision');
+  if (typeof tombstone !== 'boolean') throw invalidArgument(`tombstone must be a boolean, got ${describeInput(tombstone)}`);
+  const out = new Uint8Array(tombstone ? TOMBSTONE_REVISION_KEY_BYTES : REVISION_KEY_BYTES);
+  writeU64(out, 0, revision.main);
+  out[8] = SEPARATOR;
+  writeU64(out, 9, revision.sub);
+  if (tombstone) out[17] = TOMBSTONE;
+  return out;
+}
+
+function corrupt(message: string, details: Record<string, unknown>): TidekvError {
+  return new TidekvError('CORRUPTION', `decodeRevisionKey(): ${message}`, { details });
+}
+
+export function decodeRevisionKey(bytes: Uint8Array): DecodedRevisionKey {
+  if (!(bytes instanceof Uint8Array)) throw invalidArgument(`decodeRevisionKey() takes a Uint8Array, got ${describeInput(bytes)}`);
+  if (bytes.length !== REVISION_KEY_BYTES && bytes.length !== TOMBSTONE_REVISION_KEY_BYTES) {
+    throw corrupt(`a revision key has ${REVISION_KEY_BYTES} or ${TOMBSTONE_REVISION_KEY_BYTES} bytes, got ${bytes.length}`, {
+      length: bytes.length,
+    });
+  }
+  if (bytes[8] !== SEPARATOR) throw corrupt(`byte 8 must be '_' (0x5f), got 0x${bytes[8]!.toString(16).padStart(2, '0')}`, { offset: 8 });
+  const tombstone = bytes.length === TOMBSTONE_REVISION_KEY_BYTES;
+  if (tombstone && bytes[17] !== TOMBSTONE) {
+    throw corrupt(`byte 17 must be 't' (0x74), got 0x${bytes[17]!.toString(16).padStart(2, '0')}`, { offset: 17 });
+  }
+  const main = readSafeU64(bytes, 0);
+  const sub = readSafeU64(bytes, 9);
+  if (main === undefined) throw corrupt('main revision is above Number.MAX_SAFE_INTEGER', { offset: 0 });
+  if (sub === undefined) throw corrupt('sub revision is above Number.MAX_SAFE_INTEGER', { offset: 9 });
+  return { main, sub, tombstone };
+}
+
+/** Negative, zero or positive as `a` is before, equal to or after `b` in (main, sub) order. */
+export function compareRevisions(a: Revision, b: Revision): number {
+  assertRevision(a, 'a');
+  assertRevision(b, 'b');
+  return a.main !== b.main ? (a.main < b.main ? -1 : 1) : a.sub !== b.sub ? (a.sub < b.sub ? -1 : 1) : 0;
+}
