@@ -1,0 +1,107 @@
+/**
+ * Runs one case: a fresh temp directory, an engine opened on it, and cleanup that closes
+ * every engine the case opened and removes the directory even when the case fails.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Keyspace, Range, StorageEngine, WriteOp } from '@tidekv/core';
+import type { Case, CaseContext, ResolvedOptions } from './case.js';
+import type { Pass } from './options.js';
+
+class Context implements CaseContext {
+  readonly #opened: StorageEngine[] = [];
+  #engine: StorageEngine | undefined;
+  #ks: Keyspace | undefined;
+
+  constructor(
+    readonly options: ResolvedOptions,
+    readonly pass: Pass,
+    readonly dir: string,
+  ) {}
+
+  get engine(): StorageEngine {
+    if (!this.#engine) throw new Error('conformance: the engine is not open yet');
+    return this.#engine;
+  }
+
+  get ks(): Keyspace {
+    if (!this.#ks) throw new Error('conformance: the engine is not open yet');
+    return this.#ks;
+  }
+
+  get caps() {
+    return this.engine.capabilities;
+  }
+
+  async openEngine(): Promise<StorageEngine> {
+    const engine = await this.options.open({ dir: this.dir });
+    this.#opened.push(engine);
+    return engine;
+  }
+
+  async init(): Promise<void> {
+    this.#engine = await this.openEngine();
+    this.#ks = this.#engine.keyspace(this.pass.keyspace);
+  }
+
+  async reopen(): Promise<void> {
+    await this.#engine?.close();
+    await this.init();
+  }
+
+  #target(): { keyspace?: string } {
+    return this.pass.keyspace === 'default' ? {} : { keyspace: this.pass.keyspace };
+  }
+
+  put(key: Uint8Array, value: Uint8Array): WriteOp {
+    return { type: 'put', key, value, ...this.#target() };
+  }
+
+  del(key: Uint8Array): WriteOp {
+    return { type: 'del', key, ...this.#target() };
+  }
+
+  delRange(range: Range): WriteOp {
+    return { type: 'delRange', range, ...this.#target() };
+  }
+
+  /** Closes everything the case opened; the first close error is reported. */
+  async dispose(): Promise<unknown> {
+    let failure: unknown;
+    for (const engine of this.#opened.reverse()) {
+      try {
+        await engine.close();
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    return failure;
+  }
+}
+
+export async function makeTempDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'tidekv-conformance-'));
+}
+
+export async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+}
+
+export async function runCase(testCase: Case, options: ResolvedOptions, pass: Pass): Promise<void> {
+  const dir = await makeTempDir();
+  const ctx = new Context(options, pass, dir);
+  let failed = false;
+  try {
+    await ctx.init();
+    await testCase.run(ctx);
+  } catch (error) {
+    failed = true;
+    throw error;
+  } finally {
+    const closeError = await ctx.dispose();
+    await removeDir(dir);
+    // A close failure only surfaces when the case itself passed, so it never hides the real error.
+    if (closeError !== undefined && !failed) throw closeError;
+  }
+}

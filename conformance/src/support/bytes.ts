@@ -1,0 +1,45 @@
+/**
+ * Byte helpers for writing readable cases. Comparisons go through hex strings so a failing
+ * assertion prints something a person can read.
+ */
+import type { Entry } from '@tidekv/core';
+
+export function bytes(...values: number[]): Uint8Array {
+  return Uint8Array.from(values);
+}
+
+export function utf8(text: string): Uint8Array {
+  return new TextEncoder().encode(text);
+}
+
+export function hex(value: Uint8Array | undefined): string | undefined {
+  return value === undefined ? undefined : Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex');
+}
+
+export function hexEntries(entries: readonly Entry[]): [string, string][] {
+  return entries.map(([k, v]) => [hex(k)!, hex(v)!]);
+}
+
+export function hexKeys(entries: readonly Entry[]): string[] {
+  return entries.map(([k]) => hex(k)!);
+}
+
+/** Independent memcmp order, deliberately not core's compareBytes, so a bug there is caught. */
+export function byteOrder(a: Uint8Array, b: Uint8Array): number {
+  return Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
+
+export function startsWith(key: Uint8Array, prefix: Uint8Array): boolean {
+  if (prefix.length > key.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (key[i] !== prefix[i]) return false;
+  return true;
+}
+
+/** A deterministic value for a key, so a test can check every entry without storing them. */
+export function valueFor(key: Uint8Array, salt = 0): Uint8Array {
+  const out = new Uint8Array(key.length + 2);
+  out[0] = 0x76; // 'v'
+  out[1] = salt & 0xff;
+  out.set(key, 2);
+  return out;
+}
