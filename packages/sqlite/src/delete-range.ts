@@ -1,0 +1,11 @@
+import type { HalfOpenRange } from '@tidekv/core';
+import type { TableStatements } from './statements.js';
+
+const MIN_KEY = new Uint8Array(0);
+
+/** Deletes every key in [start, end) with one statement. */
+export function deleteRange({ statements, range }: { statements: TableStatements; range: HalfOpenRange }): void {
+  const start = range.start ?? MIN_KEY;
+  if (range.end === undefined) statements.clearFrom.run(start);
+  else statements.clearBetween.run(start, range.end);
+}

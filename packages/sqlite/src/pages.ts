@@ -1,0 +1,65 @@
+/**
+ * Keyset pagination: each page is one short statement (`WHERE k > last ... LIMIT n`) that
+ * runs to completion, so the connection is never left busy mid-scan and writes can happen
+ * between pages. Later pages continue strictly after (or, reversed, before) the last key
+ * handed out, so an entry is never returned twice and the scan always makes progress.
+ */
+import type { ChunkSource, Entry, HalfOpenRange } from '@tidekv/core';
+import type { TableStatements } from './statements.js';
+
+/** The smallest key: every key is >= the empty byte string. */
+const MIN_KEY = new Uint8Array(0);
+const NO_ENTRIES: Entry[] = [];
+
+export class PageReader implements ChunkSource {
+  readonly #statements: TableStatements;
+  readonly #start: Uint8Array;
+  readonly #end: Uint8Array | undefined;
+  readonly #reverse: boolean;
+  #last: Uint8Array | undefined;
+  #done = false;
+
+  constructor(statements: TableStatements, range: HalfOpenRange, reverse: boolean) {
+    this.#statements = statements;
+    this.#start = range.start ?? MIN_KEY;
+    this.#end = range.end;
+    this.#reverse = reverse;
+  }
+
+  /** Up to `max` further entries; an empty array at the end. */
+  read(max: number): Entry[] {
+    if (this.#done) return NO_ENTRIES;
+    const s = this.#statements;
+    const last = this.#last;
+    let rows: unknown[];
+    if (this.#reverse) {
+      const below = last ?? this.#end;
+      rows = below === undefined ? s.reverseFrom.all(this.#start, max) : s.reverseFromBelow.all(this.#start, below, max);
+    } else if (last === undefined) {
+      rows = this.#end === undefined ? s.forwardFrom.all(this.#start, max) : s.forwardFromBelow.all(this.#start, this.#end, max);
+    } else {
+      rows = this.#end === undefined ? s.forwardAfter.all(last, max) : s.forwardAfterBelow.all(last, this.#end, max);
+    }
+    if (rows.length < max) this.#done = true;
+    if (rows.length > 0) this.#last = (rows[rows.length - 1] as Entry)[0];
+    return rows as Entry[];
+  }
+}
+
+/** A source with nothing in it: an empty range, or a keyspace missing from a snapshot. */
+export const EMPTY_SOURCE: ChunkSource = { read: () => NO_ENTRIES };
+
+/** Entries per page for iterateSync, and per chunk for iterate's `next()` / `for await`. */
+export const PAGE_SIZE = 256;
+
+/** Synchronous iteration: the same pages, handed out by a generator. */
+export function* readPagesSync(source: ChunkSource, limit: number, assertOpen: () => void): Generator<Entry, void, undefined> {
+  let remaining = limit;
+  while (remaining > 0) {
+    assertOpen();
+    const page = source.read(Math.min(PAGE_SIZE, remaining)) as Entry[];
+    if (page.length === 0) return;
+    remaining -= page.length;
+    yield* page;
+  }
+}
