@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TidekvError, TupleDouble, TUPLE_MAX_DEPTH, double, isTidekvError, pack, range, unpack, utf8Encode, type TidekvErrorCode } from '../src/index.js';
+import { TidekvError, TupleDouble, type TupleElement, TUPLE_MAX_DEPTH, double, isTidekvError, pack, range, unpack, utf8Encode, type TidekvErrorCode } from '../src/index.js';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex').replace(/(..)(?=.)/g, '$1 ');
 const b = (...bytes: number[]) => Uint8Array.from(bytes);
@@ -168,7 +168,7 @@ describe('pack rejects what has no encoding', () => {
 
   it('lone surrogates anywhere in a string', () => {
     for (const text of ['\ud800', 'a\udc00', 'ab\ud83d', '\ude00\ud83d', 'x\ud83dy', '\ud83d\ud83d\ude00x\udfff']) {
-      expect(text.isWellFormed()).toBe(false);
+      expect((text as string & { isWellFormed(): boolean }).isWellFormed()).toBe(false);
       expectCode(() => pack(['ok', [text]]), 'INVALID_ARGUMENT', /tuple\[1\]\[0\] is a string with a lone surrogate/);
     }
   });
@@ -176,13 +176,13 @@ describe('pack rejects what has no encoding', () => {
   it('unsupported element types, naming the path', () => {
     const bad: unknown[] = [undefined, Symbol('s'), () => 1, new Date(0), {}, { value: 1 }, new ArrayBuffer(2), new DataView(new ArrayBuffer(2)), new Uint16Array(2), new Map()];
     for (const value of bad) {
-      const error = expectCode(() => pack([1, [2, value]]), 'INVALID_ARGUMENT', /tuple\[1\]\[1\] is /);
+      const error = expectCode(() => pack([1, [2, value as never]]), 'INVALID_ARGUMENT', /tuple\[1\]\[1\] is /);
       expect(error.details).toEqual({ path: [1, 1] });
     }
   });
 
   it('tuples nested deeper than the limit, and cyclic arrays', () => {
-    let deep: unknown[] = [];
+    let deep: TupleElement[] = [];
     for (let i = 1; i < TUPLE_MAX_DEPTH; i++) deep = [deep];
     expect(unpack(pack([deep]))).toEqual([deep]);
     expectCode(() => pack([[deep]]), 'INVALID_ARGUMENT', /deeper than 100/);
