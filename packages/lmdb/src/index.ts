@@ -1,0 +1,23 @@
+/**
+ * @tidekv/lmdb: a tidekv storage engine over LMDB (lmdb-js). Keyspaces are LMDB named
+ * databases in one environment; reads are synchronous memory-mapped lookups; writes are
+ * batched by lmdb-js into one transaction per event turn.
+ */
+import type { EngineFactory, StorageEngine } from '@tidekv/core';
+import { LmdbEngine, LMDB_CAPABILITIES } from './engine.js';
+import type { LmdbOptions } from './options.js';
+
+export type { LmdbOptions } from './options.js';
+export { LMDB_CAPABILITIES } from './engine.js';
+export { MAX_KEY_SIZE as LMDB_MAX_KEY_SIZE } from './key-mapping.js';
+
+/** Opens (creating if needed) the LMDB environment in the directory `options.path`. */
+export function openLmdb(options: LmdbOptions): Promise<StorageEngine> {
+  return LmdbEngine.open(options);
+}
+
+export const lmdbEngine: EngineFactory<LmdbOptions> = Object.freeze({
+  name: 'lmdb',
+  capabilities: LMDB_CAPABILITIES,
+  open: openLmdb,
+});
