@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TidekvError, TupleDouble, type TupleElement, TUPLE_MAX_DEPTH, double, isTidekvError, pack, range, unpack, utf8Encode, type TidekvErrorCode } from '../src/index.js';
+import { TidekvError, TupleDouble, type TupleElement, compareBytes, TUPLE_MAX_DEPTH, double, isTidekvError, pack, range, unpack, utf8Encode, type TidekvErrorCode } from '../src/index.js';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex').replace(/(..)(?=.)/g, '$1 ');
 const b = (...bytes: number[]) => Uint8Array.from(bytes);
@@ -92,6 +92,27 @@ describe('pack: FoundationDB vectors and hand-derived encodings', () => {
     expect(unpack(pack([max, -max]))).toEqual([max, -max]);
     expectCode(() => pack([2n ** 2040n]), 'INVALID_ARGUMENT', /256 bytes/);
     expectCode(() => pack([-(2n ** 2040n)]), 'INVALID_ARGUMENT', /256 bytes/);
+  });
+});
+
+describe('pack: order traps', () => {
+  it("escaping keeps 'a' before 'a\\0' whatever follows", () => {
+    // Unescaped, ['a', null, 1] would be 02 61 00 00 15 01 and sort after 02 61 00 00 00.
+    expect(compareBytes(pack(['a', null, 1]), pack(['a\x00']))).toBeLessThan(0);
+    expect(compareBytes(pack([b(0x61), null, 1]), pack([b(0x61, 0x00)]))).toBeLessThan(0);
+    expect(compareBytes(pack([['a', null], 1]), pack([['a', null, null]]))).toBeLessThan(0);
+  });
+
+  it('strings sort by code point, not UTF-16 unit', () => {
+    expect('\ufffd' < '\u{1F600}').toBe(false);
+    expect(compareBytes(pack(['\ufffd']), pack(['\u{1F600}']))).toBeLessThan(0);
+  });
+
+  it('types sort by type code; numbers within a type numerically', () => {
+    const ordered = [[null], [b()], [''], [[]], [-(2n ** 70n)], [-(2n ** 64n)], [-1], [0], [1], [2n ** 64n], [-Infinity], [double(-0)], [double(0)], [0.5], [Infinity], [false], [true]];
+    for (let i = 1; i < ordered.length; i++) {
+      expect(compareBytes(pack(ordered[i - 1] as never), pack(ordered[i] as never)), `${i}`).toBeLessThan(0);
+    }
   });
 });
 

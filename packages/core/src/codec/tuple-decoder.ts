@@ -62,7 +62,7 @@ class TupleReader {
         this.pos++;
         return null;
       case TypeCode.bytes:
-        return this.escaped();
+        return this.escaped(true);
       case TypeCode.string:
         return this.string();
       case TypeCode.nested:
@@ -88,8 +88,11 @@ class TupleReader {
     throw corruption(WHAT, `${hex(code)} is not a tuple type code`, start, { code });
   }
 
-  /** The body of a bytes or string element, unescaped; `pos` moves past its terminator. */
-  private escaped(): Uint8Array {
+  /**
+   * The body of a bytes or string element, unescaped; `pos` moves past its terminator.
+   * Without `copy`, a body that has no escapes is returned as a view into the input.
+   */
+  private escaped(copy: boolean): Uint8Array {
     const bytes = this.bytes;
     const start = this.pos;
     let from = start + 1;
@@ -97,7 +100,7 @@ class TupleReader {
     if (end === -1) throw corruption(WHAT, 'byte string is not terminated', start);
     if (bytes[end + 1] !== TypeCode.escape) {
       this.pos = end + 1;
-      return bytes.slice(from, end);
+      return copy ? bytes.slice(from, end) : bytes.subarray(from, end);
     }
     const parts: Uint8Array[] = [];
     let length = 0;
@@ -123,7 +126,7 @@ class TupleReader {
 
   private string(): string {
     const start = this.pos;
-    const body = this.escaped();
+    const body = this.escaped(false);
     if (body.length <= 32) {
       // Short ASCII strings are common keys; building them directly skips a native call.
       let text = '';

@@ -17,7 +17,11 @@ const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
 /** Integers longer than this many bytes cannot carry their length in one byte. */
 const MAX_INTEGER_BYTES = 255;
 
-const doubleScratch = new DataView(new ArrayBuffer(8));
+// A double's bytes, read through a typed-array view (cheaper than DataView per byte).
+const doubleScratch = new Float64Array(1);
+const doubleBytes = new Uint8Array(doubleScratch.buffer);
+/** Index of the most significant byte of doubleBytes; 7 on little-endian hosts. */
+const MSB = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 7 : 0;
 
 const sharedWriter = new ByteWriter();
 let sharedWriterBusy = false;
@@ -193,19 +197,22 @@ function byteLength(magnitude: number): number {
 function encodeSafeInteger(w: ByteWriter, value: number): void {
   if (value === 0) return w.byte(TypeCode.intZero);
   const negative = value < 0;
-  let magnitude = negative ? -value : value;
+  const magnitude = negative ? -value : value;
   const n = byteLength(magnitude);
   w.ensure(n + 1);
   const buf = w.bytes;
   const at = w.length;
   buf[at] = negative ? TypeCode.intZero - n : TypeCode.intZero + n;
   const flip = negative ? 0xff : 0x00;
-  for (let i = n; i >= 1; i--) {
-    const b = magnitude % 256;
-    buf[at + i] = b ^ flip;
-    magnitude = (magnitude - b) / 256;
+  // Two 32-bit halves, so each byte is a shift rather than a floating-point division.
+  const low = magnitude % 0x100000000;
+  const high = (magnitude - low) / 0x100000000;
+  const last = at + n;
+  for (let k = 0; k < n; k++) {
+    const b = k < 4 ? (low >>> (8 * k)) & 0xff : (high >>> (8 * (k - 4))) & 0xff;
+    buf[last - k] = b ^ flip;
   }
-  w.length = at + n + 1;
+  w.length = last + 1;
 }
 
 function encodeBigInt(w: ByteWriter, value: bigint): void {
@@ -238,14 +245,14 @@ function encodeBigInt(w: ByteWriter, value: bigint): void {
  * negatives have every bit flipped, positives only the sign bit. -0 sorts just below +0.
  */
 function encodeDouble(w: ByteWriter, value: number): void {
-  doubleScratch.setFloat64(0, value);
-  const negative = (doubleScratch.getUint8(0) & 0x80) !== 0;
+  doubleScratch[0] = value;
+  const negative = (doubleBytes[MSB]! & 0x80) !== 0;
   w.ensure(9);
   const buf = w.bytes;
   const at = w.length;
   buf[at] = TypeCode.double;
   for (let i = 0; i < 8; i++) {
-    const b = doubleScratch.getUint8(i);
+    const b = doubleBytes[MSB === 0 ? i : 7 - i]!;
     buf[at + 1 + i] = negative ? b ^ 0xff : i === 0 ? b ^ 0x80 : b;
   }
   w.length = at + 9;
