@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TidekvError, TupleDouble, type TupleElement, compareBytes, TUPLE_MAX_DEPTH, double, isTidekvError, pack, range, unpack, utf8Encode, type TidekvErrorCode } from '../src/index.js';
+import { TidekvError, TupleDouble, type TupleElement, compareBytes, concatBytes, TUPLE_MAX_DEPTH, double, isTidekvError, pack, range, unpack, utf8Encode, type TidekvErrorCode } from '../src/index.js';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex').replace(/(..)(?=.)/g, '$1 ');
 const b = (...bytes: number[]) => Uint8Array.from(bytes);
@@ -101,6 +101,14 @@ describe('pack: order traps', () => {
     expect(compareBytes(pack(['a', null, 1]), pack(['a\x00']))).toBeLessThan(0);
     expect(compareBytes(pack([b(0x61), null, 1]), pack([b(0x61, 0x00)]))).toBeLessThan(0);
     expect(compareBytes(pack([['a', null], 1]), pack([['a', null, null]]))).toBeLessThan(0);
+  });
+
+  it('a raw suffix after an escaped field breaks order; a tuple element does not (README warning)', () => {
+    const descendingVersion = b(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe);
+    const raw = (text: string) => concatBytes([pack([text]), descendingVersion]);
+    // Logically 'a' < 'a\0', but with the raw suffix the bytes say otherwise.
+    expect(compareBytes(raw('a'), raw('a\x00'))).toBeGreaterThan(0);
+    expect(compareBytes(pack(['a', descendingVersion]), pack(['a\x00', descendingVersion]))).toBeLessThan(0);
   });
 
   it('strings sort by code point, not UTF-16 unit', () => {
