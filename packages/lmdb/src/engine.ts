@@ -140,7 +140,7 @@ export class LmdbEngine implements StorageEngine {
       }
       return this.#writer.write(resolved, stores, sync);
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(toTidekvError(error, 'write'));
     }
   }
 

@@ -5,14 +5,15 @@ import {
   assertWriteOptions,
   normalizeRange,
   type Keyspace,
+  type Lifecycle,
   type Range,
   type WriteOptions,
 } from '@tidekv/core';
 import { MAX_KEY_SIZE, MAX_VALUE_SIZE } from './key-mapping.js';
 import { ReadView } from './reader.js';
+import { toTidekvError } from './errors.js';
 import type { Store } from './lmdb-types.js';
 import type { Writer } from './writer.js';
-import type { Lifecycle } from '@tidekv/core';
 
 export class LmdbKeyspace extends ReadView implements Keyspace {
   readonly #store: Store;
@@ -39,7 +40,7 @@ export class LmdbKeyspace extends ReadView implements Keyspace {
       assertWriteOptions(options);
       return this.#writer.put(this.#store, key, value, options?.sync === true);
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(toTidekvError(error, 'write'));
     }
   }
 
@@ -50,7 +51,7 @@ export class LmdbKeyspace extends ReadView implements Keyspace {
       assertWriteOptions(options);
       return this.#writer.del(this.#store, key, options?.sync === true);
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(toTidekvError(error, 'write'));
     }
   }
 
@@ -65,7 +66,7 @@ export class LmdbKeyspace extends ReadView implements Keyspace {
       }
       return this.#writer.write([{ type: 'delRange', keyspace: this.name, range: normalized }], [this.#store], sync);
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(toTidekvError(error, 'write'));
     }
   }
 }

@@ -10,6 +10,10 @@
  *   deletes them, after the earlier ops of the batch); `strictAsyncOrder` keeps it in call
  *   order with queued operations, and being a child transaction it rolls back as a whole.
  * - `{ sync: true }` additionally waits for lmdb-js's `flushed` (the commit is fsynced).
+ *
+ * lmdb-js reads a queued value's bytes only when it commits (and a transaction callback's
+ * keys and values only when the callback runs), so values (and, for callbacks, keys) are
+ * copied at call time: a caller may reuse or change its buffers as soon as the call returns.
  */
 import type { NormalizedRange, ResolvedWriteOp } from '@tidekv/core';
 import { rejectAs } from './errors.js';
@@ -18,7 +22,23 @@ import type { Env, Store } from './lmdb-types.js';
 
 
 const DELETE_CHUNK = 1024;
+const slice = Uint8Array.prototype.slice;
+const copy = (bytes: Uint8Array): Uint8Array => slice.call(bytes);
 const toVoid = (): void => undefined;
+
+function copyOp(op: ResolvedWriteOp): ResolvedWriteOp {
+  if (op.type === 'put') return { ...op, key: copy(op.key), value: copy(op.value) };
+  if (op.type === 'del') return { ...op, key: copy(op.key) };
+  const { lower, upper } = op.range;
+  return {
+    ...op,
+    range: {
+      ...op.range,
+      lower: lower && { key: copy(lower.key), inclusive: lower.inclusive },
+      upper: upper && { key: copy(upper.key), inclusive: upper.inclusive },
+    },
+  };
+}
 
 function isUnbounded(range: NormalizedRange): boolean {
   return range.lower === undefined && range.upper === undefined;
@@ -57,7 +77,7 @@ export class Writer {
   }
 
   put(store: Store, key: Uint8Array, value: Uint8Array, sync: boolean): Promise<void> {
-    return this.#finish(store.put(key, value), sync);
+    return this.#finish(store.put(key, copy(value)), sync);
   }
 
   del(store: Store, key: Uint8Array, sync: boolean): Promise<void> {
@@ -75,17 +95,18 @@ export class Writer {
         this.env.batch(() => {
           for (let i = 0; i < ops.length; i++) {
             const op = ops[i]!;
-            if (op.type === 'put') stores[i]!.put(op.key, op.value);
+            if (op.type === 'put') stores[i]!.put(op.key, copy(op.value));
             else if (op.type === 'del') stores[i]!.remove(op.key);
           }
         }),
         sync,
       );
     }
+    const copies = ops.map(copyOp);
     return this.#finish(
       this.env.childTransaction(() => {
-        for (let i = 0; i < ops.length; i++) {
-          const op = ops[i]!;
+        for (let i = 0; i < copies.length; i++) {
+          const op = copies[i]!;
           if (op.type === 'put') stores[i]!.putSync(op.key, op.value);
           else if (op.type === 'del') stores[i]!.removeSync(op.key);
           else deleteRange(stores[i]!, op.range);
