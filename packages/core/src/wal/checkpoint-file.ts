@@ -1,0 +1,113 @@
+/**
+ * The CHECKPOINT file: the LSN up to which the log's records are applied elsewhere, plus
+ * the idempotency ids at or below it still in the dedup window (their segments may be
+ * deleted, and a restart must still recognise them). Replaced atomically: write a temp
+ * file, fsync it, rename it over the old one, fsync the directory.
+ *
+ *   0 magic "TIDEKVCP"   8 version u32   12 id count u32   16 LSN u64
+ *   24 ids: [LSN u64][length u32][bytes]...   end: crc32 of everything before it
+ */
+import path from 'node:path';
+import { crc32 } from 'node:zlib';
+import { TidekvError } from '../errors.js';
+import { type WalFs, readFully, syncDirectory, writeFully } from './fs.js';
+import { FORMAT_VERSION, MAX_ID_BYTES, readU64, writeU64 } from './format.js';
+
+export const CHECKPOINT_FILE = 'CHECKPOINT';
+export const CHECKPOINT_TEMP = 'CHECKPOINT.tmp';
+const MAGIC = Buffer.from('TIDEKVCP', 'latin1');
+/** Far above any real window; bounds what a damaged file can make a reader allocate. */
+const MAX_CHECKPOINT_BYTES = 1 << 30;
+
+export interface CheckpointState {
+  lsn: number;
+  /** [id key (latin1), LSN], oldest first. */
+  ids: Array<[string, number]>;
+}
+
+export function encodeCheckpoint(state: CheckpointState): Buffer {
+  let size = 24 + 4;
+  for (const [key] of state.ids) size += 12 + key.length;
+  const buf = Buffer.alloc(size);
+  MAGIC.copy(buf, 0);
+  buf.writeUInt32LE(FORMAT_VERSION, 8);
+  buf.writeUInt32LE(state.ids.length, 12);
+  writeU64(buf, state.lsn, 16);
+  let at = 24;
+  for (const [key, lsn] of state.ids) {
+    writeU64(buf, lsn, at);
+    buf.writeUInt32LE(key.length, at + 8);
+    buf.write(key, at + 12, 'latin1');
+    at += 12 + key.length;
+  }
+  buf.writeUInt32LE(crc32(buf.subarray(0, at)), at);
+  return buf;
+}
+
+export function decodeCheckpoint(buf: Buffer): CheckpointState | undefined {
+  if (buf.length < 28 || !buf.subarray(0, 8).equals(MAGIC)) return undefined;
+  if (crc32(buf.subarray(0, buf.length - 4)) !== buf.readUInt32LE(buf.length - 4)) return undefined;
+  if (buf.readUInt32LE(8) !== FORMAT_VERSION) return undefined;
+  const count = buf.readUInt32LE(12);
+  const lsn = readU64(buf, 16);
+  if (lsn < 0) return undefined;
+  const ids: Array<[string, number]> = [];
+  let at = 24;
+  for (let i = 0; i < count; i++) {
+    if (at + 12 > buf.length - 4) return undefined;
+    const idLsn = readU64(buf, at);
+    const length = buf.readUInt32LE(at + 8);
+    if (idLsn < 1 || length === 0 || length > MAX_ID_BYTES || at + 12 + length > buf.length - 4) return undefined;
+    ids.push([buf.toString('latin1', at + 12, at + 12 + length), idLsn]);
+    at += 12 + length;
+  }
+  return at === buf.length - 4 ? { lsn, ids } : undefined;
+}
+
+/** The stored checkpoint; `lsn: 0` when there is none; CORRUPTION when it is damaged. */
+export async function readCheckpoint(walFs: WalFs, dir: string): Promise<CheckpointState> {
+  const file = path.join(dir, CHECKPOINT_FILE);
+  let fd: number;
+  try {
+    fd = await walFs.open(file, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { lsn: 0, ids: [] };
+    throw error;
+  }
+  try {
+    const { size } = await walFs.fstat(fd);
+    const state =
+      size <= MAX_CHECKPOINT_BYTES
+        ? decodeCheckpoint(await readWhole(walFs, fd, size))
+        : undefined;
+    if (!state) {
+      throw new TidekvError('CORRUPTION', `the WAL checkpoint file ${file} is damaged`, {
+        details: { segment: CHECKPOINT_FILE, offset: 0, reason: 'checksum' },
+      });
+    }
+    return state;
+  } finally {
+    await walFs.close(fd);
+  }
+}
+
+async function readWhole(walFs: WalFs, fd: number, size: number): Promise<Buffer> {
+  const buf = Buffer.alloc(size);
+  const n = await readFully(walFs, fd, buf, 0, size, 0);
+  return buf.subarray(0, n);
+}
+
+/** Replaces the checkpoint crash-safely. `durable: false` skips the fsyncs (sync 'none'). */
+export async function writeCheckpoint(walFs: WalFs, dir: string, state: CheckpointState, durable: boolean): Promise<void> {
+  const temp = path.join(dir, CHECKPOINT_TEMP);
+  const bytes = encodeCheckpoint(state);
+  const fd = await walFs.open(temp, 'w');
+  try {
+    await writeFully(walFs, fd, bytes, 0, bytes.length, 0);
+    if (durable) await walFs.datasync(fd);
+  } finally {
+    await walFs.close(fd);
+  }
+  await walFs.rename(temp, path.join(dir, CHECKPOINT_FILE));
+  if (durable) await syncDirectory(walFs, dir);
+}

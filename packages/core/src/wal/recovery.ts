@@ -1,0 +1,314 @@
+/**
+ * Opening a log: find its segments, validate every record, apply the recovery mode to any
+ * damage, and leave the files ready for appending (torn tails cut off, leftovers removed).
+ *
+ * Why a torn tail can be told from corruption: commit groups are written one at a time,
+ * each synced before the next is written, so after a crash only the last group can be
+ * partly on disk. Every record stores its index in its group, so a record found after
+ * damage either belongs to the damaged record's group (the torn last write) or to a later
+ * group, which proves the damage hit data that had already been synced.
+ */
+import path from 'node:path';
+import { TidekvError } from '../errors.js';
+import { type CheckpointState, CHECKPOINT_FILE, CHECKPOINT_TEMP, readCheckpoint } from './checkpoint-file.js';
+import { DedupWindow, dedupKey } from './dedup.js';
+import { type DamageReason, FRAME_HEADER_BYTES, SEGMENT_HEADER_BYTES, decodeSegmentHeader, isZero, parseSegmentName } from './format.js';
+import { type WalFs, readFully, syncDirectory } from './fs.js';
+import { LOCK_FILE } from './lock.js';
+import type { WalRecoveryMode } from './options.js';
+import type { WalDamage, WalRecoveryReport } from './report.js';
+import { type ScannedDamage, type ScannedRecord, scanSegment } from './scan.js';
+import { SegmentReader } from './segment-reader.js';
+
+export interface SegmentState {
+  name: string;
+  path: string;
+  sequence: number;
+  firstLsn: number;
+  /** firstLsn - 1 while the segment holds no records. */
+  lastLsn: number;
+  salt: number;
+  /** End of the last valid record: the offset the next frame is written at. */
+  size: number;
+  /** Byte ranges replay steps over (damage kept in place by salvage). */
+  skips: Array<{ start: number; end: number }>;
+}
+
+export interface Recovered {
+  segments: SegmentState[];
+  checkpoint: CheckpointState;
+  lastLsn: number;
+  report: WalRecoveryReport;
+}
+
+export const BROKEN_SUFFIX = '.broken';
+export const SEGMENT_TEMP_SUFFIX = '.tmp';
+
+function isOwnFile(name: string): 'segment' | 'temp' | 'known' | 'foreign' {
+  if (parseSegmentName(name)) return 'segment';
+  if (name === CHECKPOINT_TEMP || (name.endsWith('.wal' + SEGMENT_TEMP_SUFFIX))) return 'temp';
+  if (name === LOCK_FILE || name === CHECKPOINT_FILE || name.endsWith(BROKEN_SUFFIX)) return 'known';
+  return 'foreign';
+}
+
+function corruption(dir: string, segment: string, offset: number, reason: DamageReason, lsn: number, why: string): TidekvError {
+  return new TidekvError(
+    'CORRUPTION',
+    `WAL segment ${segment} in ${dir} is damaged at offset ${offset} (${reason}): ${why}`,
+    { details: { dir, segment, offset, reason, lsn } },
+  );
+}
+
+async function ignoreMissing(work: Promise<void>): Promise<void> {
+  await work.catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
+}
+
+interface PendingDamage {
+  index: number;
+  segment: string;
+  offset: number;
+  bytes: number;
+  expectedLsn: number;
+  reason: DamageReason;
+  lastDroppedLsn: number;
+}
+
+/** INVALID_ARGUMENT when `dir` holds files the log did not write. */
+export function assertWalDirectory(dir: string, names: readonly string[]): void {
+  const foreign = names.filter((n) => isOwnFile(n) === 'foreign');
+  if (foreign.length > 0) {
+    throw new TidekvError(
+      'INVALID_ARGUMENT',
+      `${dir} is not a tidekv WAL directory: it holds files the log did not write (${foreign.slice(0, 5).join(', ')})`,
+      { details: { dir, files: foreign } },
+    );
+  }
+}
+
+export async function recover(walFs: WalFs, dir: string, mode: WalRecoveryMode, dedup: DedupWindow): Promise<Recovered> {
+  const names = (await walFs.readdir(dir)).sort();
+  assertWalDirectory(dir, names);
+  const removedFiles: string[] = [];
+  const droppedSegments: string[] = [];
+  const damage: WalDamage[] = [];
+  let changed = false;
+  for (const name of names.filter((n) => isOwnFile(n) === 'temp')) {
+    await ignoreMissing(walFs.unlink(path.join(dir, name)));
+    removedFiles.push(name);
+    changed = true;
+  }
+
+  let checkpoint: CheckpointState;
+  try {
+    checkpoint = await readCheckpoint(walFs, dir);
+  } catch (error) {
+    if (mode !== 'salvage' || !(error instanceof TidekvError)) throw error;
+    checkpoint = { lsn: 0, ids: [] };
+    damage.push({ segment: CHECKPOINT_FILE, offset: 0, bytes: 0, reason: 'checksum', action: 'skipped', lostLsns: undefined });
+  }
+  for (const [key, lsn] of checkpoint.ids) dedup.add(key, lsn);
+
+  const files = names.filter((n) => isOwnFile(n) === 'segment');
+  const segments: SegmentState[] = [];
+  let prevLast = 0;
+  let records = 0;
+  let droppedRecords = 0;
+  /** tolerate-tail / point-in-time: the first damage seen, still to be judged or cut. */
+  let pending: PendingDamage | undefined;
+  /** salvage: the last segment's torn tail, cut off below. */
+  let salvageTail: { state: SegmentState; end: number } | undefined;
+  const setAside: string[] = [];
+  const emptyAfterTail: string[] = [];
+
+  const isContinuous = (first: number) => first === prevLast + 1 || (first > prevLast + 1 && first <= checkpoint.lsn + 1);
+
+  for (let index = 0; index < files.length; index++) {
+    const name = files[index]!;
+    const isLast = index === files.length - 1;
+    if (mode === 'point-in-time' && pending) {
+      setAside.push(name);
+      continue;
+    }
+    const parsed = parseSegmentName(name)!;
+    const file = path.join(dir, name);
+    const fd = await walFs.open(file, 'r');
+    try {
+      const { size } = await walFs.fstat(fd);
+      const headBuf = Buffer.alloc(Math.min(size, SEGMENT_HEADER_BYTES));
+      await readFully(walFs, fd, headBuf, 0, headBuf.length, 0);
+      const decoded = decodeSegmentHeader(headBuf);
+      const header =
+        typeof decoded !== 'string' && decoded.firstLsn === parsed.firstLsn && decoded.sequence === parsed.sequence ? decoded : undefined;
+
+      if (!header) {
+        // A last segment that never got past its header holds no records: an interrupted rotation.
+        const rest = size > SEGMENT_HEADER_BYTES ? Buffer.alloc(size - SEGMENT_HEADER_BYTES) : Buffer.alloc(0);
+        if (rest.length > 0 && rest.length <= 1 << 20) await readFully(walFs, fd, rest, 0, rest.length, SEGMENT_HEADER_BYTES);
+        if (isLast && mode !== 'strict' && rest.length <= 1 << 20 && isZero(rest) && decoded !== 'magic') {
+          emptyAfterTail.push(name);
+          continue;
+        }
+        const why = decoded === 'magic' ? 'not a tidekv WAL segment (bad magic)' : 'the segment header is damaged';
+        if (mode === 'strict' || mode === 'tolerate-tail') throw corruption(dir, name, 0, 'header', prevLast + 1, why);
+        damage.push({ segment: name, offset: 0, bytes: size, reason: 'header', action: mode === 'salvage' ? 'skipped' : 'dropped', lostLsns: undefined });
+        setAside.push(name);
+        if (mode === 'point-in-time') pending = { index: -1, segment: name, offset: 0, bytes: size, expectedLsn: prevLast + 1, reason: 'header', lastDroppedLsn: prevLast };
+        continue;
+      }
+
+      // After a torn tail (tolerate-tail) continuity no longer matters: this segment must hold
+      // no valid record at all, which the scan below checks.
+      const afterTail = pending !== undefined && mode === 'tolerate-tail';
+      if (!afterTail && !isContinuous(header.firstLsn)) {
+        const overlap = header.firstLsn <= prevLast;
+        const why = overlap
+          ? `it starts at LSN ${header.firstLsn}, which an earlier segment already holds`
+          : `LSNs ${prevLast + 1} to ${header.firstLsn - 1} are missing before it (a segment is missing)`;
+        if (mode === 'strict' || mode === 'tolerate-tail') throw corruption(dir, name, 0, 'gap', prevLast + 1, why);
+        if (mode === 'point-in-time') {
+          damage.push({ segment: name, offset: 0, bytes: size, reason: 'gap', action: 'dropped', lostLsns: overlap ? undefined : { from: prevLast + 1, to: header.firstLsn - 1 } });
+          pending = { index: -1, segment: name, offset: 0, bytes: size, expectedLsn: prevLast + 1, reason: 'gap', lastDroppedLsn: prevLast };
+          setAside.push(name);
+          continue;
+        }
+        if (overlap) {
+          damage.push({ segment: name, offset: 0, bytes: size, reason: 'gap', action: 'skipped', lostLsns: undefined });
+          setAside.push(name);
+          continue;
+        }
+        damage.push({ segment: name, offset: 0, bytes: 0, reason: 'gap', action: 'skipped', lostLsns: { from: prevLast + 1, to: header.firstLsn - 1 } });
+      }
+
+      const state: SegmentState = {
+        name,
+        path: file,
+        sequence: parsed.sequence,
+        firstLsn: header.firstLsn,
+        lastLsn: header.firstLsn - 1,
+        salt: header.salt,
+        size: SEGMENT_HEADER_BYTES,
+        skips: [],
+      };
+      const reader = new SegmentReader(walFs, fd, size);
+      const accept = (record: ScannedRecord) => {
+        if (record.idLength > 0 && record.lsn > checkpoint.lsn) {
+          dedup.add(dedupKey(record.frame.subarray(FRAME_HEADER_BYTES, FRAME_HEADER_BYTES + record.idLength)), record.lsn);
+        }
+        state.lastLsn = record.lsn;
+        state.size = record.offset + record.frameLength;
+        records++;
+      };
+      const onDamage = (d: ScannedDamage) => {
+        if (mode === 'strict') {
+          throw corruption(dir, name, d.offset, d.reason, d.expectedLsn, 'strict recovery accepts no damage');
+        }
+        if (mode === 'salvage') {
+          if (d.resumeLsn !== undefined) {
+            state.skips.push({ start: d.offset, end: d.end });
+            damage.push({ segment: name, offset: d.offset, bytes: d.end - d.offset, reason: d.reason, action: 'skipped', lostLsns: { from: d.expectedLsn, to: d.resumeLsn - 1 } });
+          } else {
+            damage.push({ segment: name, offset: d.offset, bytes: d.end - d.offset, reason: d.reason, action: 'truncated', lostLsns: undefined });
+            if (isLast) salvageTail = { state, end: d.offset };
+          }
+          return;
+        }
+        pending ??= { index, segment: name, offset: d.offset, bytes: size - d.offset, expectedLsn: d.expectedLsn, reason: d.reason, lastDroppedLsn: d.expectedLsn - 1 };
+      };
+      await scanSegment(reader, header.salt, header.firstLsn, {
+        record(record) {
+          if (!pending) return accept(record);
+          if (mode === 'tolerate-tail' && (pending.index !== index || record.lsn - record.groupIndex > pending.expectedLsn)) {
+            throw corruption(dir, pending.segment, pending.offset, pending.reason, pending.expectedLsn, `valid records follow it (LSN ${record.lsn} at offset ${record.offset}), so it is not a torn tail; open with recovery 'point-in-time' or 'salvage' to keep what is readable`);
+          }
+          droppedRecords++;
+          pending.lastDroppedLsn = record.lsn;
+        },
+        damage: onDamage,
+      });
+      if (afterTail) {
+        emptyAfterTail.push(name);
+        continue;
+      }
+      segments.push(state);
+      prevLast = Math.max(prevLast, state.lastLsn);
+    } finally {
+      await walFs.close(fd);
+    }
+  }
+
+  // Apply the decisions to the files.
+  if (pending && pending.index >= 0) {
+    const state = segments.find((s) => s.name === pending!.segment)!;
+    if (mode === 'point-in-time' && droppedRecords > 0) {
+      await walFs.copyFile(state.path, state.path + BROKEN_SUFFIX);
+    }
+    await truncate(walFs, state.path, pending.offset);
+    damage.push({
+      segment: pending.segment,
+      offset: pending.offset,
+      bytes: pending.bytes,
+      reason: pending.reason,
+      action: mode === 'point-in-time' ? 'dropped' : 'truncated',
+      lostLsns: pending.lastDroppedLsn >= pending.expectedLsn ? { from: pending.expectedLsn, to: pending.lastDroppedLsn } : undefined,
+    });
+    changed = true;
+  }
+  if (salvageTail) {
+    await truncate(walFs, salvageTail.state.path, salvageTail.end);
+    changed = true;
+  }
+  for (const name of setAside) {
+    await walFs.rename(path.join(dir, name), path.join(dir, name + BROKEN_SUFFIX));
+    droppedSegments.push(name);
+    changed = true;
+  }
+  for (const name of emptyAfterTail) {
+    await ignoreMissing(walFs.unlink(path.join(dir, name)));
+    removedFiles.push(name);
+    changed = true;
+  }
+  // Segments a checkpoint covered but did not get to delete before a crash.
+  while (segments.length > 1 && segments[0]!.lastLsn <= checkpoint.lsn) {
+    const obsolete = segments.shift()!;
+    await ignoreMissing(walFs.unlink(obsolete.path));
+    removedFiles.push(obsolete.name);
+    changed = true;
+  }
+  if (changed) await syncDirectory(walFs, dir);
+
+  const lastLsn = Math.max(prevLast, checkpoint.lsn);
+  const report: WalRecoveryReport = {
+    mode,
+    clean: damage.length === 0 && droppedRecords === 0 && droppedSegments.length === 0,
+    checkpointLsn: checkpoint.lsn,
+    firstLsn: firstReadableLsn(segments, lastLsn),
+    lastLsn,
+    records,
+    segments: segments.length,
+    damage,
+    droppedRecords,
+    droppedSegments,
+    removedFiles,
+  };
+  return { segments, checkpoint, lastLsn, report };
+}
+
+async function truncate(walFs: WalFs, file: string, length: number): Promise<void> {
+  const fd = await walFs.open(file, 'r+');
+  try {
+    await walFs.ftruncate(fd, length);
+    await walFs.datasync(fd);
+  } finally {
+    await walFs.close(fd);
+  }
+}
+
+/** The LSN of the first record replay can return (lastLsn + 1 when there is none). */
+export function firstReadableLsn(segments: readonly SegmentState[], lastLsn: number): number {
+  for (const segment of segments) {
+    if (segment.lastLsn >= segment.firstLsn) return segment.firstLsn;
+  }
+  return lastLsn + 1;
+}

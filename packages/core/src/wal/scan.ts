@@ -1,0 +1,110 @@
+/**
+ * Walks the frames of one segment. A damaged frame is reported together with where valid
+ * records resume (if they do), found by probing every 8-byte-aligned offset after it; the
+ * recovery policy decides what the damage means.
+ */
+import {
+  type DamageReason,
+  type FrameInfo,
+  FRAME_HEADER_BYTES,
+  SEGMENT_HEADER_BYTES,
+  inspectFrameHeader,
+  readU64,
+  verifyFrame,
+} from './format.js';
+import type { SegmentReader } from './segment-reader.js';
+
+export interface ScannedRecord extends FrameInfo {
+  offset: number;
+  /** View of the frame bytes (header included); valid until the caller drops it. */
+  frame: Buffer;
+}
+
+export interface ScannedDamage {
+  offset: number;
+  /** Where valid records resume, or the end of the file. */
+  end: number;
+  reason: DamageReason;
+  /** The LSN the damaged frame should have had. */
+  expectedLsn: number;
+  /** The LSN of the record found at `end`, if any. */
+  resumeLsn: number | undefined;
+}
+
+export interface ScanVisitor {
+  record(record: ScannedRecord): void;
+  damage(damage: ScannedDamage): void;
+}
+
+type Probe = { kind: 'record'; record: ScannedRecord } | { kind: 'end' } | { kind: 'bad'; reason: DamageReason };
+
+async function probe(reader: SegmentReader, offset: number, salt: number): Promise<Probe> {
+  const available = reader.end - offset;
+  if (available === 0) return { kind: 'end' };
+  if (available < FRAME_HEADER_BYTES) return { kind: 'bad', reason: 'truncated' };
+  const head = await reader.view(offset, FRAME_HEADER_BYTES);
+  const shape = inspectFrameHeader(head, available);
+  if (typeof shape === 'string') return { kind: 'bad', reason: shape };
+  const frame = await reader.view(offset, FRAME_HEADER_BYTES + shape.bodyLength);
+  const info = verifyFrame(frame, salt, shape.bodyLength);
+  if (typeof info === 'string') return { kind: 'bad', reason: info };
+  return { kind: 'record', record: { ...info, offset, frame } };
+}
+
+/**
+ * The first valid frame at an 8-aligned offset >= `from` whose LSN is >= `minLsn`. A record
+ * LSN n found at p is plausible only if the n - minLsn records before it fit in
+ * [damageAt, p) (each frame is >= 24 bytes): that bound skips almost every offset
+ * without computing a checksum.
+ */
+async function findResume(
+  reader: SegmentReader,
+  from: number,
+  damageAt: number,
+  salt: number,
+  minLsn: number,
+): Promise<ScannedRecord | undefined> {
+  let p = from;
+  while (p + FRAME_HEADER_BYTES <= reader.end) {
+    const span = await reader.span(p, FRAME_HEADER_BYTES);
+    const last = span.length - FRAME_HEADER_BYTES;
+    let i = 0;
+    for (; i <= last; i += 8) {
+      const lsn = readU64(span, i + 8);
+      if (lsn < minLsn || lsn - minLsn > (p + i - damageAt) / FRAME_HEADER_BYTES) continue;
+      const found = await probe(reader, p + i, salt);
+      if (found.kind === 'record' && found.record.lsn >= minLsn) return found.record;
+      // probe() may have moved the window: continue from the next offset with a fresh span.
+      i += 8;
+      break;
+    }
+    p += i;
+  }
+  return undefined;
+}
+
+/** Scans frames from the segment header to `reader.end`; returns the LSN after the last record seen. */
+export async function scanSegment(reader: SegmentReader, salt: number, firstLsn: number, visitor: ScanVisitor): Promise<void> {
+  let offset = SEGMENT_HEADER_BYTES;
+  let expected = firstLsn;
+  for (;;) {
+    const found = await probe(reader, offset, salt);
+    if (found.kind === 'end') return;
+    if (found.kind === 'record' && found.record.lsn === expected) {
+      visitor.record(found.record);
+      offset += found.record.frameLength;
+      expected++;
+      continue;
+    }
+    const reason: DamageReason = found.kind === 'bad' ? found.reason : 'lsn';
+    // A valid frame with a later LSN is itself the resume point (records are missing before it).
+    const resume =
+      found.kind === 'record' && found.record.lsn > expected
+        ? found.record
+        : await findResume(reader, offset + 8, offset, salt, expected);
+    visitor.damage({ offset, end: resume ? resume.offset : reader.end, reason, expectedLsn: expected, resumeLsn: resume?.lsn });
+    if (!resume) return;
+    offset = resume.offset;
+    expected = resume.lsn;
+  }
+}

@@ -1,0 +1,499 @@
+/**
+ * The write-ahead log: append records durably with group commit, replay them after a
+ * restart, checkpoint to drop what has been applied elsewhere.
+ *
+ * Writing: append() assigns the next LSN and encodes the frame into the open commit group
+ * at once. One flush runs at a time; appends that arrive while it runs form the next group,
+ * which is written with one positional write and synced with one fdatasync as soon as the
+ * flush before it finishes (no linger). A write or sync failure poisons the log: every
+ * pending and later append fails WAL_POISONED, because after a failed fsync the kernel may
+ * have dropped the dirty pages and retrying could acknowledge lost data.
+ */
+import { randomInt } from 'node:crypto';
+import path from 'node:path';
+import { TidekvError } from '../errors.js';
+import { describeValue } from '../engine/describe.js';
+import { Lifecycle } from '../engine/lifecycle.js';
+import { writeCheckpoint } from './checkpoint-file.js';
+import { type AppendResult, CommitGroup, type Waiter, type WriterSegment } from './commit-group.js';
+import { DedupWindow, dedupKey, idBytes } from './dedup.js';
+import { SEGMENT_HEADER_BYTES, encodeFrame, encodeSegmentHeader, frameLength, segmentName } from './format.js';
+import { type WalFs, nodeWalFs, syncDirectory, writeFully } from './fs.js';
+import { WalLock } from './lock.js';
+import { type ResolvedWalOptions, type WalOptions, resolveWalOptions } from './options.js';
+import { type SegmentState, SEGMENT_TEMP_SUFFIX, assertWalDirectory, firstReadableLsn, recover } from './recovery.js';
+import type { WalRecoveryReport } from './report.js';
+import { type ReplayOptions, WalReplay } from './replay.js';
+
+export interface AppendOptions {
+  /**
+   * Idempotency id (string, taken as UTF-8, or bytes; 1 to 1024 bytes). With dedupWindow > 0,
+   * appending an id the window still holds writes nothing and resolves with the original LSN
+   * and `duplicate: true`.
+   */
+  id?: string | Uint8Array;
+}
+
+/** Internal: simulate a crash of this instance (tests only). */
+export const kAbandon: unique symbol = Symbol('tidekv.wal.abandon');
+
+function ioError(dir: string, what: string, error: unknown): TidekvError {
+  if (error instanceof TidekvError) return error;
+  const cause = error as NodeJS.ErrnoException;
+  return new TidekvError('IO_ERROR', `WAL in ${dir}: ${what} failed: ${cause?.message ?? String(error)}`, {
+    cause,
+    details: { dir, code: cause?.code },
+  });
+}
+
+export class Wal implements AsyncDisposable {
+  readonly dir: string;
+  readonly options: Readonly<ResolvedWalOptions>;
+  /** What opening the log found: damage, truncation, dropped or skipped records. */
+  readonly recovery: WalRecoveryReport;
+
+  readonly #fs: WalFs;
+  readonly #lock: WalLock;
+  readonly #lifecycle = new Lifecycle('WAL');
+  readonly #dedup: DedupWindow;
+  readonly #segments: WriterSegment[];
+  /** Segment frames are currently queued for (the last one, maybe not created yet). */
+  #planned: WriterSegment | undefined;
+  /** The open descriptor of the newest created segment. */
+  #tailFd: number | undefined;
+  #lastLsn: number;
+  #durableLsn: number;
+  #checkpointLsn: number;
+  #open: CommitGroup | undefined;
+  readonly #sealed: CommitGroup[] = [];
+  #flushing: Promise<void> | undefined;
+  #kickScheduled = false;
+  #delayTimer: NodeJS.Timeout | undefined;
+  #poison: TidekvError | undefined;
+  #abandoned = false;
+  #checkpointChain: Promise<void> = Promise.resolve();
+  #activeReplays = 0;
+
+  private constructor(
+    dir: string,
+    options: ResolvedWalOptions,
+    walFs: WalFs,
+    lock: WalLock,
+    dedup: DedupWindow,
+    segments: SegmentState[],
+    tailFd: number | undefined,
+    lastLsn: number,
+    checkpointLsn: number,
+    recovery: WalRecoveryReport,
+  ) {
+    this.dir = dir;
+    this.options = Object.freeze({ ...options });
+    this.#fs = walFs;
+    this.#lock = lock;
+    this.#dedup = dedup;
+    this.#segments = segments.map((s) => ({ ...s, created: true, plannedSize: s.size, plannedLastLsn: s.lastLsn }));
+    this.#planned = this.#segments.at(-1);
+    this.#tailFd = tailFd;
+    this.#lastLsn = lastLsn;
+    this.#durableLsn = lastLsn;
+    this.#checkpointLsn = checkpointLsn;
+    this.recovery = recovery;
+  }
+
+  /** Opens (creating if needed) the log in `dir`, recovering it according to `options.recovery`. */
+  static open(dir: string, options?: WalOptions): Promise<Wal> {
+    return openWalWith(nodeWalFs, dir, options);
+  }
+
+  /** @internal */
+  static async openWith(walFs: WalFs, dir: unknown, input: unknown): Promise<Wal> {
+    if (typeof dir !== 'string' || dir.length === 0) {
+      throw new TidekvError('INVALID_ARGUMENT', `WAL directory must be a non-empty string, got ${describeValue(dir)}`);
+    }
+    const options = resolveWalOptions(input);
+    try {
+      const stat = await walFs.stat(dir);
+      if (!stat.isDirectory()) throw new TidekvError('INVALID_ARGUMENT', `${dir} exists and is not a directory`, { details: { dir } });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(dir, 'stat', error);
+      await walFs.mkdir(dir).catch((e: unknown) => {
+        throw ioError(dir, 'mkdir', e);
+      });
+    }
+    // Refuse a foreign directory before leaving a LOCK file in it.
+    assertWalDirectory(dir, await walFs.readdir(dir).catch((e: unknown) => {
+      throw ioError(dir, 'readdir', e);
+    }));
+    const lock = await WalLock.acquire(walFs, dir);
+    let tailFd: number | undefined;
+    try {
+      const dedup = new DedupWindow(options.dedupWindow);
+      const { segments, checkpoint, lastLsn, report } = await recover(walFs, dir, options.recovery, dedup);
+      const tail = segments.at(-1);
+      if (tail) tailFd = await walFs.open(tail.path, 'r+');
+      return new Wal(dir, options, walFs, lock, dedup, segments, tailFd, lastLsn, checkpoint.lsn, report);
+    } catch (error) {
+      if (tailFd !== undefined) await walFs.close(tailFd).catch(() => undefined);
+      await lock.release();
+      throw ioError(dir, 'open', error);
+    }
+  }
+
+  /** The LSN of the last record appended (acknowledged or still in flight). */
+  get lastLsn(): number {
+    return this.#lastLsn;
+  }
+
+  /** Every record up to this LSN is as durable as the sync mode promises. */
+  get durableLsn(): number {
+    return this.#durableLsn;
+  }
+
+  /** The LSN of the last checkpoint (0 when none). */
+  get checkpointLsn(): number {
+    return this.#checkpointLsn;
+  }
+
+  /** The first LSN replay() can still return (lastLsn + 1 when the log holds no records). */
+  get firstLsn(): number {
+    return firstReadableLsn(this.#segments.filter((s) => s.created), this.#durableLsn);
+  }
+
+  get closed(): boolean {
+    return !this.#lifecycle.isOpen;
+  }
+
+  /** True after a write or sync failed; reopen the log to continue. */
+  get poisoned(): boolean {
+    return this.#poison !== undefined;
+  }
+
+  /**
+   * Appends one record. Resolves with its LSN once it is as durable as `options.sync`
+   * promises; rejects WAL_POISONED if the log failed before that.
+   */
+  append(payload: Uint8Array, options?: AppendOptions): Promise<AppendResult> {
+    if (!this.#lifecycle.isOpen) return this.#lifecycle.rejectIfClosed()!;
+    if (this.#poison) return Promise.reject(this.#poison);
+    let id: Uint8Array | undefined;
+    try {
+      if (!(payload instanceof Uint8Array)) {
+        throw new TidekvError('INVALID_VALUE', `WAL payload must be a Uint8Array, got ${describeValue(payload)}`);
+      }
+      if (options !== undefined) {
+        if (options === null || typeof options !== 'object') {
+          throw new TidekvError('INVALID_OPTION', `append options must be an object, got ${describeValue(options)}`);
+        }
+        if (options.id !== undefined) id = idBytes(options.id);
+      }
+      const bodyLength = payload.length + (id?.length ?? 0);
+      if (bodyLength > this.options.maxRecordBytes) {
+        throw new TidekvError('RECORD_TOO_LARGE', `WAL record is ${bodyLength} bytes; maxRecordBytes is ${this.options.maxRecordBytes}`, {
+          details: { size: bodyLength, max: this.options.maxRecordBytes },
+        });
+      }
+    } catch (error) {
+      return Promise.reject(error);
+    }
+
+    let key: string | undefined;
+    if (id && this.#dedup.size > 0) {
+      key = dedupKey(id);
+      const original = this.#dedup.get(key);
+      if (original !== undefined) return this.#duplicate(original);
+    }
+    return new Promise<AppendResult>((resolve, reject) => {
+      const lsn = ++this.#lastLsn;
+      const frame = frameLength(payload.length + (id?.length ?? 0));
+      const group = this.#groupFor(lsn, frame);
+      const segment = group.segment!;
+      const buffer = group.reserve(frame);
+      encodeFrame(buffer, group.used, segment.salt, lsn, group.records, id, payload);
+      group.used += frame;
+      group.records++;
+      group.lastLsn = lsn;
+      segment.plannedSize += frame;
+      segment.plannedLastLsn = lsn;
+      group.waiters.push({ result: { lsn, duplicate: false }, resolve, reject });
+      if (key !== undefined) this.#dedup.add(key, lsn);
+      if (group.records >= this.#maxBatch) this.#seal();
+      this.#schedule();
+    });
+  }
+
+  get #maxBatch(): number {
+    return this.options.sync === 'always' ? 1 : this.options.maxBatch;
+  }
+
+  /** A duplicate resolves once the original is durable: immediately, or with the next group. */
+  #duplicate(lsn: number): Promise<AppendResult> {
+    if (lsn <= this.#durableLsn) return Promise.resolve({ lsn, duplicate: true });
+    return new Promise((resolve, reject) => {
+      const group = (this.#open ??= new CommitGroup());
+      group.waiters.push({ result: { lsn, duplicate: true }, resolve, reject });
+      this.#schedule();
+    });
+  }
+
+  /** The open group a frame of `frame` bytes with `lsn` goes into, rotating segments as needed. */
+  #groupFor(lsn: number, frame: number): CommitGroup {
+    let segment = this.#planned;
+    const full = segment !== undefined && segment.plannedSize > SEGMENT_HEADER_BYTES && segment.plannedSize + frame > this.options.segmentBytes;
+    if (!segment || full || segment.plannedLastLsn + 1 !== lsn) {
+      const sequence = segment ? segment.sequence + 1 : 1;
+      const name = segmentName(sequence, lsn);
+      segment = {
+        name,
+        path: path.join(this.dir, name),
+        sequence,
+        firstLsn: lsn,
+        lastLsn: lsn - 1,
+        salt: randomInt(0, 0x1_0000_0000 - 1),
+        size: SEGMENT_HEADER_BYTES,
+        skips: [],
+        created: false,
+        plannedSize: SEGMENT_HEADER_BYTES,
+        plannedLastLsn: lsn - 1,
+      };
+      this.#segments.push(segment);
+      this.#planned = segment;
+    }
+    let group = this.#open;
+    if (group?.segment && (group.segment !== segment || group.used + frame > this.options.maxBatchBytes)) {
+      this.#seal();
+      group = undefined;
+    }
+    group ??= this.#open ??= new CommitGroup();
+    if (!group.segment) {
+      group.segment = segment;
+      group.position = segment.plannedSize;
+    }
+    return group;
+  }
+
+  #seal(): void {
+    if (!this.#open) return;
+    this.#sealed.push(this.#open);
+    this.#open = undefined;
+    if (this.#delayTimer) {
+      clearTimeout(this.#delayTimer);
+      this.#delayTimer = undefined;
+    }
+  }
+
+  /**
+   * Starts a flush unless one is running (it picks the new work up when it finishes).
+   * The start waits for setImmediate so appends made in the same tick join one group.
+   */
+  #schedule(): void {
+    const lingering = this.options.maxDelayMs > 0 && this.#lifecycle.isOpen && !this.#abandoned;
+    if (lingering && this.#open) {
+      this.#delayTimer ??= setTimeout(() => {
+        this.#delayTimer = undefined;
+        this.#seal();
+        this.#schedule();
+      }, this.options.maxDelayMs);
+    }
+    if (this.#flushing || this.#kickScheduled || this.#abandoned) return;
+    if (this.#sealed.length === 0 && (lingering || !this.#open)) return;
+    this.#kickScheduled = true;
+    setImmediate(() => {
+      this.#kickScheduled = false;
+      this.#startFlush();
+    });
+  }
+
+  #startFlush(): Promise<void> {
+    if (!this.#flushing) {
+      this.#flushing = this.#flushLoop().finally(() => {
+        this.#flushing = undefined;
+        // Work queued between the loop's last check and now would otherwise wait forever.
+        this.#schedule();
+      });
+    }
+    return this.#flushing;
+  }
+
+  async #flushLoop(): Promise<void> {
+    for (;;) {
+      if (this.#abandoned) return;
+      let group = this.#sealed.shift();
+      if (!group && this.#open && (this.options.maxDelayMs === 0 || !this.#lifecycle.isOpen)) {
+        group = this.#open;
+        this.#open = undefined;
+      }
+      if (!group) return;
+      if (this.#poison) {
+        group.rejectAll(this.#poison);
+        continue;
+      }
+      try {
+        await this.#commit(group);
+      } catch (error) {
+        if (this.#abandoned) return;
+        this.#poisonWith(error, group);
+      }
+    }
+  }
+
+  async #commit(group: CommitGroup): Promise<void> {
+    const segment = group.segment;
+    if (segment && group.records > 0) {
+      if (!segment.created) await this.#createSegment(segment);
+      await writeFully(this.#fs, this.#tailFd!, group.buffer!, 0, group.used, group.position);
+      if (this.options.sync !== 'none') await this.#fs.datasync(this.#tailFd!);
+      if (this.#abandoned) return;
+      segment.size = group.position + group.used;
+      segment.lastLsn = group.lastLsn;
+      this.#durableLsn = group.lastLsn;
+    }
+    const waiters: Waiter[] = group.waiters;
+    for (const waiter of waiters) waiter.resolve(waiter.result);
+  }
+
+  /** Rotation: the new file gets its header synced and its name made durable before any record. */
+  async #createSegment(segment: WriterSegment): Promise<void> {
+    const durable = this.options.sync !== 'none';
+    const temp = segment.path + SEGMENT_TEMP_SUFFIX;
+    const fd = await this.#fs.open(temp, 'w');
+    try {
+      const header = encodeSegmentHeader(segment);
+      await writeFully(this.#fs, fd, header, 0, header.length, 0);
+      if (durable) await this.#fs.datasync(fd);
+      await this.#fs.rename(temp, segment.path);
+      if (durable) await syncDirectory(this.#fs, this.dir);
+    } catch (error) {
+      await this.#fs.close(fd).catch(() => undefined);
+      throw error;
+    }
+    const previous = this.#tailFd;
+    this.#tailFd = fd;
+    segment.created = true;
+    // The previous segment's last group was synced before this one was started.
+    if (previous !== undefined) await this.#fs.close(previous).catch(() => undefined);
+  }
+
+  #poisonWith(cause: unknown, failed: CommitGroup): void {
+    const code = (cause as NodeJS.ErrnoException)?.code;
+    this.#poison = new TidekvError(
+      'WAL_POISONED',
+      `the WAL in ${this.dir} failed to write or sync (${(cause as Error)?.message ?? String(cause)}); it accepts no appends until it is reopened`,
+      { cause, details: { dir: this.dir, code } },
+    );
+    failed.rejectAll(this.#poison);
+    for (const group of this.#sealed.splice(0)) group.rejectAll(this.#poison);
+    this.#open?.rejectAll(this.#poison);
+    this.#open = undefined;
+  }
+
+  /**
+   * Records that everything up to `lsn` is applied elsewhere (crash-safely: temp file, fsync,
+   * rename, directory fsync), then deletes the segments whose records are all <= lsn. A
+   * checkpoint never moves backwards: a lower lsn is a no-op.
+   */
+  checkpoint(lsn: number): Promise<void> {
+    if (!this.#lifecycle.isOpen) return this.#lifecycle.rejectIfClosed()!;
+    if (this.#poison) return Promise.reject(this.#poison);
+    if (typeof lsn !== 'number' || !Number.isSafeInteger(lsn) || lsn < 0) {
+      return Promise.reject(new TidekvError('INVALID_ARGUMENT', `checkpoint LSN must be a non-negative integer, got ${describeValue(lsn)}`));
+    }
+    if (lsn > this.#durableLsn) {
+      return Promise.reject(
+        new TidekvError('INVALID_ARGUMENT', `checkpoint LSN ${lsn} is past the last durable record (${this.#durableLsn})`, {
+          details: { lsn, durableLsn: this.#durableLsn },
+        }),
+      );
+    }
+    const run = this.#checkpointChain.then(() => this.#checkpoint(lsn));
+    this.#checkpointChain = run.catch(() => undefined);
+    return run;
+  }
+
+  async #checkpoint(lsn: number): Promise<void> {
+    if (lsn <= this.#checkpointLsn) return;
+    const durable = this.options.sync !== 'none';
+    const ids: Array<[string, number]> = [];
+    for (const [key, idLsn] of this.#dedup.entries()) if (idLsn <= lsn) ids.push([key, idLsn]);
+    try {
+      await writeCheckpoint(this.#fs, this.dir, { lsn, ids }, durable);
+      this.#checkpointLsn = lsn;
+      // A running replay may still need old segments; a later checkpoint or the next open deletes them.
+      if (this.#activeReplays > 0) return;
+      let removed = false;
+      while (this.#segments.length > 1) {
+        const oldest = this.#segments[0]!;
+        const next = this.#segments[1]!;
+        if (!oldest.created || !next.created || oldest.lastLsn > lsn) break;
+        await this.#fs.unlink(oldest.path);
+        this.#segments.shift();
+        removed = true;
+      }
+      if (removed && durable) await syncDirectory(this.#fs, this.dir);
+    } catch (error) {
+      throw ioError(this.dir, 'checkpoint', error);
+    }
+  }
+
+  /**
+   * The durable records with LSN >= `from` (default: after the checkpoint), oldest first.
+   * Records appended after replay starts are not included.
+   */
+  replay(options: ReplayOptions = {}): WalReplay {
+    this.#lifecycle.assertOpen();
+    if (options === null || typeof options !== 'object') {
+      throw new TidekvError('INVALID_OPTION', `replay options must be an object, got ${describeValue(options)}`);
+    }
+    const from = options.from ?? this.#checkpointLsn + 1;
+    if (typeof from !== 'number' || !Number.isSafeInteger(from) || from < 0) {
+      throw new TidekvError('INVALID_ARGUMENT', `replay from must be a non-negative integer, got ${describeValue(from)}`);
+    }
+    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+      throw new TidekvError('INVALID_OPTION', 'replay signal must be an AbortSignal');
+    }
+    const segments = this.#segments
+      .filter((s) => s.created && s.lastLsn >= s.firstLsn && s.lastLsn >= from)
+      .map((s) => ({ name: s.name, path: s.path, salt: s.salt, firstLsn: s.firstLsn, size: s.size, skips: [...s.skips] }));
+    this.#activeReplays++;
+    const replay = new WalReplay(this.#fs, segments, from, () => this.#lifecycle.assertOpen(), options.signal, () => {
+      this.#activeReplays--;
+      this.#lifecycle.untrack(replay);
+    });
+    this.#lifecycle.track(replay);
+    return replay;
+  }
+
+  /**
+   * Waits for appends already made to finish, then closes the files and releases the lock.
+   * Idempotent; later calls fail NOT_OPEN.
+   */
+  close(): Promise<void> {
+    return this.#lifecycle.close(async () => {
+      if (this.#abandoned) return;
+      if (this.#delayTimer) clearTimeout(this.#delayTimer);
+      this.#delayTimer = undefined;
+      while (this.#flushing || this.#sealed.length > 0 || this.#open) await this.#startFlush();
+      await this.#checkpointChain;
+      const fd = this.#tailFd;
+      this.#tailFd = undefined;
+      if (fd !== undefined) await this.#fs.close(fd).catch(() => undefined);
+      await this.#lock.release();
+    });
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** @internal Stops this instance as a crash would: no more I/O, lock left behind, nothing flushed. */
+  [kAbandon](): void {
+    this.#abandoned = true;
+    if (this.#delayTimer) clearTimeout(this.#delayTimer);
+    this.#lock.abandon();
+    void this.#lifecycle.close(() => undefined);
+  }
+}
+
+/** @internal Opens a log whose file-system calls go through `walFs` (fault injection in tests). */
+export function openWalWith(walFs: WalFs, dir: string, options?: WalOptions): Promise<Wal> {
+  return Wal.openWith(walFs, dir, options);
+}
