@@ -79,6 +79,12 @@ describe('pack: FoundationDB vectors and hand-derived encodings', () => {
     expect(hex(second)).toBe('02 62 00');
   });
 
+  it('stays correct when packing re-enters through a getter on the tuple', () => {
+    const tuple: TupleElement[] = ['a'];
+    Object.defineProperty(tuple, 1, { enumerable: true, get: () => (pack(['inner', 1]).length > 0 ? 'b' : 'x') });
+    expect(hex(pack(tuple))).toBe(hex(pack(['a', 'b'])));
+  });
+
   it('handles values larger than the initial buffer', () => {
     const big = 'x'.repeat(100_000);
     const packed = pack([big, 1]);
