@@ -6,3 +6,4 @@ export { TidekvError, isTidekvError, type TidekvErrorCode, type TidekvErrorOptio
 export { compareBytes, bytesEqual, prefixSuccessor, keySuccessor, concatBytes, utf8Encode, utf8Decode } from './codec/bytes.js';
 export * from './engine/index.js';
 export * from './codec/index.js';
+export * from './wal/index.js';
