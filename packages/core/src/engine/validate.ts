@@ -100,7 +100,9 @@ export function resolveWriteOps(ops: unknown, capabilities: Capabilities): Resol
       assertKey(key, capabilities.maxKeySize, `ops[${i}].key`);
       resolved[i] = { type, keyspace, key };
     } else if (type === 'delRange') {
-      resolved[i] = { type, keyspace, range: normalizeRange((op as { range?: unknown }).range ?? {}) };
+      // Only an absent range means "everything": a null range is bad input, not a wipe.
+      const range = (op as { range?: unknown }).range;
+      resolved[i] = { type, keyspace, range: normalizeRange(range === undefined ? {} : range) };
     } else {
       throw new TidekvError('INVALID_ARGUMENT', `ops[${i}].type must be 'put', 'del' or 'delRange', got ${describeValue(type)}`);
     }
