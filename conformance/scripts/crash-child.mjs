@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+// Child process for the tidekv conformance crash test. It opens an engine through an
+// EngineFactory from a built module, writes deterministic batches, flushes now and then,
+// and prints "flushed <batch>" after each flush resolves. The parent kills it with SIGKILL
+// and then checks that every flushed batch survived.
+//
+// usage: node crash-child.mjs '<json>'
+//   { module, factory, options, path, keyspace, round, mode: 'loop' | 'flush-once',
+//     batchSize, flushEvery, entries }
+import { pathToFileURL } from 'node:url';
+import { isAbsolute } from 'node:path';
+
+const config = JSON.parse(process.argv[2] ?? '{}');
+
+/** Key of entry j in batch b of round r: [r][b: u32 big-endian][j: u16 big-endian]. */
+export function crashKey(round, batch, j) {
+  const key = new Uint8Array(7);
+  const view = new DataView(key.buffer);
+  key[0] = round;
+  view.setUint32(1, batch);
+  view.setUint16(5, j);
+  return key;
+}
+
+/** A value whose length and bytes both depend on (round, batch, j). */
+export function crashValue(round, batch, j) {
+  const length = 16 + ((batch * 31 + j * 7 + round) % 97);
+  const value = new Uint8Array(length);
+  for (let i = 0; i < length; i++) value[i] = (round * 13 + batch * 7 + j * 3 + i) & 0xff;
+  return value;
+}
+
+/** The key each batch overwrites with its own number, checking overwrite order survives. */
+export function counterKey(round) {
+  return Uint8Array.of(0xff, round);
+}
+
+function counterValue(batch) {
+  const value = new Uint8Array(4);
+  new DataView(value.buffer).setUint32(0, batch);
+  return value;
+}
+
+function say(line) {
+  process.stdout.write(`${line}\n`);
+}
+
+async function main() {
+  const specifier = isAbsolute(config.module) ? pathToFileURL(config.module).href : config.module;
+  const loaded = await import(specifier);
+  const factory = loaded[config.factory] ?? loaded.default?.[config.factory];
+  if (!factory || typeof factory.open !== 'function') {
+    throw new Error(`${config.module} does not export an EngineFactory named '${config.factory}'`);
+  }
+  const engine = await factory.open({ ...(config.options ?? {}), path: config.path });
+  const keyspace = config.keyspace;
+  const batchOps = (batch) => {
+    const ops = [];
+    for (let j = 0; j < config.batchSize; j++) ops.push({ type: 'put', keyspace, key: crashKey(config.round, batch, j), value: crashValue(config.round, batch, j) });
+    ops.push({ type: 'put', keyspace, key: counterKey(config.round), value: counterValue(batch) });
+    return ops;
+  };
+  say('open');
+
+  if (config.mode === 'flush-once') {
+    let batch = 0;
+    for (; batch * config.batchSize < config.entries; batch++) await engine.write(batchOps(batch));
+    await engine.flush();
+    say(`flushed ${batch - 1}`);
+    setInterval(() => {}, 1 << 30); // wait to be killed
+    return;
+  }
+
+  for (let batch = 0; ; batch++) {
+    await engine.write(batchOps(batch));
+    if (batch % config.flushEvery === config.flushEvery - 1) {
+      await engine.flush();
+      say(`flushed ${batch}`);
+    }
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`crash child failed: ${error?.stack ?? error}\n`);
+  process.exit(1);
+});

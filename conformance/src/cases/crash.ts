@@ -1,0 +1,110 @@
+/**
+ * kill -9 crash tests for persistent engines: a child process writes batches through the
+ * built adapter and is killed with SIGKILL; everything it had flushed must be there after
+ * reopening, with the right values, and each batch must be all or nothing.
+ */
+import { expect } from 'vitest';
+import { isAbsolute, join } from 'node:path';
+import type { Case, CaseContext, ResolvedOptions } from '../case.js';
+import { hex } from '../support/bytes.js';
+import { counterKey, crashKey, crashValue, readCounter } from '../support/crash-data.js';
+import { runAndKill, type CrashChildConfig } from '../support/crash-process.js';
+import { caseSeed, prng } from '../support/seed.js';
+import type { Capabilities } from '@tidekv/core';
+
+const group = 'crash (kill -9)';
+const BATCH_SIZE = 20;
+const ROUNDS = 3;
+
+function crashSkip(caps: Capabilities, options: ResolvedOptions): string | false {
+  if (!options.crash) return 'no crash option was given to describeEngine';
+  if (!caps.persistent) return 'capabilities.persistent is false';
+  return false;
+}
+
+function childConfig(ctx: CaseContext, round: number, mode: CrashChildConfig['mode']): CrashChildConfig {
+  const crash = ctx.options.crash!;
+  const where = crash.path ?? 'dir';
+  return {
+    module: crash.module.startsWith('file:') || isAbsolute(crash.module) ? crash.module : join(process.cwd(), crash.module),
+    factory: crash.factory,
+    options: crash.options ?? {},
+    path: where === 'dir' ? ctx.dir : join(ctx.dir, where),
+    keyspace: ctx.pass.keyspace,
+    round,
+    mode,
+    batchSize: BATCH_SIZE,
+    flushEvery: 3,
+    entries: 500,
+  };
+}
+
+/** Checks one round after the kill: returns how many batches survived. */
+async function verifyRound(ctx: CaseContext, round: number, flushed: number): Promise<number> {
+  const ks = ctx.ks;
+  const counter = await ks.get(counterKey(round));
+  expect(counter, `round ${round}: the counter key must survive (batch ${flushed} was flushed)`).toBeDefined();
+  const last = readCounter(counter!);
+  expect(last, `round ${round}: the counter must be at least the last flushed batch`).toBeGreaterThanOrEqual(flushed);
+  for (let batch = 0; batch <= last + 1; batch++) {
+    const keys = Array.from({ length: BATCH_SIZE }, (_, j) => crashKey(round, batch, j));
+    const values = await ks.getMany(keys);
+    if (batch <= last) {
+      // every batch up to the surviving counter, and so every flushed batch, is complete
+      values.forEach((value, j) =>
+        expect(hex(value), `round ${round} batch ${batch} entry ${j}`).toBe(hex(crashValue(round, batch, j))),
+      );
+    } else {
+      const present = values.filter((v) => v !== undefined).length;
+      expect(present, `round ${round} batch ${batch}: written after the surviving counter, so absent`).toBe(0);
+    }
+  }
+  return last + 1;
+}
+
+export const crashCases: Case[] = [
+  {
+    group,
+    name: `killed while writing batches: every flushed batch survives, batches are all-or-nothing (${ROUNDS} rounds)`,
+    skip: crashSkip,
+    timeout: 180_000,
+    async run(ctx) {
+      const seed = caseSeed(`${ctx.options.name} crash (${ctx.pass.keyspace})`);
+      const random = prng(seed);
+      const survived: number[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        await ctx.engine.close(); // the child needs the location to itself
+        const delay = Math.floor(random() * 150);
+        const outcome = await runAndKill(childConfig(ctx, round, 'loop'), delay);
+        expect(outcome.flushed).toBeGreaterThanOrEqual(0);
+        await ctx.reopen();
+        survived[round] = await verifyRound(ctx, round, outcome.flushed);
+        // earlier rounds are untouched by later crashes
+        for (let earlier = 0; earlier < round; earlier++) {
+          const counter = await ctx.ks.get(counterKey(earlier));
+          expect(readCounter(counter!)).toBe(survived[earlier]! - 1);
+        }
+      }
+      console.log(`[${ctx.options.name} crash] batches surviving per round: ${survived.join(', ')}`);
+    },
+  },
+  {
+    group,
+    name: 'data written, flushed, then the process is killed: all of it is present',
+    skip: crashSkip,
+    timeout: 120_000,
+    async run(ctx) {
+      await ctx.engine.close();
+      const config = childConfig(ctx, 7, 'flush-once');
+      const outcome = await runAndKill(config, 0);
+      await ctx.reopen();
+      const batches = Math.ceil(config.entries / BATCH_SIZE);
+      expect(outcome.flushed).toBe(batches - 1);
+      for (let batch = 0; batch < batches; batch++) {
+        const keys = Array.from({ length: BATCH_SIZE }, (_, j) => crashKey(7, batch, j));
+        expect((await ctx.ks.getMany(keys)).map(hex)).toEqual(keys.map((_, j) => hex(crashValue(7, batch, j))));
+      }
+      expect(readCounter((await ctx.ks.get(counterKey(7)))!)).toBe(batches - 1);
+    },
+  },
+];

@@ -1,0 +1,84 @@
+import { expect } from 'vitest';
+import type { Keyspace, StorageEngine } from '@tidekv/core';
+import type { Case } from '../case.js';
+import { utf8 } from '../support/bytes.js';
+import { expectTidekvError, expectSyncTidekvError } from '../support/expect-error.js';
+
+const group = 'lifecycle';
+
+interface AfterClose {
+  name: string;
+  call: (engine: StorageEngine, ks: Keyspace) => unknown;
+  sync?: boolean;
+  skip?: Case['skip'];
+}
+
+const syncOnly: Case['skip'] = (caps) => (caps.syncReads ? false : 'capabilities.syncReads is false');
+
+const OPS_AFTER_CLOSE: AfterClose[] = [
+  { name: 'get', call: (_e, ks) => ks.get(utf8('a')) },
+  { name: 'getMany', call: (_e, ks) => ks.getMany([utf8('a')]) },
+  { name: 'getSync', call: (_e, ks) => ks.getSync!(utf8('a')), sync: true, skip: syncOnly },
+  { name: 'put', call: (_e, ks) => ks.put(utf8('a'), utf8('1')) },
+  { name: 'del', call: (_e, ks) => ks.del(utf8('a')) },
+  { name: 'clear', call: (_e, ks) => ks.clear() },
+  { name: 'iterate', call: async (_e, ks) => ks.iterate().next() },
+  { name: 'iterateSync', call: (_e, ks) => [...ks.iterateSync!()], sync: true, skip: syncOnly },
+  { name: 'write', call: (e) => e.write([{ type: 'put', key: utf8('a'), value: utf8('1') }]) },
+  { name: 'flush', call: (e) => e.flush() },
+  {
+    name: 'snapshot',
+    call: (e) => e.snapshot!(),
+    sync: true,
+    skip: (caps) => (caps.snapshots ? false : 'capabilities.snapshots is false'),
+  },
+  { name: 'keyspace', call: (e) => e.keyspace('default'), sync: true },
+];
+
+export const lifecycleCases: Case[] = [
+  {
+    group,
+    name: 'close() is idempotent, including concurrent calls',
+    async run(ctx) {
+      await ctx.ks.put(utf8('a'), utf8('1'));
+      await Promise.all([ctx.engine.close(), ctx.engine.close()]);
+      await ctx.engine.close();
+    },
+  },
+  {
+    group,
+    name: 'Symbol.asyncDispose closes the engine',
+    async run(ctx) {
+      await ctx.engine[Symbol.asyncDispose]();
+      await expectTidekvError(() => ctx.ks.get(utf8('a')), 'NOT_OPEN');
+    },
+  },
+  ...OPS_AFTER_CLOSE.map(
+    (op): Case => ({
+      group,
+      name: `${op.name} after close fails NOT_OPEN`,
+      skip: op.skip,
+      async run(ctx) {
+        await ctx.ks.put(utf8('a'), utf8('1'));
+        const ks = ctx.ks;
+        await ctx.engine.close();
+        if (op.sync) expectSyncTidekvError(() => op.call(ctx.engine, ks), 'NOT_OPEN', `${op.name} after close`);
+        else await expectTidekvError(() => op.call(ctx.engine, ks), 'NOT_OPEN', `${op.name} after close`);
+      },
+    }),
+  ),
+  {
+    group,
+    name: 'writes still in flight when close() is called either finish or fail NOT_OPEN',
+    async run(ctx) {
+      const writes = Array.from({ length: 20 }, (_, i) => ctx.ks.put(Uint8Array.of(i), Uint8Array.of(i)).then(
+        () => 'ok',
+        (error: { code?: string; name?: string }) => `${error.name}:${error.code}`,
+      ));
+      const closing = ctx.engine.close();
+      const outcomes = await Promise.all(writes);
+      await closing;
+      for (const outcome of outcomes) expect(['ok', 'TidekvError:NOT_OPEN']).toContain(outcome);
+    },
+  },
+];
