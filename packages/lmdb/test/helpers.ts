@@ -37,3 +37,20 @@ export const s = (text: string): Uint8Array => new TextEncoder().encode(text);
 export const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 export const text = (bytes: Uint8Array | undefined): string | undefined =>
   bytes === undefined ? undefined : new TextDecoder().decode(bytes);
+
+/** Awaits `action` and returns the TidekvError code it failed with (or 'resolved'). */
+export async function codeOf(action: () => unknown): Promise<string> {
+  try {
+    await action();
+    return 'resolved';
+  } catch (error) {
+    return (error as { code?: string }).code ?? `untyped: ${String(error)}`;
+  }
+}
+
+/** Every entry of every listed keyspace, as hex pairs. */
+export async function dump(engine: StorageEngine, names: string[]): Promise<Record<string, [string, string][]>> {
+  const out: Record<string, [string, string][]> = {};
+  for (const name of names) out[name] = (await engine.keyspace(name).iterate().all()).map(([k, v]) => [hex(k), hex(v)]);
+  return out;
+}
