@@ -1,0 +1,45 @@
+/**
+ * The adapter side: a StorageEngine driven through the tidekv contract, on the fastest path
+ * the engine declares (getSync when capabilities.syncReads, one batched `write`, iterators
+ * read in `nextv` chunks).
+ */
+import type { StorageEngine, EntryIterator } from '@tidekv/core';
+import type { BatchOp, Cursor, KvDriver, ScanOptions, Visit } from '../driver.js';
+
+const SYNC = { sync: true } as const;
+
+class IteratorCursor implements Cursor {
+  constructor(private readonly iterator: EntryIterator) {}
+
+  async read(max: number, visit: Visit): Promise<number> {
+    const entries = await this.iterator.nextv(max);
+    for (const [key, value] of entries) visit(key, value);
+    return entries.length;
+  }
+
+  close(): Promise<void> {
+    return this.iterator.close();
+  }
+}
+
+export function engineDriver(engine: StorageEngine): KvDriver {
+  const keyspace = engine.keyspace('default');
+  const getSync = engine.capabilities.syncReads && keyspace.getSync ? keyspace.getSync.bind(keyspace) : undefined;
+  return {
+    getSync,
+    get: (key) => keyspace.get(key),
+    put: (key, value, sync) => keyspace.put(key, value, sync ? SYNC : undefined),
+    del: (key, sync) => keyspace.del(key, sync ? SYNC : undefined),
+    write: (ops: readonly BatchOp[], sync) => engine.write(ops, sync ? SYNC : undefined),
+    cursor: (options: ScanOptions) =>
+      new IteratorCursor(
+        keyspace.iterate({
+          ...(options.gte && { gte: options.gte }),
+          ...(options.lte && { lte: options.lte }),
+          reverse: options.reverse ?? false,
+          ...(options.limit !== undefined && { limit: options.limit }),
+        }),
+      ),
+    close: () => engine.close(),
+  };
+}

@@ -1,0 +1,67 @@
+/** results.md: the environment, the table, the targets and how to read them. */
+import type { Environment } from '../env.js';
+import type { Row, Skip } from '../runner.js';
+import type { TargetResult } from '../targets.js';
+import { HEADER, rowCells } from './columns.js';
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function table(header: string[], body: string[][]): string[] {
+  return [`| ${header.map(cell).join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...body.map((r) => `| ${r.map(cell).join(' | ')} |`)];
+}
+
+export function renderMarkdown(env: Environment, rows: readonly Row[], targets: readonly TargetResult[], skips: readonly Skip[]): string {
+  const lines: string[] = ['# tidekv benchmark results', ''];
+  lines.push(
+    ...table(
+      ['', ''],
+      [
+        ['date', env.date],
+        ['commit', `${env.gitCommit}${env.gitDirty ? ' (uncommitted changes)' : ''}`],
+        ['cpu', `${env.cpu} (${env.cores} cores)`],
+        ['memory', `${env.memoryGiB} GiB`],
+        ['os', env.os],
+        ['node', env.node],
+        ['libraries', Object.entries(env.libraries).map(([n, v]) => `${n} ${v}`).join(', ')],
+        ['options', Object.entries(env.options).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`).join(' ')],
+        ...(env.totalSeconds !== undefined ? [['wall time', `${env.totalSeconds.toFixed(0)} s`]] : []),
+      ],
+    ),
+  );
+  lines.push('', '## Results', '');
+  lines.push(...table(HEADER, rows.map((row) => rowCells(row, rows, targets))));
+  lines.push('', '## Targets', '');
+  lines.push(
+    ...table(
+      ['status', 'workload', 'backend', 'goal', 'measured', 'source'],
+      targets.map((t) => [t.status === 'met' ? '✓ met' : t.status === 'below' ? '✗ BELOW' : 'not measured', t.target.workload, t.target.backend, t.target.goal, t.measured ?? '', t.target.source]),
+    ),
+  );
+  if (skips.length > 0) {
+    lines.push('', '## Skipped', '');
+    for (const s of skips) lines.push(`- ${s.workload} · ${s.backend}: ${s.reason}`);
+  }
+  const failures = rows.filter((r) => r.error);
+  if (failures.length > 0) {
+    lines.push('', '## FAILED rows (no numbers reported)', '');
+    for (const r of failures) lines.push(`- ${r.workload} · ${r.backend} · ${r.label}: ${r.error}`);
+  }
+  lines.push(
+    '',
+    '## How to read this',
+    '',
+    '- **ops/s** is the median over the repetitions; **min-max** is the spread. **µs/op** = 1e6 / median ops/s. **MB/s** counts key + value bytes moved.',
+    '- **p50 / p99 / p99.9 / max** come from a latency histogram of every repetition merged (1.6% bucket precision). Single operations are timed one by one; batched workloads (fills, overwrite: batches of 1000) and scans (chunks of 1000) record each batch or chunk divided by its size, so their percentiles are per-entry amortised costs.',
+    "- **durability**: `none` = acknowledged writes may be lost on a crash; `sync` = fsynced per commit; `group` = fsynced, concurrent commits sharing one fsync. A ratio is only shown between rows of comparable durability.",
+    '- **adapter/raw**: on an adapter row, adapter ops/s ÷ the raw library ops/s measured in the same run (1.00x = no overhead). On a `ref:` row, adapter ÷ that reference.',
+    '- Rows marked **✗ BELOW** miss a target from the project issues; the targets table lists them all.',
+    '',
+    'Raw baselines:',
+    '',
+    ...Object.entries(env.baselines).map(([backend, libs]) => `- ${backend}: ${libs.join('; ')}`),
+    '',
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,118 @@
+/**
+ * The performance targets from the adapter, memory and WAL issues, evaluated against the
+ * measured rows. Each target names the row it judges; the report prints the goal beside the
+ * measured value and marks the rows below target.
+ */
+import type { Row } from './runner.js';
+
+export type TargetStatus = 'met' | 'below' | 'not measured';
+
+export interface Target {
+  id: string;
+  workload: string;
+  backend: string;
+  /** Short goal text shown beside the row, e.g. '>= 0.8x raw'. */
+  goal: string;
+  /** Where the target comes from. */
+  source: string;
+  /** The measured value and whether it meets the goal; undefined when a row is missing. */
+  evaluate(rows: RowLookup): { measured: number; display: string; met: boolean } | undefined;
+}
+
+export interface TargetResult {
+  target: Target;
+  status: TargetStatus;
+  measured?: string;
+}
+
+export interface RowLookup {
+  adapter(workload: string, backend: string): Row | undefined;
+  raw(workload: string, backend: string): Row | undefined;
+}
+
+export function lookup(rows: readonly Row[]): RowLookup {
+  const find = (workload: string, backend: string, variant: 'adapter' | 'raw') =>
+    rows.find((r) => r.workload === workload && r.backend === backend && r.variant === variant && r.role === 'primary' && r.summary);
+  return {
+    adapter: (w, b) => find(w, b, 'adapter'),
+    raw: (w, b) => find(w, b, 'raw'),
+  };
+}
+
+function ratioTarget(workload: string, backend: string, minRatio: number, source: string): Target {
+  return {
+    id: `${workload}/${backend}/ratio`,
+    workload,
+    backend,
+    goal: `>= ${minRatio}x raw`,
+    source,
+    evaluate(rows) {
+      const adapter = rows.adapter(workload, backend)?.summary;
+      const raw = rows.raw(workload, backend)?.summary;
+      if (!adapter || !raw) return undefined;
+      const ratio = adapter.opsPerSec / raw.opsPerSec;
+      return { measured: ratio, display: `${ratio.toFixed(2)}x`, met: ratio >= minRatio };
+    },
+  };
+}
+
+function throughputTarget(workload: string, backend: string, minOpsPerSec: number, source: string): Target {
+  return {
+    id: `${workload}/${backend}/ops`,
+    workload,
+    backend,
+    goal: `>= ${formatCount(minOpsPerSec)} ops/s`,
+    source,
+    evaluate(rows) {
+      const adapter = rows.adapter(workload, backend)?.summary;
+      if (!adapter) return undefined;
+      return { measured: adapter.opsPerSec, display: `${formatCount(adapter.opsPerSec)} ops/s`, met: adapter.opsPerSec >= minOpsPerSec };
+    },
+  };
+}
+
+function formatCount(value: number): string {
+  if (value >= 1e6) return `${+(value / 1e6).toFixed(2)}M`;
+  if (value >= 1e3) return `${+(value / 1e3).toFixed(1)}k`;
+  return value.toFixed(0);
+}
+
+const ADAPTER_ISSUE = 'native adapters: >= 0.8x the raw library on 100k entries';
+const RATIO_WORKLOADS = ['fillseq', 'fillrandom', 'readrandom', 'readseq', 'readreverse'];
+
+export const TARGETS: readonly Target[] = [
+  ...['memory', 'level', 'lmdb', 'sqlite'].flatMap((backend) => RATIO_WORKLOADS.map((w) => ratioTarget(w, backend, 0.8, ADAPTER_ISSUE))),
+  throughputTarget('readrandom', 'memory', 1_000_000, 'memory adapter: >= 1M random reads/s through getSync'),
+  ...['fillseq', 'fillrandom'].map((w) => ratioTarget(w, 'memory', 3, "memory adapter: several times memory-level's write rate (taken as >= 3x)")),
+  throughputTarget('wal-append-256', 'wal', 100_000, "WAL: >= 100k durable appends/s with 256 appenders in 'group' mode"),
+  {
+    id: 'wal-append-1/wal/p50',
+    workload: 'wal-append-1',
+    backend: 'wal',
+    goal: '<= 2x raw p50',
+    source: "WAL: a lone appender's p50 within 2x of one raw write + fdatasync",
+    evaluate(rows) {
+      const adapter = rows.adapter('wal-append-1', 'wal')?.summary;
+      const raw = rows.raw('wal-append-1', 'wal')?.summary;
+      if (!adapter || !raw) return undefined;
+      const ratio = adapter.p50Us / raw.p50Us;
+      return { measured: ratio, display: `p50 ${ratio.toFixed(2)}x raw`, met: ratio <= 2 };
+    },
+  },
+  throughputTarget('wal-replay', 'wal', 1_000_000, 'WAL: replay >= 1M records/s'),
+];
+
+export function evaluateTargets(rows: readonly Row[], targets: readonly Target[] = TARGETS): TargetResult[] {
+  const rowsBy = lookup(rows);
+  return targets.map((target) => {
+    const outcome = target.evaluate(rowsBy);
+    if (!outcome) return { target, status: 'not measured' as const };
+    return { target, status: outcome.met ? ('met' as const) : ('below' as const), measured: outcome.display };
+  });
+}
+
+/** The target results that judge a given adapter row. */
+export function targetsFor(results: readonly TargetResult[], row: Row): TargetResult[] {
+  if (row.variant !== 'adapter') return [];
+  return results.filter((r) => r.target.workload === row.workload && r.target.backend === row.backend);
+}

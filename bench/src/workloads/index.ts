@@ -1,0 +1,54 @@
+/** Every workload, in report order. Adding a workload = one file + one line here. */
+import type { Workload } from './workload.js';
+import { fillseq } from './fillseq.js';
+import { fillrandom } from './fillrandom.js';
+import { overwrite } from './overwrite.js';
+import { readrandom } from './readrandom.js';
+import { readmissing } from './readmissing.js';
+import { readseq } from './readseq.js';
+import { readreverse } from './readreverse.js';
+import { seekrandom } from './seekrandom.js';
+import { deleterandom } from './deleterandom.js';
+import { fillsync } from './fillsync.js';
+import { ycsbA } from './ycsb-a.js';
+import { ycsbB } from './ycsb-b.js';
+import { ycsbC } from './ycsb-c.js';
+import { ycsbD } from './ycsb-d.js';
+import { ycsbE } from './ycsb-e.js';
+import { ycsbF } from './ycsb-f.js';
+import { walAppend1 } from './wal-append-1.js';
+import { walAppend16 } from './wal-append-16.js';
+import { walAppend256 } from './wal-append-256.js';
+import { walReplay } from './wal-replay.js';
+
+export const WORKLOADS: readonly Workload[] = [
+  fillseq,
+  fillrandom,
+  overwrite,
+  readrandom,
+  readmissing,
+  readseq,
+  readreverse,
+  seekrandom,
+  deleterandom,
+  fillsync,
+  ycsbA,
+  ycsbB,
+  ycsbC,
+  ycsbD,
+  ycsbE,
+  ycsbF,
+  walAppend1,
+  walAppend16,
+  walAppend256,
+  walReplay,
+];
+
+/** Names that select several workloads at once in --workloads. */
+export const WORKLOAD_GROUPS: Readonly<Record<string, (w: Workload) => boolean>> = {
+  dbbench: (w) => w.kind === 'engine' && !w.name.startsWith('ycsb-'),
+  ycsb: (w) => w.name.startsWith('ycsb-'),
+  wal: (w) => w.kind === 'log',
+};
+
+export type { Workload, EngineWorkload, LogWorkload, PreparedRun, WorkloadConfig } from './workload.js';

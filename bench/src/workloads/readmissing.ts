@@ -1,0 +1,29 @@
+/** readmissing: n point reads of keys that were never written (each sorts between two that were). */
+import { makeMissingKey } from '../keys.js';
+import { Random } from '../random.js';
+import { expectEqual } from '../validation.js';
+import { inReadPhase, load, timedReads, type ReadTally } from './common.js';
+import { nonDurable, type EngineWorkload } from './workload.js';
+
+export const readmissing: EngineWorkload = {
+  name: 'readmissing',
+  kind: 'engine',
+  summary: "n point reads of absent keys (an existing key + '.'); none may be found",
+  scale: (n) => n,
+  durable: false,
+  durability: nonDurable,
+  async prepare(driver, { n, valueSize, seed }) {
+    await load(driver, n, valueSize);
+    const random = new Random(seed);
+    const keys = Array.from({ length: n }, () => makeMissingKey(random.nextInt(n)));
+    let tally: ReadTally = { found: -1, tagSum: 0 };
+    return {
+      ops: n,
+      bytes: 0,
+      run: async (latency) => {
+        tally = await inReadPhase(driver, () => timedReads(driver, keys, latency));
+      },
+      validate: () => expectEqual('absent keys found', tally.found, 0),
+    };
+  },
+};

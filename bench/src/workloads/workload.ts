@@ -1,0 +1,56 @@
+/**
+ * The shape of a workload. A workload prepares its data outside the timed region, hands the
+ * runner one timed body, and checks afterwards that the work really happened.
+ */
+import type { LatencyHistogram } from '../stats/histogram.js';
+import type { Durability, KvDriver, LogDriver, Variant } from '../driver.js';
+
+export type WorkloadKind = 'engine' | 'log';
+
+export interface WorkloadConfig {
+  /** This workload's size (entries or operations), already scaled from --n. */
+  n: number;
+  valueSize: number;
+  seed: number;
+}
+
+export interface PreparedRun {
+  /** Operations the timed body performs (the ops/s numerator). */
+  ops: number;
+  /** User bytes (key + value) the timed body moves, for MB/s. */
+  bytes: number;
+  /** The timed region: records each operation's (or batch's per-operation) latency. */
+  run(latency: LatencyHistogram): Promise<void>;
+  /** Untimed: throws ValidationError when counts or checksums are wrong. */
+  validate(): void | Promise<void>;
+}
+
+interface WorkloadBase {
+  readonly name: string;
+  /** One line for --help and the README. */
+  readonly summary: string;
+  /** This workload's size for a given --n (e.g. fillsync uses n / 100). */
+  scale(n: number): number;
+  /** True when the driver must be opened for durable commits. */
+  readonly durable: boolean;
+  durability(variant: Variant): Durability;
+}
+
+export interface EngineWorkload extends WorkloadBase {
+  readonly kind: 'engine';
+  prepare(driver: KvDriver, config: WorkloadConfig): Promise<PreparedRun>;
+}
+
+export interface LogWorkload extends WorkloadBase {
+  readonly kind: 'log';
+  prepare(driver: LogDriver, config: WorkloadConfig): Promise<PreparedRun>;
+}
+
+export type Workload = EngineWorkload | LogWorkload;
+
+/** Scales --n down for slow workloads, never below `floor` (or n itself when n is smaller). */
+export function scaled(divisor: number, floor = 100): (n: number) => number {
+  return (n) => Math.max(Math.min(n, floor), Math.floor(n / divisor));
+}
+
+export const nonDurable = (): Durability => 'none';
