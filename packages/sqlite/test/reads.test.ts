@@ -1,0 +1,48 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openTemp, text, utf8 } from './helpers.js';
+
+describe('synchronous reads share a short read transaction', () => {
+  it('sees the engine’s own writes made in the same synchronous run', async () => {
+    const { engine } = await openTemp();
+    const ks = engine.keyspace('default');
+    expect(ks.getSync!(utf8('k'))).toBeUndefined();
+    const put = ks.put(utf8('k'), utf8('1')); // runs now; resolves later
+    expect(text(ks.getSync!(utf8('k')))).toBe('1');
+    const batch = engine.write([{ type: 'put', key: utf8('k'), value: utf8('2') }]);
+    expect(text(ks.getSync!(utf8('k')))).toBe('2');
+    const del = ks.del(utf8('k'));
+    expect(ks.getSync!(utf8('k'))).toBeUndefined();
+    engine.keyspace('created-mid-burst');
+    expect(ks.getSync!(utf8('k'))).toBeUndefined();
+    await Promise.all([put, batch, del]);
+  });
+
+  it('ends the read transaction once the synchronous run is over', async () => {
+    const { dir, engine } = await openTemp();
+    const ks = engine.keyspace('default');
+    expect(ks.getSync!(utf8('outside'))).toBeUndefined();
+    // Another connection commits while the read transaction is open (tidekv never does this
+    // itself; it makes the transaction's lifetime observable).
+    const writer = new Database(join(dir, 'tidekv.sqlite'));
+    try {
+      const table = `kv_${Buffer.from('default').toString('hex')}`;
+      writer.prepare(`INSERT INTO "${table}" (k, v) VALUES (?, ?)`).run(utf8('outside'), utf8('x'));
+      expect(ks.getSync!(utf8('outside')), 'same run: the same read transaction').toBeUndefined();
+      await Promise.resolve();
+      expect(text(ks.getSync!(utf8('outside'))), 'next turn: a new read transaction').toBe('x');
+      expect(await ks.getMany([utf8('outside'), utf8('none')])).toEqual([utf8('x'), undefined]);
+    } finally {
+      writer.close();
+    }
+  });
+
+  it('getMany returns values in key order of the request, with undefined for misses', async () => {
+    const { engine } = await openTemp();
+    const ks = engine.keyspace('default');
+    await engine.write(['a', 'b', 'c'].map((k) => ({ type: 'put' as const, key: utf8(k), value: utf8(k.toUpperCase()) })));
+    expect((await ks.getMany([utf8('c'), utf8('x'), utf8('a'), utf8('c')])).map(text)).toEqual(['C', undefined, 'A', 'C']);
+    expect(await ks.getMany([])).toEqual([]);
+  });
+});
