@@ -3,7 +3,7 @@
  * cursor keeps a root-to-leaf path instead of leaf sibling links, because a copy-on-write
  * tree cannot keep sibling links consistent across versions.
  */
-import { type BNode, compareKeys, countAtMost, countBelow } from './node.js';
+import { type BNode, compareKeys, countAtMost, countBelow, resetSearch } from './node.js';
 import type { TreeView } from './tree.js';
 
 export class Cursor {
@@ -25,6 +25,7 @@ export class Cursor {
     this.#reverse = reverse;
     if (start !== undefined && end !== undefined && compareKeys(start, end) >= 0) this.#done = true;
     let node = view.root;
+    resetSearch();
     while (node.children !== null) {
       let i: number;
       if (reverse) i = end === undefined ? node.children.length - 1 : countBelow(node.keys, end);

@@ -42,10 +42,7 @@ export class BNode {
   }
 }
 
-/**
- * memcmp order, written out here (rather than calling a shared helper) so the hot searches
- * below stay one tight loop.
- */
+/** memcmp order: negative if a < b, 0 if equal, positive if a > b. */
 export function compareKeys(a: Uint8Array, b: Uint8Array): number {
   const n = a.length < b.length ? a.length : b.length;
   for (let i = 0; i < n; i++) {
@@ -55,40 +52,99 @@ export function compareKeys(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
+/*
+ * The searches below skip the bytes the search key is known to share with every candidate.
+ * Any key sorted between two keys a and b starts with the first min(lcp(a, key), lcp(b, key))
+ * bytes of `key` (lcp: length of the common prefix). A search keeps those two lengths for
+ * the bounds it has narrowed to, and a descent hands them to the child, whose keys all lie
+ * between the separators chosen in the parent. Keys that share long prefixes (counters,
+ * tuple-encoded keys, MVCC revisions) then cost a byte or two per comparison instead of the
+ * whole prefix. `searchLow`/`searchHigh` carry those lengths between calls: reset both to 0
+ * (resetSearch) before searching from a root.
+ */
+let searchLow = 0;
+let searchHigh = 0;
+
+export function resetSearch(): void {
+  searchLow = 0;
+  searchHigh = 0;
+}
+
 /** Index of `key` in the sorted `keys`, or `~insertionPoint` (negative) when absent. */
 export function findKey(keys: Uint8Array[], key: Uint8Array): number {
   let lo = 0;
   let hi = keys.length - 1;
+  let low = searchLow;
+  let high = searchHigh;
+  const keyLength = key.length;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    const c = compareKeys(keys[mid]!, key);
-    if (c < 0) lo = mid + 1;
-    else if (c > 0) hi = mid - 1;
-    else return mid;
+    const candidate = keys[mid]!;
+    const n = candidate.length < keyLength ? candidate.length : keyLength;
+    let i = low < high ? low : high;
+    while (i < n && candidate[i] === key[i]) i++;
+    const c = i < n ? candidate[i]! - key[i]! : candidate.length - keyLength;
+    if (c < 0) {
+      lo = mid + 1;
+      low = i;
+    } else if (c > 0) {
+      hi = mid - 1;
+      high = i;
+    } else return mid;
   }
   return ~lo;
 }
 
-/** Number of keys <= `key`: in a branch, the child that may hold `key`. */
+/** Number of keys <= `key`: in a branch, the child that may hold `key`. Narrows the bounds for that child. */
 export function countAtMost(keys: Uint8Array[], key: Uint8Array): number {
   let lo = 0;
   let hi = keys.length;
+  let low = searchLow;
+  let high = searchHigh;
+  const keyLength = key.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (compareKeys(keys[mid]!, key) <= 0) lo = mid + 1;
-    else hi = mid;
+    const candidate = keys[mid]!;
+    const n = candidate.length < keyLength ? candidate.length : keyLength;
+    let i = low < high ? low : high;
+    while (i < n && candidate[i] === key[i]) i++;
+    const c = i < n ? candidate[i]! - key[i]! : candidate.length - keyLength;
+    if (c <= 0) {
+      lo = mid + 1;
+      low = i;
+    } else {
+      hi = mid;
+      high = i;
+    }
   }
+  searchLow = low;
+  searchHigh = high;
   return lo;
 }
 
-/** Number of keys < `key`: in a leaf, the first position holding a key >= `key`. */
+/** Number of keys < `key`: the first position holding a key >= `key`. Narrows the bounds likewise. */
 export function countBelow(keys: Uint8Array[], key: Uint8Array): number {
   let lo = 0;
   let hi = keys.length;
+  let low = searchLow;
+  let high = searchHigh;
+  const keyLength = key.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (compareKeys(keys[mid]!, key) < 0) lo = mid + 1;
-    else hi = mid;
+    const candidate = keys[mid]!;
+    const n = candidate.length < keyLength ? candidate.length : keyLength;
+    let i = low < high ? low : high;
+    while (i < n && candidate[i] === key[i]) i++;
+    const c = i < n ? candidate[i]! - key[i]! : candidate.length - keyLength;
+    if (c < 0) {
+      lo = mid + 1;
+      low = i;
+    } else {
+      hi = mid;
+      high = i;
+    }
   }
+  searchLow = low;
+  searchHigh = high;
   return lo;
 }

@@ -6,7 +6,7 @@
  * view keeps reading the old nodes untouched. Without open views, writes change nodes in
  * place and allocate nothing but the stored entry.
  */
-import { BNode, countAtMost, countBelow, findKey, newOwner } from './node.js';
+import { BNode, countAtMost, findKey, newOwner, resetSearch } from './node.js';
 
 /** An immutable state of a tree: the root it had and how many entries it held. */
 export interface TreeView {
@@ -63,11 +63,16 @@ export class BPlusTree {
     return { root: this.#root, size: this.#size };
   }
 
+  /**
+   * The current state without freezing it: valid only for reads that finish before the
+   * next write to this tree (a write may change these nodes in place).
+   */
+  current(): TreeView {
+    return { root: this.#root, size: this.#size };
+  }
+
   get(key: Uint8Array): Uint8Array | undefined {
-    let node = this.#root;
-    while (node.children !== null) node = node.children[countAtMost(node.keys, key)]!;
-    const i = findKey(node.keys, key);
-    return i >= 0 ? node.values![i] : undefined;
+    return lookup(this.#root, key);
   }
 
   /** Stores `value` under `key` (both kept by reference). True when the key was new. */
@@ -75,6 +80,7 @@ export class BPlusTree {
     const owner = this.#owner;
     let node = this.#ownRoot();
     let depth = 0;
+    resetSearch();
     while (node.children !== null) {
       const i = countAtMost(node.keys, key);
       let child = node.children[i]!;
@@ -101,12 +107,14 @@ export class BPlusTree {
   delete(key: Uint8Array): boolean {
     // Look first without copying: deleting a missing key must not unshare any node.
     let probe = this.#root;
+    resetSearch();
     while (probe.children !== null) probe = probe.children[countAtMost(probe.keys, key)]!;
     if (findKey(probe.keys, key) < 0) return false;
 
     const owner = this.#owner;
     let node = this.#ownRoot();
     let depth = 0;
+    resetSearch();
     while (node.children !== null) {
       const i = countAtMost(node.keys, key);
       let child = node.children[i]!;
@@ -267,6 +275,15 @@ export class BPlusTree {
     // At the root: a branch left with one child hands the root to that child.
     if (node.children !== null && node.children.length === 1) this.#root = node.children[0]!;
   }
+}
+
+/** The value stored under `key` in the tree rooted at `root`, if any. */
+export function lookup(root: BNode, key: Uint8Array): Uint8Array | undefined {
+  let node = root;
+  resetSearch();
+  while (node.children !== null) node = node.children[countAtMost(node.keys, key)]!;
+  const i = findKey(node.keys, key);
+  return i >= 0 ? node.values![i] : undefined;
 }
 
 /** Splits n items into ceil(n / max) slices whose sizes differ by at most one. */
