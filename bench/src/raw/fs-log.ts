@@ -68,7 +68,7 @@ export function openFsLog({ dir, durable }: OpenOptions): Promise<LogDriver> {
 export const fsLogRaw: Subject<LogDriver> = {
   variant: 'raw',
   role: 'primary',
-  label: 'fs write + fdatasync',
-  note: 'one positional write and one fdatasync per record, no group commit',
+  label: 'fs log file',
+  note: 'one positional write + one fdatasync per record when durable (no group commit); replay reads 1 MiB chunks and checks every crc32',
   open: openFsLog,
 };

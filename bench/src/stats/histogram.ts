@@ -67,7 +67,7 @@ export class LatencyHistogram {
   percentileUs(p: number): number {
     if (!(p >= 0 && p <= 100)) throw new RangeError(`percentile must be in [0, 100], got ${p}`);
     if (this.#count === 0) return 0;
-    const rank = Math.max(1, Math.ceil((p / 100) * this.#count));
+    const rank = Math.max(1, Math.ceil((p / 100) * this.#count - 1e-9)); // see percentile()
     let seen = 0;
     for (let i = 0; i < BUCKET_COUNT; i++) {
       seen += this.#counts[i]!;

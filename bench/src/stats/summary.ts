@@ -46,7 +46,8 @@ export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) throw new RangeError('percentile of an empty list');
   if (!(p >= 0 && p <= 100)) throw new RangeError(`percentile must be in [0, 100], got ${p}`);
   const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  // The epsilon keeps 99.9% of 1000 at rank 999 despite 0.999 * 1000 = 999.0000000000001.
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length - 1e-9));
   return sorted[rank - 1]!;
 }
 

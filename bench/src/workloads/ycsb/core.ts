@@ -6,11 +6,12 @@
  * replays exactly the same requests, and the expected read results are known in advance.
  */
 import type { KvDriver } from '../../driver.js';
+import type { LatencyHistogram } from '../../stats/histogram.js';
 import { expectedTag, KEY_SIZE, makeKey, makeValue, valueTag } from '../../keys.js';
 import { Random } from '../../random.js';
 import { expectEqual } from '../../validation.js';
 import { ScrambledZipfianGenerator, SkewedLatestGenerator, UniformGenerator, type KeyChooser } from '../../zipfian.js';
-import { load } from '../common.js';
+import { inReadPhase, load } from '../common.js';
 import { nonDurable, scaled, type EngineWorkload, type WorkloadConfig } from '../workload.js';
 
 export interface YcsbMix {
@@ -147,36 +148,12 @@ export function ycsbWorkload(letter: string, summary: string, mix: YcsbMix): Eng
       };
       const { types, keys, values, scanLengths } = plan;
       const getSync = driver.getSync;
+      // A read-only mix runs inside the driver's read phase, like the other read workloads.
+      const readOnly = (mix.read ?? 0) === 1;
       return {
         ops: types.length,
         bytes: plan.bytes,
-        run: async (latency) => {
-          let last = performance.now();
-          for (let i = 0; i < types.length; i++) {
-            const type = types[i]!;
-            const key = keys[i]!;
-            if (type === READ || type === RMW) tallyRead(getSync ? getSync(key) : await readOne(driver, key));
-            if (type === UPDATE || type === INSERT || type === RMW) {
-              const pending = driver.put(key, values[i]!, false);
-              if (pending) await pending;
-            } else if (type === SCAN) {
-              const length = scanLengths[i]!;
-              const cursor = driver.cursor({ gte: key, limit: length });
-              let seen = 0;
-              while (seen < length) {
-                let got = cursor.read(length - seen, visit);
-                if (typeof got !== 'number') got = await got;
-                if (got === 0) break;
-                seen += got;
-              }
-              const closing = cursor.close();
-              if (closing) await closing;
-            }
-            const now = performance.now();
-            latency.record((now - last) * 1000);
-            last = now;
-          }
-        },
+        run: (latency) => (readOnly ? inReadPhase(driver, () => body(latency)) : body(latency)),
         validate: () => {
           expectEqual('reads that found their key', reads, plan.expectedReads);
           expectEqual('read value checksum', readTags, plan.expectedReadTags);
@@ -184,6 +161,33 @@ export function ycsbWorkload(letter: string, summary: string, mix: YcsbMix): Eng
           expectEqual('scanned value checksum', scanTags, plan.expectedScanTags);
         },
       };
+      async function body(latency: LatencyHistogram): Promise<void> {
+        let last = performance.now();
+        for (let i = 0; i < types.length; i++) {
+          const type = types[i]!;
+          const key = keys[i]!;
+          if (type === READ || type === RMW) tallyRead(getSync ? getSync(key) : await readOne(driver, key));
+          if (type === UPDATE || type === INSERT || type === RMW) {
+            const pending = driver.put(key, values[i]!, false);
+            if (pending) await pending;
+          } else if (type === SCAN) {
+            const length = scanLengths[i]!;
+            const cursor = driver.cursor({ gte: key, limit: length });
+            let seen = 0;
+            while (seen < length) {
+              let got = cursor.read(length - seen, visit);
+              if (typeof got !== 'number') got = await got;
+              if (got === 0) break;
+              seen += got;
+            }
+            const closing = cursor.close();
+            if (closing) await closing;
+          }
+          const now = performance.now();
+          latency.record((now - last) * 1000);
+          last = now;
+        }
+      }
     },
   };
 }
