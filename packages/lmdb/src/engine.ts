@@ -19,6 +19,7 @@ import { open as openEnv } from 'lmdb';
 import { keyEncoder, MAX_KEY_SIZE, MAX_VALUE_SIZE } from './key-mapping.js';
 import { resolveOptions } from './options.js';
 import { toTidekvError } from './errors.js';
+import { checkDataFile } from './file-check.js';
 import { LmdbKeyspace } from './keyspace.js';
 import { LmdbSnapshot } from './snapshot.js';
 import { Writer } from './writer.js';
@@ -58,6 +59,7 @@ export class LmdbEngine implements StorageEngine {
     const options = resolveOptions(input);
     let env: Env;
     try {
+      checkDataFile(options.path);
       env = openEnv({
         path: options.path,
         noSubdir: false, // the path is always a directory, even with a '.' in its name
@@ -88,7 +90,8 @@ export class LmdbEngine implements StorageEngine {
   #openExistingKeyspaces(): void {
     const names: string[] = [];
     for (const raw of this.#env.getKeys()) {
-      const name = latin1.decode(raw);
+      // lmdb-js stores database names NUL-terminated.
+      const name = latin1.decode(raw[raw.length - 1] === 0 ? raw.subarray(0, -1) : raw);
       if (KEYSPACE_NAME_PATTERN.test(name)) names.push(name);
     }
     for (const name of names) this.#openKeyspace(name);
