@@ -1,0 +1,305 @@
+/**
+ * Deliberately broken engines, each the reference engine with one realistic bug. The
+ * meta-tests prove the suite rejects every one of them.
+ */
+import {
+  ChunkedIterator,
+  TidekvError,
+  normalizeRange,
+  type Capabilities,
+  type Entry,
+  type EntryIterator,
+  type IterateOptions,
+  type Keyspace,
+  type Snapshot,
+  type StorageEngine,
+  type WriteOp,
+  type WriteOptions,
+} from '@tidekv/core';
+import { openReference } from '../src/index.js';
+import type { EngineLocation } from '../src/index.js';
+
+type KeyspaceOverrides = Partial<Keyspace>;
+
+interface EngineOverrides {
+  capabilities?: Capabilities;
+  keyspace?: (ks: Keyspace, name: string, inner: StorageEngine) => KeyspaceOverrides;
+  write?: (inner: StorageEngine, ops: readonly WriteOp[], options?: WriteOptions) => Promise<void>;
+  snapshot?: (inner: StorageEngine) => Snapshot;
+  close?: (inner: StorageEngine) => Promise<void>;
+}
+
+/** The reference engine with some methods replaced. */
+function wrap(inner: StorageEngine, overrides: EngineOverrides): StorageEngine {
+  const engine: StorageEngine = {
+    capabilities: overrides.capabilities ?? inner.capabilities,
+    keyspace(name) {
+      const ks = inner.keyspace(name);
+      const replaced = overrides.keyspace?.(ks, name, inner) ?? {};
+      return {
+        name: ks.name,
+        get: (k) => ks.get(k),
+        getSync: (k) => ks.getSync!(k),
+        getMany: (k) => ks.getMany(k),
+        put: (k, v, o) => ks.put(k, v, o),
+        del: (k, o) => ks.del(k, o),
+        clear: (r, o) => ks.clear(r, o),
+        iterate: (r) => ks.iterate(r),
+        iterateSync: (r) => ks.iterateSync!(r),
+        ...replaced,
+      };
+    },
+    write: (ops, options) => (overrides.write ? overrides.write(inner, ops, options) : inner.write(ops, options)),
+    snapshot: () => (overrides.snapshot ? overrides.snapshot(inner) : inner.snapshot!()),
+    flush: () => inner.flush(),
+    close: () => (overrides.close ? overrides.close(inner) : inner.close()),
+    [Symbol.asyncDispose]: () => engine.close(),
+  };
+  return engine;
+}
+
+/** An EntryIterator over a fixed array. */
+function arrayIterator(entries: Entry[], signal?: AbortSignal): EntryIterator {
+  let at = 0;
+  return new ChunkedIterator({ read: (max) => entries.slice(at, (at += max)) }, { signal });
+}
+
+/** Reads a range's bounds from the reference engine, ignoring reverse and limit. */
+async function boundsOnly(ks: Keyspace, range: IterateOptions = {}): Promise<Entry[]> {
+  const { reverse: _r, limit: _l, signal: _s, ...bounds } = range;
+  return ks.iterate(bounds).all();
+}
+
+/** A lazily-filled iterator: `produce` runs on the first read. */
+function deferredIterator(produce: () => Promise<Entry[]>, signal?: AbortSignal): EntryIterator {
+  let entries: Entry[] | undefined;
+  let at = 0;
+  return new ChunkedIterator(
+    {
+      read: async (max) => {
+        entries ??= await produce();
+        return entries.slice(at, (at += max));
+      },
+    },
+    { signal },
+  );
+}
+
+const asText = (key: Uint8Array) => Array.from(key).join(',');
+
+export interface BrokenEngine {
+  name: string;
+  /** Why it is wrong, in one line. */
+  bug: string;
+  open: (location: EngineLocation) => Promise<StorageEngine>;
+  /** Cases (by name) that must fail for this engine; at least one is required. */
+  mustFail: string[];
+}
+
+
+export const brokenEngines: BrokenEngine[] = [
+  {
+    name: 'string-order',
+    bug: 'iterates in JavaScript string order of the comma-joined bytes instead of memcmp order',
+    open: async () =>
+      wrap(await openReference(), {
+        keyspace: (ks) => ({
+          iterate(range = {}) {
+            normalizeRange(range);
+            return deferredIterator(async () => {
+              const entries = (await boundsOnly(ks, range)).sort((a, b) => (asText(a[0]) < asText(b[0]) ? -1 : asText(a[0]) > asText(b[0]) ? 1 : 0));
+              if (range.reverse) entries.reverse();
+              return entries.slice(0, range.limit ?? Infinity);
+            }, range.signal);
+          },
+        }),
+      }),
+    mustFail: ['keys [2], [11], [1] iterate as [1], [2], [11]'],
+  },
+  {
+    name: 'non-atomic write',
+    bug: 'applies batch ops one by one until one fails, leaving the earlier ones written',
+    open: async () =>
+      wrap(await openReference(), {
+        async write(inner, ops, options) {
+          if (!Array.isArray(ops)) return inner.write(ops, options);
+          for (const op of ops) await inner.write([op], options);
+        },
+      }),
+    mustFail: ["a batch ending in a put with a string key writes nothing (INVALID_KEY)", 'a rejected batch across keyspaces leaves every keyspace unchanged'],
+  },
+  {
+    name: 'reverse + limit returns the lowest keys',
+    bug: 'applies limit before reversing',
+    open: async () =>
+      wrap(await openReference(), {
+        keyspace: (ks) => ({
+          iterate(range = {}) {
+            if (!range.reverse || range.limit === undefined) return ks.iterate(range);
+            return deferredIterator(async () => (await ks.iterate({ ...range, reverse: false }).all()).reverse(), range.signal);
+          },
+        }),
+      }),
+    mustFail: ['reverse: gte 41'],
+  },
+  {
+    name: 'data lost on reopen',
+    bug: 'claims to be persistent but keeps data only in memory',
+    open: async () => {
+      const inner = await openReference();
+      return wrap(inner, { capabilities: { ...inner.capabilities, persistent: true } });
+    },
+    mustFail: ['data in every keyspace survives close and reopen', 'flush then reopen keeps every acknowledged write'],
+  },
+  {
+    name: 'limit ignored',
+    bug: 'returns every entry in range whatever the limit',
+    open: async () =>
+      wrap(await openReference(), {
+        keyspace: (ks) => ({
+          iterate(range = {}) {
+            const { limit: _limit, ...rest } = range;
+            normalizeRange(range);
+            return ks.iterate(rest);
+          },
+        }),
+      }),
+    mustFail: ['forward: gte 41', 'next, nextv and mixed reads honour limit'],
+  },
+  {
+    name: 'empty key rejected',
+    bug: 'treats the empty key as invalid',
+    open: async () => {
+      const reject = (key: Uint8Array) => {
+        if (key instanceof Uint8Array && key.length === 0) throw new TidekvError('INVALID_KEY', 'empty keys are not supported');
+      };
+      return wrap(await openReference(), {
+        keyspace: (ks) => ({
+          put: async (k, v, o) => (reject(k), ks.put(k, v, o)),
+          get: async (k) => (reject(k), ks.get(k)),
+        }),
+        write: async (inner, ops, options) => {
+          for (const op of ops) if (op.type !== 'delRange') reject(op.key);
+          return inner.write(ops, options);
+        },
+      });
+    },
+    mustFail: ['the empty key can be put, read, iterated and deleted'],
+  },
+  {
+    name: 'keyspaces not isolated',
+    bug: 'stores every keyspace in the default table',
+    open: async () =>
+      wrap(await openReference(), {
+        keyspace: (_ks, _name, inner) => {
+          const shared = inner.keyspace('default');
+          return {
+            get: (k) => shared.get(k),
+            getSync: (k) => shared.getSync!(k),
+            getMany: (k) => shared.getMany(k),
+            put: (k, v, o) => shared.put(k, v, o),
+            del: (k, o) => shared.del(k, o),
+            clear: (r, o) => shared.clear(r, o),
+            iterate: (r) => shared.iterate(r),
+            iterateSync: (r) => shared.iterateSync!(r),
+          };
+        },
+        write: (inner, ops, options) =>
+          inner.write(Array.isArray(ops) ? ops.map((op) => (op && typeof op === 'object' ? { ...op, keyspace: 'default' } : op)) : ops, options),
+      }),
+    mustFail: ['the same key holds independent values in two keyspaces'],
+  },
+  {
+    name: 'snapshot is a live view',
+    bug: 'snapshot() reads the current data instead of a frozen copy',
+    open: async () =>
+      wrap(await openReference(), {
+        snapshot: (inner) => {
+          let open = true;
+          return {
+            keyspace(name) {
+              if (!open) throw new TidekvError('NOT_OPEN', 'snapshot closed');
+              return inner.keyspace(name);
+            },
+            close: async () => void (open = false),
+            [Symbol.asyncDispose]: async () => void (open = false),
+          };
+        },
+      }),
+    mustFail: ['a snapshot is unchanged by later puts and overwrites'],
+  },
+  {
+    name: 'missing key reads as null',
+    bug: 'get resolves null rather than undefined for a missing key',
+    open: async () =>
+      wrap(await openReference(), {
+        keyspace: (ks) => ({ get: async (k) => (await ks.get(k)) ?? (null as never) }),
+      }),
+    mustFail: ['get of a missing key resolves undefined'],
+  },
+  {
+    name: 'no input validation on get',
+    bug: 'get returns undefined for a key that is not a Uint8Array instead of INVALID_KEY',
+    open: async () =>
+      wrap(await openReference(), {
+        keyspace: (ks) => ({ get: async (k) => (k instanceof Uint8Array ? ks.get(k) : undefined) }),
+      }),
+    mustFail: ['get rejects keys that are not a Uint8Array (INVALID_KEY)'],
+  },
+  {
+    name: 'delRange treats lt as lte',
+    bug: 'an exclusive upper bound also deletes the bound key',
+    open: async () =>
+      wrap(await openReference(), {
+        write: (inner, ops, options) => {
+          if (!Array.isArray(ops)) return inner.write(ops, options);
+          const widened = ops.map((op) => {
+            if (op?.type !== 'delRange' || !op.range || op.range.lt === undefined || op.range.lte !== undefined) return op;
+            const { lt, ...rest } = op.range;
+            return { ...op, range: { ...rest, lte: lt } };
+          });
+          return inner.write(widened, options);
+        },
+      }),
+    mustFail: ['delRange deletes exactly gte 42, lt 42ff'],
+  },
+  {
+    name: 'close not idempotent',
+    bug: 'a second close() rejects',
+    open: async () => {
+      let closed = false;
+      return wrap(await openReference(), {
+        close: async (inner) => {
+          if (closed) throw new TidekvError('NOT_OPEN', 'already closed');
+          closed = true;
+          await inner.close();
+        },
+      });
+    },
+    mustFail: ['close() is idempotent, including concurrent calls'],
+  },
+  {
+    name: 'iterators outlive the engine',
+    bug: 'iterators are not closed when the engine closes and keep returning buffered entries',
+    open: async () =>
+      wrap(await openReference(), {
+        keyspace: (ks) => ({
+          iterate(range = {}) {
+            normalizeRange(range);
+            return deferredIterator(() => ks.iterate(range).all(), range.signal);
+          },
+        }),
+      }),
+    mustFail: ['closing the engine closes open iterators: reads then fail NOT_OPEN'],
+  },
+  {
+    name: 'getMany drops missing keys',
+    bug: 'getMany returns only the values it found, so positions shift',
+    open: async () =>
+      wrap(await openReference(), {
+        keyspace: (ks) => ({ getMany: async (keys) => (await ks.getMany(keys)).filter((v) => v !== undefined) }),
+      }),
+    mustFail: ['getMany returns values in argument order with undefined for missing keys'],
+  },
+];
+
