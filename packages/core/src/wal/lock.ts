@@ -1,10 +1,12 @@
 /**
  * One writer per log. Inside a process a registry of open directories refuses a second
  * open; across processes a LOCK file, created exclusively and held open, names the owning
- * pid. A lock whose pid no longer runs (a crashed owner) is taken over. Node has no
+ * pid and the boot it ran in. A lock whose pid no longer runs, that was written before the
+ * last reboot, or whose content a power loss destroyed, is taken over. Node has no
  * portable advisory-lock call, so this is a pid lock: two processes taking over the same
  * stale lock at the same instant, or a recycled pid, are the cases it cannot rule out.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { TidekvError } from '../errors.js';
 import { type WalFs, readFully, writeFully } from './fs.js';
@@ -12,6 +14,18 @@ import { type WalFs, readFully, writeFully } from './fs.js';
 export const LOCK_FILE = 'LOCK';
 
 const openInThisProcess = new Set<string>();
+
+/** Identifies this boot (Linux), so a lock left before a reboot is stale even if its pid was reused. */
+function bootId(): string {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'latin1').trim();
+  } catch {
+    return '-';
+  }
+}
+
+const LOCK_LINE = /^(\d+) (\S+)\n$/;
+const SETTLE_MS = 50;
 
 function isRunning(pid: number): boolean {
   try {
@@ -58,28 +72,33 @@ export class WalLock {
       for (let attempt = 0; ; attempt++) {
         try {
           const fd = await walFs.open(file, 'wx');
+          const line = Buffer.from(`${process.pid} ${bootId()}\n`, 'latin1');
           try {
-            await writeFully(walFs, fd, Buffer.from(`${process.pid}\n`, 'latin1'), 0, String(process.pid).length + 1, 0);
+            await writeFully(walFs, fd, line, 0, line.length, 0);
           } catch (error) {
             await walFs.close(fd).catch(() => undefined);
             throw error;
           }
           return new WalLock(walFs, key, file, fd);
         } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 3) throw error;
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+          if (attempt >= 3) throw new TidekvError('LOCKED', `the WAL in ${dir} is being locked by another process`, { details: { dir } });
         }
         const owner = await readLockOwner(walFs, file);
+        if (owner !== undefined && !LOCK_LINE.test(owner)) {
+          // Either another process is between creating the file and writing its pid, or a
+          // crash lost the content. Give the former a moment.
+          await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+          const again = await readLockOwner(walFs, file);
+          if (again !== owner) continue;
+        }
         if (owner === undefined) continue; // released meanwhile: try again
-        const pid = /^\d+\n$/.test(owner) ? Number.parseInt(owner, 10) : NaN;
+        const match = LOCK_LINE.exec(owner);
+        const pid = match ? Number.parseInt(match[1]!, 10) : NaN;
+        const sameBoot = match !== null && match[2] === bootId();
         // Our own pid without a registry entry is an instance abandoned by this process.
-        if (!Number.isSafeInteger(pid) || pid <= 0 || (pid !== process.pid && isRunning(pid))) {
-          throw new TidekvError(
-            'LOCKED',
-            Number.isSafeInteger(pid) && pid > 0
-              ? `the WAL in ${dir} is open in process ${pid}`
-              : `the WAL in ${dir} has a LOCK file being written or damaged; remove it if no process uses this log`,
-            { details: { dir, pid: Number.isSafeInteger(pid) ? pid : undefined } },
-          );
+        if (sameBoot && pid !== process.pid && isRunning(pid)) {
+          throw new TidekvError('LOCKED', `the WAL in ${dir} is open in process ${pid}`, { details: { dir, pid } });
         }
         await walFs.unlink(file).catch((error: NodeJS.ErrnoException) => {
           if (error.code !== 'ENOENT') throw error;

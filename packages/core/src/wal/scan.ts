@@ -38,17 +38,35 @@ export interface ScanVisitor {
 
 type Probe = { kind: 'record'; record: ScannedRecord } | { kind: 'end' } | { kind: 'bad'; reason: DamageReason };
 
-async function probe(reader: SegmentReader, offset: number, salt: number): Promise<Probe> {
+const END: Probe = { kind: 'end' };
+
+/** Judges the frame at `offset` from the bytes already read, or returns undefined if it needs a read. */
+function probeWindow(reader: SegmentReader, offset: number, salt: number): Probe | undefined {
   const available = reader.end - offset;
-  if (available === 0) return { kind: 'end' };
+  if (available === 0) return END;
   if (available < FRAME_HEADER_BYTES) return { kind: 'bad', reason: 'truncated' };
-  const head = await reader.view(offset, FRAME_HEADER_BYTES);
+  const head = reader.peek(offset, FRAME_HEADER_BYTES);
+  if (!head) return undefined;
   const shape = inspectFrameHeader(head, available);
   if (typeof shape === 'string') return { kind: 'bad', reason: shape };
-  const frame = await reader.view(offset, FRAME_HEADER_BYTES + shape.bodyLength);
+  const frame = reader.peek(offset, FRAME_HEADER_BYTES + shape.bodyLength);
+  if (!frame) return undefined;
   const info = verifyFrame(frame, salt, shape.bodyLength);
   if (typeof info === 'string') return { kind: 'bad', reason: info };
-  return { kind: 'record', record: { ...info, offset, frame } };
+  return {
+    kind: 'record',
+    record: { lsn: info.lsn, groupIndex: info.groupIndex, idLength: info.idLength, bodyLength: info.bodyLength, frameLength: info.frameLength, offset, frame },
+  };
+}
+
+async function probe(reader: SegmentReader, offset: number, salt: number): Promise<Probe> {
+  const quick = probeWindow(reader, offset, salt);
+  if (quick) return quick;
+  const head = await reader.view(offset, FRAME_HEADER_BYTES);
+  // inspectFrameHeader guarantees the body fits in the file before we read it.
+  const shape = inspectFrameHeader(head, reader.end - offset);
+  if (typeof shape !== 'string') await reader.view(offset, FRAME_HEADER_BYTES + shape.bodyLength);
+  return probeWindow(reader, offset, salt)!;
 }
 
 /**
@@ -83,12 +101,12 @@ async function findResume(
   return undefined;
 }
 
-/** Scans frames from the segment header to `reader.end`; returns the LSN after the last record seen. */
+/** Scans frames from the segment header to `reader.end`, reporting records and damage in file order. */
 export async function scanSegment(reader: SegmentReader, salt: number, firstLsn: number, visitor: ScanVisitor): Promise<void> {
   let offset = SEGMENT_HEADER_BYTES;
   let expected = firstLsn;
   for (;;) {
-    const found = await probe(reader, offset, salt);
+    const found = probeWindow(reader, offset, salt) ?? (await probe(reader, offset, salt));
     if (found.kind === 'end') return;
     if (found.kind === 'record' && found.record.lsn === expected) {
       visitor.record(found.record);

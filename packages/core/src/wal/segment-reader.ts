@@ -18,6 +18,15 @@ export class SegmentReader {
     readonly end: number,
   ) {}
 
+  /** The bytes read most recently, and the file offset of their first byte. */
+  get window(): Buffer {
+    return this.#window;
+  }
+
+  get windowStart(): number {
+    return this.#windowStart;
+  }
+
   /** The bytes if they are already in the window (no read needed), else undefined. */
   peek(offset: number, length: number): Buffer | undefined {
     const from = offset - this.#windowStart;
