@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { LOCK_FILE, openMemory } from '../src/index.js';
+import { b, DIST_MODULE, expectCode, tempDir } from './helpers.js';
+
+/** A child process that opens `dir` through the built package, writes, flushes, says "ready", then waits. */
+async function childHolding(dir: string): Promise<ChildProcess> {
+  const script = `
+    const { openMemory } = await import(${JSON.stringify(DIST_MODULE)});
+    const engine = await openMemory({ path: ${JSON.stringify(dir)} });
+    await engine.keyspace('default').put(Uint8Array.of(1), Uint8Array.of(42));
+    await engine.flush();
+    await engine.keyspace('default').put(Uint8Array.of(2), Uint8Array.of(43)); // never flushed
+    process.stdout.write('ready\\n');
+    setInterval(() => {}, 1000);
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.setEncoding('utf8');
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: string) => {
+      out += chunk;
+      if (out.includes('ready')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`child exited early with ${code}`)));
+  });
+  return child;
+}
+
+/** The pid of a process that has already exited. */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '']);
+  await once(child, 'exit');
+  return child.pid!;
+}
+
+describe('one opener per directory', () => {
+  it('a second open in the same process fails LOCKED until the first closes', async () => {
+    const dir = await tempDir();
+    const first = await openMemory({ path: dir });
+    const error = await expectCode(() => openMemory({ path: dir }), 'LOCKED');
+    expect(error.details).toMatchObject({ pid: process.pid });
+    expect((await readFile(join(dir, LOCK_FILE), 'utf8')).trim()).toBe(String(process.pid));
+    await first.close();
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+    const second = await openMemory({ path: dir });
+    await second.close();
+  });
+
+  it('of two opens racing in one process, exactly one wins', async () => {
+    const dir = await tempDir();
+    const results = await Promise.allSettled([openMemory({ path: dir }), openMemory({ path: join(dir, '.') })]);
+    expect(results.filter((r) => r.status === 'fulfilled').length).toBe(1);
+    const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(rejected.reason).toMatchObject({ code: 'LOCKED' });
+    await (results.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<Awaited<ReturnType<typeof openMemory>>>).value.close();
+  });
+
+  it('another live process holding the directory makes open fail LOCKED; after kill -9 the lock is taken over', async () => {
+    const dir = await tempDir();
+    const child = await childHolding(dir);
+    try {
+      const error = await expectCode(() => openMemory({ path: dir }), 'LOCKED');
+      expect(error.details).toMatchObject({ pid: child.pid });
+    } finally {
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    }
+    // The lock file is still there, naming a dead process: it is stale and taken over.
+    expect((await readFile(join(dir, LOCK_FILE), 'utf8')).trim()).toBe(String(child.pid));
+    const engine = await openMemory({ path: dir });
+    expect(await engine.keyspace('default').get(b(1))).toEqual(b(42)); // flushed before the kill
+    expect(await engine.keyspace('default').get(b(2))).toBeUndefined(); // never flushed
+    expect((await readFile(join(dir, LOCK_FILE), 'utf8')).trim()).toBe(String(process.pid));
+    await engine.close();
+  });
+
+  it('takes over a lock naming a dead pid, or this pid from an earlier process', async () => {
+    for (const pid of [await deadPid(), process.pid]) {
+      const dir = await tempDir();
+      await writeFile(join(dir, LOCK_FILE), `${pid}\n`);
+      const engine = await openMemory({ path: dir });
+      expect((await readFile(join(dir, LOCK_FILE), 'utf8')).trim()).toBe(String(process.pid));
+      await engine.close();
+    }
+  });
+
+  it('a lock naming a live process (here, pid 1) or with unreadable content is respected: LOCKED', async () => {
+    for (const content of ['1\n', 'not a pid\n', '']) {
+      const dir = await tempDir();
+      await writeFile(join(dir, LOCK_FILE), content);
+      await expectCode(() => openMemory({ path: dir }), 'LOCKED');
+      expect(await readFile(join(dir, LOCK_FILE), 'utf8')).toBe(content); // untouched
+    }
+  });
+
+  it('a failed open releases the lock it took', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'tidekv-memory.snapshot'), 'garbage');
+    await expectCode(() => openMemory({ path: dir }), 'CORRUPTION');
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+    await expectCode(() => openMemory({ path: dir }), 'CORRUPTION'); // not LOCKED
+  });
+});
