@@ -1,43 +1,52 @@
 /**
- * Keyspaces live in one LevelDB database, each under the prefix `name + 0x00`.
+ * Keyspaces live in one LevelDB database, each under its own 2-byte id (big-endian,
+ * 0x0100 to 0xFFFE), recorded in a registry (see keyspace-registry.ts).
  *
- * Keyspace names never contain 0x00 (see KEYSPACE_NAME_PATTERN), so no prefix is a prefix
- * of another: keyspaces are isolated, and inside one keyspace bytewise order of the stored
- * keys equals bytewise order of the user keys. Every key of keyspace `name` lies in
- * [name 0x00, name 0x01).
+ * The ids have one fixed length, so no prefix is a prefix of another: keyspaces are
+ * isolated, and inside one keyspace the bytewise order of stored keys equals the bytewise
+ * order of user keys. Every key of a keyspace lies in [id, id + 1). A short prefix matters:
+ * LevelDB compares, copies and stores the prefix with every key.
  */
-import { KEYSPACE_NAME_PATTERN, toHalfOpen, type NormalizedRange } from '@tidekv/core';
+import { toHalfOpen, type NormalizedRange } from '@tidekv/core';
 
-/** The longest keyspace name (64) plus the separator. */
-export const MAX_PREFIX_LENGTH = 65;
+export const PREFIX_LENGTH = 2;
+export const FIRST_KEYSPACE_ID = 0x0100;
+export const LAST_KEYSPACE_ID = 0xfffe;
+
+export interface StoredBounds {
+  gte: Buffer;
+  lt: Buffer;
+}
 
 export class KeyspacePrefix {
   readonly name: string;
-  /** `name 0x00`: the first possible stored key of the keyspace. */
+  readonly id: number;
+  /** The first possible stored key of the keyspace: its id. */
   readonly start: Buffer;
-  /** `name 0x01`: just past the last possible stored key of the keyspace. */
+  /** Just past the last possible stored key of the keyspace: id + 1. */
   readonly end: Buffer;
-  readonly length: number;
+  readonly #high: number;
+  readonly #low: number;
 
-  constructor(name: string) {
-    if (!KEYSPACE_NAME_PATTERN.test(name)) throw new RangeError(`not a keyspace name: ${name}`);
+  constructor(name: string, id: number) {
+    if (!Number.isInteger(id) || id < FIRST_KEYSPACE_ID || id > LAST_KEYSPACE_ID) {
+      throw new RangeError(`keyspace id out of range: ${id}`);
+    }
     this.name = name;
-    this.start = Buffer.from(name + '\u0000', 'latin1');
-    this.end = Buffer.from(name + '\u0001', 'latin1');
-    this.length = this.start.length;
+    this.id = id;
+    this.#high = id >>> 8;
+    this.#low = id & 0xff;
+    this.start = Buffer.from([this.#high, this.#low]);
+    this.end = Buffer.from([(id + 1) >>> 8, (id + 1) & 0xff]);
   }
 
-  /** The stored key for a user key: a fresh Buffer, prefix then key. */
+  /** The stored key for a user key: a fresh Buffer, id then key. */
   wrap(key: Uint8Array): Buffer {
-    const out = Buffer.allocUnsafe(this.length + key.length);
-    this.start.copy(out, 0);
-    out.set(key, this.length);
+    const out = Buffer.allocUnsafe(PREFIX_LENGTH + key.length);
+    out[0] = this.#high;
+    out[1] = this.#low;
+    out.set(key, PREFIX_LENGTH);
     return out;
-  }
-
-  /** The user key inside a stored key: a view, no copy. */
-  unwrap(stored: Buffer): Buffer {
-    return stored.subarray(this.length);
   }
 
   /**
@@ -51,9 +60,4 @@ export class KeyspacePrefix {
       lt: end ? this.wrap(end) : this.end,
     };
   }
-}
-
-export interface StoredBounds {
-  gte: Buffer;
-  lt: Buffer;
 }

@@ -1,10 +1,10 @@
 /**
  * A ChunkSource over one classic-level iterator: each read is one native `nextv`, whose
- * entries come back with the keyspace prefix cut off (a view, no copy).
+ * entries come back with the keyspace id cut off (a view, no copy).
  */
 import type { ChunkSource, Entry } from '@tidekv/core';
-import type { ClassicLevel } from 'classic-level';
-import type { KeyspacePrefix } from './keyspace-prefix.js';
+import { PREFIX_LENGTH, type StoredBounds } from './keyspace-prefix.js';
+import type { LevelDb } from './level-types.js';
 import { fromNative } from './native-errors.js';
 
 /**
@@ -13,21 +13,17 @@ import { fromNative } from './native-errors.js';
  */
 export const ITERATOR_HIGH_WATER_BYTES = 1024 * 1024;
 
-type NativeIterator = ReturnType<ClassicLevel<Uint8Array, Uint8Array>['iterator']>;
+type NativeIterator = ReturnType<LevelDb['iterator']>;
 
-export interface NativeRange {
-  gte: Buffer;
-  lt: Buffer;
+export interface NativeRange extends StoredBounds {
   reverse: boolean;
   snapshot: unknown;
 }
 
 export class LevelChunkSource implements ChunkSource {
   readonly #iterator: NativeIterator;
-  readonly #prefixLength: number;
 
-  constructor(db: ClassicLevel<Uint8Array, Uint8Array>, prefix: KeyspacePrefix, range: NativeRange) {
-    this.#prefixLength = prefix.length;
+  constructor(db: LevelDb, range: NativeRange) {
     try {
       this.#iterator = db.iterator({
         gte: range.gte,
@@ -49,10 +45,9 @@ export class LevelChunkSource implements ChunkSource {
     } catch (error) {
       throw fromNative(error, 'iterator read');
     }
-    const cut = this.#prefixLength;
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
-      entry[0] = entry[0].subarray(cut);
+      entry[0] = entry[0].subarray(PREFIX_LENGTH);
     }
     return entries;
   }

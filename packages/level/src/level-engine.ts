@@ -18,24 +18,25 @@ import {
 } from '@tidekv/core';
 import { LEVEL_CAPABILITIES } from './capabilities.js';
 import { FlushPolicy } from './flush-policy.js';
-import type { KeyspacePrefix } from './keyspace-prefix.js';
-import { KeyspacePrefixes } from './keyspace-prefixes.js';
+import type { KeyspaceRegistry, RegisteredKeyspace } from './keyspace-registry.js';
 import { LevelKeyspace, type KeyspaceWriter } from './level-keyspace.js';
-import type { LevelDb } from './level-reader.js';
 import { LevelSnapshot } from './level-snapshot.js';
+import type { LevelDb, NativeOp } from './level-types.js';
 import { fromNative } from './native-errors.js';
-import { expandRangeDeletes, type NativeOp } from './range-delete.js';
+import { expandRangeDeletes } from './range-delete.js';
 import { WriteGate } from './write-gate.js';
 
 const SYNC = Object.freeze({ sync: true });
+/** classic-level's write options: undefined takes its fast path. */
+const nativeWriteOptions = (sync: boolean) => (sync ? SYNC : (undefined as never));
 
 /**
- * Written (as a delete) with sync to fsync the log. Every keyspace prefix starts with a
- * letter, digit, '_' or '-', so this key, starting with 0x00, is in no keyspace.
+ * Written (as a delete) with sync to fsync the log. Stored keys of keyspaces start with a
+ * byte >= 0x01, so this meta key (0x00 'f') is in no keyspace.
  */
-const FLUSH_MARKER = Buffer.from('\u0000tidekv-flush', 'latin1');
+const FLUSH_MARKER = Buffer.from([0x00, 0x66]);
 /**
- * A key range that holds no key at all ([0x00, 0x00] — keyspace keys start higher): compacting
+ * A key range that holds no key at all ([0x00, 0x00]: every stored key is longer): compacting
  * it makes LevelDB flush its memtable to a synced table file and do nothing else.
  */
 const EMPTY_RANGE_KEY = Buffer.from([0x00]);
@@ -44,13 +45,14 @@ export class LevelEngine implements StorageEngine, KeyspaceWriter {
   readonly capabilities: Capabilities = LEVEL_CAPABILITIES;
   readonly #db: LevelDb;
   readonly #lifecycle = new Lifecycle('engine');
-  readonly #prefixes = new KeyspacePrefixes();
+  readonly #registry: KeyspaceRegistry;
   readonly #keyspaces = new Map<string, LevelKeyspace>();
   readonly #gate = new WriteGate();
   readonly #flushPolicy: FlushPolicy;
 
-  constructor(db: LevelDb, writeBufferSize: number) {
+  constructor(db: LevelDb, registry: KeyspaceRegistry, writeBufferSize: number) {
     this.#db = db;
+    this.#registry = registry;
     this.#flushPolicy = new FlushPolicy(writeBufferSize);
   }
 
@@ -59,7 +61,7 @@ export class LevelEngine implements StorageEngine, KeyspaceWriter {
     let keyspace = this.#keyspaces.get(name);
     if (!keyspace) {
       assertKeyspaceName(name);
-      keyspace = new LevelKeyspace(this.#db, this.#prefixes.get(name), this.#lifecycle, this);
+      keyspace = new LevelKeyspace(this.#db, this.#registry.get(name), this.#lifecycle, this);
       this.#keyspaces.set(name, keyspace);
     }
     return keyspace;
@@ -74,57 +76,75 @@ export class LevelEngine implements StorageEngine, KeyspaceWriter {
     for (const op of resolved) {
       if (op.type === 'delRange') return this.#gate.exclusive(() => this.#writeWithRanges(resolved, sync));
     }
-    return this.#gate.shared(() => this.#batch(this.#toNativeInPlace(resolved), sync));
+    return this.#gate.shared(() => this.#writePointOps(resolved, sync));
   }
 
   /**
    * The resolved ops are fresh objects owned by this call, so their keys are swapped for
    * stored keys in place and the array goes to LevelDB as it is: no second object per op.
    */
-  #toNativeInPlace(ops: ResolvedWriteOp[]): NativeOp[] {
-    let prefix: KeyspacePrefix | undefined;
+  #writePointOps(ops: ResolvedWriteOp[], sync: boolean): Promise<void> {
+    let keyspace: RegisteredKeyspace | undefined;
+    let unregistered: RegisteredKeyspace[] | undefined;
     for (const op of ops as (ResolvedWriteOp & { type: 'put' | 'del' })[]) {
-      if (prefix?.name !== op.keyspace) prefix = this.#prefixes.get(op.keyspace);
-      op.key = prefix.wrap(op.key);
+      if (keyspace?.name !== op.keyspace) {
+        keyspace = this.#registry.get(op.keyspace);
+        if (!keyspace.registered) (unregistered ??= []).includes(keyspace) || unregistered.push(keyspace);
+      }
+      op.key = keyspace.wrap(op.key);
     }
-    return ops as unknown as NativeOp[];
+    return this.#batch(ops as unknown as NativeOp[], sync, unregistered);
   }
 
   async #writeWithRanges(ops: readonly ResolvedWriteOp[], sync: boolean): Promise<void> {
-    let batch: NativeOp[];
+    let expanded;
     try {
-      batch = await expandRangeDeletes(this.#db, this.#prefixes, ops);
+      expanded = await expandRangeDeletes(this.#db, this.#registry, ops);
     } catch (error) {
       throw fromNative(error, 'range read');
     }
-    if (batch.length > 0) await this.#batch(batch, sync);
+    if (expanded.ops.length === 0) return;
+    const unregistered = [...expanded.touched].filter((keyspace) => !keyspace.registered);
+    await this.#batch(expanded.ops, sync, unregistered);
   }
 
-  async #batch(batch: NativeOp[], sync: boolean): Promise<void> {
+  /**
+   * Writes one native batch. The registry entry of each keyspace written for the first time
+   * rides in the same batch, so the data is never stored without it.
+   */
+  async #batch(batch: NativeOp[], sync: boolean, unregistered?: RegisteredKeyspace[]): Promise<void> {
+    if (unregistered) for (const keyspace of unregistered) batch.push(keyspace.entry);
     const policy = this.#flushPolicy;
     for (const op of batch) policy.add(op.key.length, op.type === 'put' ? op.value.length : 0);
     try {
-      await this.#db.batch(batch as never, sync ? SYNC : (undefined as never));
+      await this.#db.batch(batch as never, nativeWriteOptions(sync));
     } catch (error) {
       throw fromNative(error, 'batch');
     }
+    if (unregistered) for (const keyspace of unregistered) keyspace.registered = true;
   }
 
-  putOne(prefix: KeyspacePrefix, key: Uint8Array, value: Uint8Array, sync: boolean): Promise<void> {
-    const stored = prefix.wrap(key);
+  putOne(keyspace: RegisteredKeyspace, key: Uint8Array, value: Uint8Array, sync: boolean): Promise<void> {
+    const stored = keyspace.wrap(key);
+    if (!keyspace.registered) {
+      return this.#gate.shared(() => this.#batch([{ type: 'put', key: stored, value }], sync, [keyspace]));
+    }
     this.#flushPolicy.add(stored.length, value.length);
     return this.#gate.shared(() =>
-      this.#db.put(stored, value, sync ? SYNC : (undefined as never)).catch((error: unknown) => {
+      this.#db.put(stored, value, nativeWriteOptions(sync)).catch((error: unknown) => {
         throw fromNative(error, 'put');
       }),
     );
   }
 
-  delOne(prefix: KeyspacePrefix, key: Uint8Array, sync: boolean): Promise<void> {
-    const stored = prefix.wrap(key);
+  delOne(keyspace: RegisteredKeyspace, key: Uint8Array, sync: boolean): Promise<void> {
+    const stored = keyspace.wrap(key);
+    if (!keyspace.registered) {
+      return this.#gate.shared(() => this.#batch([{ type: 'del', key: stored }], sync, [keyspace]));
+    }
     this.#flushPolicy.add(stored.length, 0);
     return this.#gate.shared(() =>
-      this.#db.del(stored, sync ? SYNC : (undefined as never)).catch((error: unknown) => {
+      this.#db.del(stored, nativeWriteOptions(sync)).catch((error: unknown) => {
         throw fromNative(error, 'del');
       }),
     );
@@ -136,7 +156,7 @@ export class LevelEngine implements StorageEngine, KeyspaceWriter {
 
   snapshot(): Snapshot {
     this.#lifecycle.assertOpen();
-    const snapshot: LevelSnapshot = new LevelSnapshot(this.#db, this.#prefixes, () =>
+    const snapshot: LevelSnapshot = new LevelSnapshot(this.#db, this.#registry, () =>
       this.#lifecycle.untrack(snapshot),
     );
     this.#lifecycle.track(snapshot);

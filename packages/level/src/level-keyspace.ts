@@ -14,13 +14,14 @@ import {
   type WriteOptions,
 } from '@tidekv/core';
 import { LEVEL_CAPABILITIES } from './capabilities.js';
-import type { KeyspacePrefix } from './keyspace-prefix.js';
-import { LevelReader, type LevelDb } from './level-reader.js';
+import type { RegisteredKeyspace } from './keyspace-registry.js';
+import { LevelReader } from './level-reader.js';
+import type { LevelDb } from './level-types.js';
 
 /** The engine's write paths a keyspace uses; keys here are already validated. */
 export interface KeyspaceWriter {
-  putOne(prefix: KeyspacePrefix, key: Uint8Array, value: Uint8Array, sync: boolean): Promise<void>;
-  delOne(prefix: KeyspacePrefix, key: Uint8Array, sync: boolean): Promise<void>;
+  putOne(keyspace: RegisteredKeyspace, key: Uint8Array, value: Uint8Array, sync: boolean): Promise<void>;
+  delOne(keyspace: RegisteredKeyspace, key: Uint8Array, sync: boolean): Promise<void>;
   clearRange(keyspace: string, range: NormalizedRange, sync: boolean): Promise<void>;
 }
 
@@ -29,8 +30,11 @@ const { maxKeySize, maxValueSize } = LEVEL_CAPABILITIES;
 export class LevelKeyspace extends LevelReader implements Keyspace {
   readonly #writer: KeyspaceWriter;
 
-  constructor(db: LevelDb, prefix: KeyspacePrefix, lifecycle: Lifecycle, writer: KeyspaceWriter) {
-    super(db, prefix, lifecycle, undefined);
+  readonly #keyspace: RegisteredKeyspace;
+
+  constructor(db: LevelDb, keyspace: RegisteredKeyspace, lifecycle: Lifecycle, writer: KeyspaceWriter) {
+    super(db, keyspace, lifecycle, undefined);
+    this.#keyspace = keyspace;
     this.#writer = writer;
   }
 
@@ -43,7 +47,7 @@ export class LevelKeyspace extends LevelReader implements Keyspace {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#writer.putOne(this.prefix, key, value, options?.sync === true);
+    return this.#writer.putOne(this.#keyspace, key, value, options?.sync === true);
   }
 
   del(key: Uint8Array, options?: WriteOptions): Promise<void> {
@@ -54,14 +58,14 @@ export class LevelKeyspace extends LevelReader implements Keyspace {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#writer.delOne(this.prefix, key, options?.sync === true);
+    return this.#writer.delOne(this.#keyspace, key, options?.sync === true);
   }
 
   clear(range?: Range, options?: WriteOptions): Promise<void> {
     let normalized: NormalizedRange;
     try {
       this.lifecycle.assertOpen();
-      normalized = normalizeRange(range ?? {});
+      normalized = normalizeRange(range);
       assertWriteOptions(options);
     } catch (error) {
       return Promise.reject(error);

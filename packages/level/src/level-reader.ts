@@ -14,18 +14,16 @@ import {
   type Lifecycle,
   type ReadableKeyspace,
 } from '@tidekv/core';
-import type { ClassicLevel } from 'classic-level';
 import { LEVEL_CAPABILITIES } from './capabilities.js';
 import type { KeyspacePrefix } from './keyspace-prefix.js';
 import { EMPTY_SOURCE, LevelChunkSource } from './level-chunk-source.js';
 import { fromNative } from './native-errors.js';
+import type { LevelDb } from './level-types.js';
 
 const MAX_KEY_SIZE = LEVEL_CAPABILITIES.maxKeySize;
 
 /** Entries per native nextv for next() and `for await`. */
 const CHUNK_SIZE = 1000;
-
-export type LevelDb = ClassicLevel<Uint8Array, Uint8Array>;
 
 /**
  * Options handed to classic-level reads: undefined for live reads (its fast path), or one
@@ -83,7 +81,7 @@ export class LevelReader implements ReadableKeyspace {
 
   iterate(range?: IterateOptions): EntryIterator {
     this.lifecycle.assertOpen();
-    const normalized = normalizeRange(range ?? {});
+    const normalized = normalizeRange(range);
     const signal = range?.signal;
     // Checked here (ChunkedIterator checks too) so that no native iterator is opened for a bad call.
     if (signal !== undefined && !(signal instanceof AbortSignal)) {
@@ -91,7 +89,7 @@ export class LevelReader implements ReadableKeyspace {
     }
     const source = normalized.empty
       ? EMPTY_SOURCE
-      : new LevelChunkSource(this.db, this.prefix, {
+      : new LevelChunkSource(this.db, {
           ...this.prefix.storedBounds(normalized),
           reverse: normalized.reverse,
           snapshot: this.#readOptions?.snapshot,

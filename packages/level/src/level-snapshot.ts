@@ -2,8 +2,9 @@
  * A consistent read view over every keyspace, backed by one LevelDB snapshot.
  */
 import { Lifecycle, assertKeyspaceName, type ReadableKeyspace, type Snapshot } from '@tidekv/core';
-import type { KeyspacePrefixes } from './keyspace-prefixes.js';
-import { LevelReader, type LevelDb } from './level-reader.js';
+import type { KeyspaceRegistry } from './keyspace-registry.js';
+import { LevelReader } from './level-reader.js';
+import type { LevelDb } from './level-types.js';
 import { fromNative } from './native-errors.js';
 
 type NativeSnapshot = ReturnType<LevelDb['snapshot']>;
@@ -11,15 +12,15 @@ type NativeSnapshot = ReturnType<LevelDb['snapshot']>;
 export class LevelSnapshot implements Snapshot {
   readonly #db: LevelDb;
   readonly #native: NativeSnapshot;
-  readonly #prefixes: KeyspacePrefixes;
+  readonly #registry: KeyspaceRegistry;
   readonly #lifecycle = new Lifecycle('snapshot');
   readonly #readers = new Map<string, LevelReader>();
   readonly #readOptions: { snapshot: NativeSnapshot; keyEncoding: 'view'; valueEncoding: 'view' };
   readonly #onClose: () => void;
 
-  constructor(db: LevelDb, prefixes: KeyspacePrefixes, onClose: () => void) {
+  constructor(db: LevelDb, registry: KeyspaceRegistry, onClose: () => void) {
     this.#db = db;
-    this.#prefixes = prefixes;
+    this.#registry = registry;
     this.#onClose = onClose;
     try {
       this.#native = db.snapshot();
@@ -34,7 +35,7 @@ export class LevelSnapshot implements Snapshot {
     let reader = this.#readers.get(name);
     if (!reader) {
       assertKeyspaceName(name);
-      reader = new LevelReader(this.#db, this.#prefixes.get(name), this.#lifecycle, this.#readOptions);
+      reader = new LevelReader(this.#db, this.#registry.get(name), this.#lifecycle, this.#readOptions);
       this.#readers.set(name, reader);
     }
     return reader;

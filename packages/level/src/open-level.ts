@@ -5,7 +5,8 @@ import type { EngineFactory, StorageEngine } from '@tidekv/core';
 import { ClassicLevel } from 'classic-level';
 import { LEVEL_CAPABILITIES } from './capabilities.js';
 import { LevelEngine } from './level-engine.js';
-import type { LevelDb } from './level-reader.js';
+import { KeyspaceRegistry } from './keyspace-registry.js';
+import type { LevelDb } from './level-types.js';
 import { fromOpenFailure } from './native-errors.js';
 import { resolveLevelOptions, type LevelOptions } from './options.js';
 
@@ -27,7 +28,14 @@ export async function openLevel(options: LevelOptions): Promise<StorageEngine> {
   } catch (error) {
     throw fromOpenFailure(error, path);
   }
-  return new LevelEngine(db, native.writeBufferSize);
+  let registry: KeyspaceRegistry;
+  try {
+    registry = await KeyspaceRegistry.load(db);
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw fromOpenFailure(error, path);
+  }
+  return new LevelEngine(db, registry, native.writeBufferSize);
 }
 
 export const levelEngine: EngineFactory<LevelOptions> = Object.freeze({

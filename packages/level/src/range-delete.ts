@@ -8,12 +8,10 @@
  * batch. The caller must keep other writes out while this runs (see WriteGate).
  */
 import type { ResolvedWriteOp } from '@tidekv/core';
-import type { KeyspacePrefixes } from './keyspace-prefixes.js';
 import type { StoredBounds } from './keyspace-prefix.js';
-import type { LevelDb } from './level-reader.js';
+import type { KeyspaceRegistry, RegisteredKeyspace } from './keyspace-registry.js';
 import { ITERATOR_HIGH_WATER_BYTES } from './level-chunk-source.js';
-
-export type NativeOp = { type: 'put'; key: Buffer; value: Uint8Array } | { type: 'del'; key: Buffer };
+import type { LevelDb, NativeOp } from './level-types.js';
 
 const SCAN_CHUNK = 1000;
 
@@ -35,28 +33,36 @@ async function storedKeysIn(db: LevelDb, bounds: StoredBounds): Promise<Buffer[]
   }
 }
 
+export interface ExpandedBatch {
+  ops: NativeOp[];
+  /** Every keyspace the batch writes into. */
+  touched: Set<RegisteredKeyspace>;
+}
+
 export async function expandRangeDeletes(
   db: LevelDb,
-  prefixes: KeyspacePrefixes,
+  registry: KeyspaceRegistry,
   ops: readonly ResolvedWriteOp[],
-): Promise<NativeOp[]> {
+): Promise<ExpandedBatch> {
   const out: NativeOp[] = [];
+  const touched = new Set<RegisteredKeyspace>();
   for (const op of ops) {
-    const prefix = prefixes.get(op.keyspace);
+    const keyspace = registry.get(op.keyspace);
+    const before = out.length;
     if (op.type === 'put') {
-      out.push({ type: 'put', key: prefix.wrap(op.key), value: op.value });
+      out.push({ type: 'put', key: keyspace.wrap(op.key), value: op.value });
     } else if (op.type === 'del') {
-      out.push({ type: 'del', key: prefix.wrap(op.key) });
+      out.push({ type: 'del', key: keyspace.wrap(op.key) });
     } else {
-      const bounds = prefix.storedBounds(op.range);
+      const bounds = keyspace.storedBounds(op.range);
       if (Buffer.compare(bounds.gte, bounds.lt) >= 0) continue;
-      const earlier = out.length;
-      for (let i = 0; i < earlier; i++) {
+      for (let i = 0; i < before; i++) {
         const previous = out[i]!;
         if (previous.type === 'put' && contains(bounds, previous.key)) out.push({ type: 'del', key: previous.key });
       }
       for (const key of await storedKeysIn(db, bounds)) out.push({ type: 'del', key });
     }
+    if (out.length > before) touched.add(keyspace);
   }
-  return out;
+  return { ops: out, touched };
 }

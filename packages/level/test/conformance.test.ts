@@ -1,0 +1,16 @@
+/**
+ * The shared tidekv conformance suite against the LevelDB engine. The kill -9 crash case
+ * runs the BUILT package (dist/index.js) in a child process: build before running it.
+ */
+import { fileURLToPath } from 'node:url';
+import { describeEngine } from '@tidekv/conformance';
+import { openLevel } from '@tidekv/level';
+
+describeEngine({
+  name: 'level',
+  open: ({ dir }) => openLevel({ path: dir }),
+  crash: {
+    module: fileURLToPath(new URL('../dist/index.js', import.meta.url)),
+    factory: 'levelEngine',
+  },
+});
