@@ -66,6 +66,11 @@ export class WalReplay implements AsyncIterableIterator<WalRecord>, AsyncDisposa
   }
 
   next(): Promise<IteratorResult<WalRecord>> {
+    try {
+      this.#assertOpen();
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (this.#position < this.#buffer.length && !this.#closed) {
       return Promise.resolve({ value: this.#buffer[this.#position++]!, done: false });
     }
