@@ -25,7 +25,7 @@ const BAR_GAP = 2;
 const GROUP_GAP = 22;
 const LEFT = 78;
 const RIGHT = 24;
-const TOP = 96;
+const TOP = 104;
 const PLOT_HEIGHT = 340;
 const BOTTOM = 110;
 
@@ -35,6 +35,13 @@ function escapeXml(text: string): string {
 
 function fixed(value: number): string {
   return (Math.round(value * 10) / 10).toString();
+}
+
+/** Decade labels for the log axis: 100, 1k, 10k, 100k, 1M, 10M. */
+export function decadeLabel(decade: number): string {
+  const units: [number, string][] = [[9, 'G'], [6, 'M'], [3, 'k'], [0, '']];
+  for (const [power, suffix] of units) if (decade >= power) return `${10 ** (decade - power)}${suffix}`;
+  return String(10 ** decade);
 }
 
 function colourFor(backend: string, backends: readonly string[]): string {
@@ -59,7 +66,8 @@ export function renderChart(rows: readonly Row[], targets: readonly TargetResult
 
   const groupWidths = groups.map((g) => g.length * (BAR + BAR_GAP) - BAR_GAP);
   const plotWidth = Math.max(320, groupWidths.reduce((a, b) => a + b + GROUP_GAP, GROUP_GAP));
-  const width = LEFT + plotWidth + RIGHT;
+  const legendWidth = Math.max(backends.reduce((w, b) => w + 32 + b.length * 7, 0), 104 + 90 + 130 + 96);
+  const width = LEFT + Math.max(plotWidth, legendWidth) + RIGHT;
   const height = TOP + PLOT_HEIGHT + BOTTOM;
 
   const out: string[] = [];
@@ -76,22 +84,25 @@ export function renderChart(rows: readonly Row[], targets: readonly TargetResult
   out.push(`<text x="${LEFT}" y="24" font-size="16" font-weight="bold">${escapeXml(options.title ?? 'tidekv benchmark: throughput per workload (ops/s, log scale)')}</text>`);
   if (options.subtitle) out.push(`<text x="${LEFT}" y="42" fill="#555555">${escapeXml(options.subtitle)}</text>`);
 
-  // Legend: one swatch per backend, then the key for solid / hatched / grey.
+  // Legend, two rows: a swatch per backend, then the key for solid / hatched / grey / red.
+  const backendRow: string[] = [];
   let lx = LEFT;
-  const ly = 62;
   for (const backend of backends) {
-    out.push(`<rect class="legend" x="${lx}" y="${ly - 9}" width="12" height="12" fill="${colourFor(backend, backends)}"/>`);
-    out.push(`<text x="${lx + 16}" y="${ly + 1}">${escapeXml(backend)}</text>`);
-    lx += 28 + backend.length * 7;
+    backendRow.push(`<rect class="legend" x="${lx}" y="53" width="12" height="12" fill="${colourFor(backend, backends)}"/>`);
+    backendRow.push(`<text x="${lx + 16}" y="63">${escapeXml(backend)}</text>`);
+    lx += 32 + backend.length * 7;
   }
-  lx += 12;
-  out.push(`<rect x="${lx}" y="${ly - 9}" width="12" height="12" fill="#555555"/><text x="${lx + 16}" y="${ly + 1}">tidekv adapter</text>`);
-  lx += 104;
-  out.push(`<rect x="${lx}" y="${ly - 9}" width="12" height="12" fill="url(#hatch-${escapeXml(backends[0] ?? 'none')})" stroke="#555555"/><text x="${lx + 16}" y="${ly + 1}">raw library</text>`);
-  lx += 88;
-  out.push(`<rect x="${lx}" y="${ly - 9}" width="12" height="12" fill="${REFERENCE_COLOUR}"/><text x="${lx + 16}" y="${ly + 1}">reference baseline</text>`);
-  lx += 128;
-  out.push(`<rect x="${lx}" y="${ly - 9}" width="12" height="12" fill="none" stroke="${BELOW_COLOUR}" stroke-width="2"/><text x="${lx + 16}" y="${ly + 1}">below target</text>`);
+  const keyRow: string[] = [];
+  let kx = LEFT;
+  const key = (swatch: string, text: string, advance: number) => {
+    keyRow.push(`<rect x="${kx}" y="71" width="12" height="12" ${swatch}/><text x="${kx + 16}" y="81">${text}</text>`);
+    kx += advance;
+  };
+  key('fill="#555555"', 'tidekv adapter', 104);
+  key(`fill="url(#hatch-${escapeXml(backends[0] ?? 'none')})" stroke="#555555"`, 'raw library', 90);
+  key(`fill="${REFERENCE_COLOUR}"`, 'reference baseline', 130);
+  key(`fill="none" stroke="${BELOW_COLOUR}" stroke-width="2"`, 'below target', 96);
+  out.push(...backendRow, ...keyRow);
 
   // Axis: a gridline and label per decade.
   out.push(`<g class="axis" stroke="#dddddd">`);
@@ -101,7 +112,7 @@ export function renderChart(rows: readonly Row[], targets: readonly TargetResult
   }
   out.push('</g>');
   for (let d = lowDecade; d <= highDecade; d++) {
-    out.push(`<text x="${LEFT - 6}" y="${fixed(y(10 ** d) + 4)}" text-anchor="end">${formatRate(10 ** d)}</text>`);
+    out.push(`<text x="${LEFT - 6}" y="${fixed(y(10 ** d) + 4)}" text-anchor="end">${decadeLabel(d)}</text>`);
   }
   out.push(`<text transform="translate(18 ${fixed(TOP + PLOT_HEIGHT / 2)}) rotate(-90)" text-anchor="middle">ops/s (log scale)</text>`);
   out.push(`<line x1="${LEFT}" y1="${TOP + PLOT_HEIGHT}" x2="${LEFT + plotWidth}" y2="${TOP + PLOT_HEIGHT}" stroke="#333333"/>`);

@@ -1,0 +1,150 @@
+/** Targets, ratios, the terminal table, results.md and the progress line. */
+import { describe, expect, it } from 'vitest';
+import { evaluateTargets, TARGETS } from '../src/targets.js';
+import { comparable, ratioFor } from '../src/report/rows.js';
+import { renderTable, renderTargets } from '../src/report/table.js';
+import { renderMarkdown } from '../src/report/markdown.js';
+import { buildResultsFile } from '../src/report/json.js';
+import { collectEnvironment } from '../src/env.js';
+import { Progress } from '../src/progress.js';
+import { sampleRows } from './fixtures/rows.js';
+
+const rows = sampleRows();
+const targets = evaluateTargets(rows);
+const status = (workload: string, backend: string, goal: string) => targets.find((t) => t.target.workload === workload && t.target.backend === backend && t.target.goal === goal);
+
+describe('targets', () => {
+  it('covers the adapter, memory and WAL issue targets', () => {
+    const ids = TARGETS.map((t) => t.id);
+    for (const backend of ['memory', 'level', 'lmdb', 'sqlite']) {
+      for (const w of ['fillseq', 'fillrandom', 'readrandom', 'readseq', 'readreverse']) expect(ids).toContain(`${w}/${backend}/ratio`);
+    }
+    expect(ids).toEqual(expect.arrayContaining(['readrandom/memory/ops', 'wal-append-256/wal/ops', 'wal-append-1/wal/p50', 'wal-replay/wal/ops']));
+  });
+
+  it('marks met, below and not-measured targets with the measured value', () => {
+    expect(status('fillseq', 'level', '>= 0.8x raw')).toMatchObject({ status: 'met', measured: '0.93x' });
+    expect(status('fillseq', 'sqlite', '>= 0.8x raw')).toMatchObject({ status: 'below', measured: '0.63x' });
+    expect(status('fillseq', 'memory', '>= 3x raw')).toMatchObject({ status: 'met', measured: '4.55x' });
+    expect(status('readrandom', 'memory', '>= 1M ops/s')).toMatchObject({ status: 'below', measured: '900k ops/s' });
+    expect(status('wal-append-256', 'wal', '>= 100k ops/s')).toMatchObject({ status: 'met' });
+    expect(status('wal-append-1', 'wal', '<= 2x raw p50')).toMatchObject({ status: 'met', measured: 'p50 1.20x raw' });
+    expect(status('readseq', 'lmdb', '>= 0.8x raw')).toMatchObject({ status: 'not measured' });
+    expect(status('wal-replay', 'wal', '>= 1M ops/s')?.status).toBe('not measured');
+  });
+
+  it('a failed adapter row is never counted as meeting a target', () => {
+    const failed = rows.map((r) => (r.workload === 'fillseq' && r.backend === 'level' && r.variant === 'adapter' ? { ...r, summary: undefined, error: 'x' } : r));
+    expect(evaluateTargets(failed).find((t) => t.target.id === 'fillseq/level/ratio')?.status).toBe('not measured');
+  });
+});
+
+describe('ratios', () => {
+  it('compares adapter with its primary raw row, and references against the adapter', () => {
+    const find = (w: string, b: string, label: string) => rows.find((r) => r.workload === w && r.backend === b && r.label === label)!;
+    expect(ratioFor(find('fillseq', 'memory', '@tidekv/memory 0.0.0'), rows)).toBeCloseTo(1_500_000 / 330_000, 9);
+    expect(ratioFor(find('fillseq', 'memory', 'memory-level 3.1.0'), rows)).toBeUndefined();
+    expect(ratioFor(find('fillseq', 'memory', 'sorted array (JS)'), rows)).toBeCloseTo(1_500_000 / 1_100_000, 9);
+  });
+
+  it('compares durable with durable only: group vs sync yes, sync vs none never', () => {
+    expect(comparable('group', 'sync')).toBe(true);
+    expect(comparable('none', 'none')).toBe(true);
+    expect(comparable('sync', 'none')).toBe(false);
+    expect(comparable('none', 'group')).toBe(false);
+    const mixed = sampleRows().map((r) => (r.workload === 'fillsync' && r.variant === 'raw' ? { ...r, durability: 'none' as const } : r));
+    expect(ratioFor(mixed.find((r) => r.workload === 'fillsync' && r.variant === 'adapter')!, mixed)).toBeUndefined();
+  });
+});
+
+describe('terminal table and results.md', () => {
+  const table = renderTable(rows, targets);
+
+  it('prints every row with durability, ratio and target marks', () => {
+    const lines = table.split('\n');
+    expect(lines[0]).toMatch(/^workload +backend +subject +durability +ops\/s +min-max ops\/s +µs\/op +MB\/s +p50 µs +p99 µs +p99\.9 µs +max µs +adapter\/raw +target$/);
+    expect(table).toMatch(/fillseq +memory +adapter +none +1\.50M +1\.35M-1\.65M .* 4\.55x +✓ >= 0\.8x raw; ✓ >= 3x raw/);
+    expect(table).toMatch(/sqlite +adapter +none +400\.0k .* 0\.63x +✗ BELOW >= 0\.8x raw \(0\.63x\)/);
+    expect(table).toMatch(/ref: sorted array \(JS\)/);
+    expect(table).toMatch(/readmissing +lmdb +adapter +none +FAILED +ValidationError: absent keys found/);
+    expect(table).toMatch(/fillsync +level +adapter +sync /);
+    expect(table).toMatch(/wal-append-1 +wal +adapter +group .* 0\.80x/);
+  });
+
+  it('summarises the targets and lists the rows below target', () => {
+    const text = renderTargets(targets);
+    expect(text).toMatch(/^targets: \d+\/\d+ met \(\d+ not measured in this run\)/);
+    expect(text).toContain('✗ BELOW fillseq · sqlite: 0.63x, goal >= 0.8x raw');
+  });
+
+  it('results.md has the environment, table, targets, failures and a reading guide', () => {
+    const env = collectEnvironment({ n: 100_000 });
+    env.baselines = { level: ['raw: classic-level 3.0.0 (getSync, batch, iterator nextv)'] };
+    const md = renderMarkdown(env, rows, targets, [{ workload: 'fillsync', backend: 'memory', reason: 'the backend cannot make writes durable' }]);
+    expect(md).toContain(`| commit | ${env.gitCommit}`);
+    expect(md).toMatch(/\| fillseq \| sqlite \| adapter \| none \| 400\.0k \|/);
+    expect(md).toContain('| ✗ BELOW | fillseq | sqlite | >= 0.8x raw | 0.63x |');
+    expect(md).toContain('- fillsync · memory: the backend cannot make writes durable');
+    expect(md).toContain('## FAILED rows');
+    expect(md).toContain('- level: raw: classic-level 3.0.0');
+    expect(md).toContain('## How to read this');
+  });
+
+  it('results.json keeps the exact row shape, references and failures apart', () => {
+    const file = buildResultsFile(collectEnvironment({}), rows, targets);
+    expect(file.results).toHaveLength(rows.filter((r) => r.summary && r.role === 'primary').length);
+    expect(file.references).toHaveLength(1);
+    expect(file.failures).toHaveLength(1);
+    expect(file.results[0]).toEqual({
+      workload: 'fillseq',
+      backend: 'memory',
+      variant: 'adapter',
+      durability: 'none',
+      opsPerSec: 1_500_000,
+      usPerOp: 0.6667,
+      mbPerSec: 174,
+      p50Us: 0.667,
+      p99Us: 2.667,
+      p999Us: 6.667,
+      maxUs: 33.333,
+      runs: [
+        { opsPerSec: 1_350_000, usPerOp: 0.7407, mbPerSec: 156.6, ops: 100_000, elapsedMs: 74.074 },
+        { opsPerSec: 1_500_000, usPerOp: 0.6667, mbPerSec: 174, ops: 100_000, elapsedMs: 66.667 },
+        { opsPerSec: 1_650_000, usPerOp: 0.6061, mbPerSec: 191.4, ops: 100_000, elapsedMs: 60.606 },
+      ],
+    });
+  });
+});
+
+describe('Progress', () => {
+  it('rewrites one line with \\r on a terminal', () => {
+    let text = '';
+    const p = new Progress({ write: (t: string) => (text += t), isTTY: true, columns: 80 });
+    const first = '[ 1/10] fillseq · level · adapter · run 1/3';
+    p.update(1, 10, 'fillseq · level · adapter · run 1/3');
+    p.update(2, 10, 'x');
+    // The second status is padded to overwrite the longer first one.
+    expect(text).toBe('\r' + first + '\r' + '[ 2/10] x'.padEnd(first.length));
+    expect(text.startsWith('\r[ 1/10] fillseq')).toBe(true);
+    expect(text).not.toContain('\n');
+    p.note('skipping x');
+    expect(text.endsWith('skipping x\n')).toBe(true);
+  });
+
+  it('truncates to the terminal width', () => {
+    let text = '';
+    const p = new Progress({ write: (t: string) => (text += t), isTTY: true, columns: 30 });
+    p.update(1, 2, 'a very long status line that cannot fit in thirty columns');
+    expect(text.length).toBeLessThanOrEqual(30);
+    expect(text.endsWith('…')).toBe(true);
+  });
+
+  it('writes one line per step when not a terminal', () => {
+    let text = '';
+    const p = new Progress({ write: (t: string) => (text += t), isTTY: false });
+    p.update(1, 2, 'a');
+    p.update(2, 2, 'b');
+    p.clear();
+    expect(text).toBe('[1/2] a\n[2/2] b\n');
+  });
+});
