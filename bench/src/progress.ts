@@ -9,13 +9,24 @@ export interface ProgressStream {
   columns?: number;
 }
 
+function elapsed(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
+}
+
 export class Progress {
   #lastLength = 0;
+  readonly #started: number;
 
-  constructor(private readonly stream: ProgressStream = process.stderr) {}
+  constructor(
+    private readonly stream: ProgressStream = process.stderr,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.#started = now();
+  }
 
   update(step: number, total: number, text: string): void {
-    const line = `[${String(step).padStart(String(total).length)}/${total}] ${text}`;
+    const line = `[${String(step).padStart(String(total).length)}/${total} ${elapsed(this.now() - this.#started)}] ${text}`;
     if (this.stream.isTTY) {
       const width = Math.max(20, (this.stream.columns ?? 100) - 1);
       const shown = line.length > width ? line.slice(0, width - 1) + '…' : line;

@@ -69,7 +69,7 @@ describe('tidekv-bench', () => {
     expect(stdout).toMatch(/libraries: classic-level \d/);
     expect(stdout).toMatch(/workload +backend +subject +durability +ops\/s/);
     expect(stdout).toMatch(/targets: \d+\/\d+ met/);
-    expect(stderr).toMatch(/\[ *\d+\/\d+\] fillseq · memory/);
+    expect(stderr).toMatch(/\[ *\d+\/\d+ \d+s\] fillseq · memory/);
 
     const file = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as ResultsFile;
     expect(Object.keys(file.env)).toEqual(expect.arrayContaining(['cpu', 'cores', 'memoryGiB', 'node', 'libraries', 'gitCommit', 'date']));
