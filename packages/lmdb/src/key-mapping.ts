@@ -16,10 +16,12 @@ export const LMDB_MAX_KEY_BYTES = 1978;
 export const MAX_KEY_SIZE = LMDB_MAX_KEY_BYTES - 1;
 
 /**
- * LMDB stores values up to 0xFFFFFFFF bytes (MDB_MAXDATASIZE; lmdb-js passes sizes as
- * uint32). The map grows on demand, so the practical limit is disk space.
+ * LMDB writes a large value's overflow pages with one write call, and Linux writes at most
+ * 0x7FFFF000 bytes per call: a value whose pages exceed that fails the commit with EIO
+ * (seen with a 2 GiB value). 2 GiB - 128 KiB keeps the page run under that limit for any
+ * page size up to 64 KiB, and was verified to round-trip.
  */
-export const MAX_VALUE_SIZE = 0xffff_ffff;
+export const MAX_VALUE_SIZE = 0x7ffe_0000;
 
 const slice = Uint8Array.prototype.slice;
 

@@ -58,7 +58,7 @@ describe('lmdb options', () => {
       syncReads: true,
       snapshots: true,
       maxKeySize: LMDB_MAX_KEY_SIZE,
-      maxValueSize: 0xffff_ffff,
+      maxValueSize: 0x7ffe_0000,
     });
     expect(LMDB_MAX_KEY_SIZE).toBe(1977);
     const engine = track(await lmdbEngine.open({ path: tempDir() }));

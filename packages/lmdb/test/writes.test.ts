@@ -88,6 +88,21 @@ describe('lmdb writes', () => {
     expect(await dump(engine, ['default', 'other'])).toEqual(before);
   });
 
+  it('rejects values over maxValueSize with VALUE_TOO_LARGE before anything is written', async () => {
+    const engine = await openTemp();
+    const ks = engine.keyspace('default');
+    // A Uint8Array claiming one byte more than the limit: checks the wiring without allocating 2 GiB.
+    class Oversized extends Uint8Array {
+      override get length(): number {
+        return engine.capabilities.maxValueSize + 1;
+      }
+    }
+    const value = new Oversized(1);
+    expect(await codeOf(() => ks.put(b(1), value))).toBe('VALUE_TOO_LARGE');
+    expect(await codeOf(() => engine.write([{ type: 'put', key: b(2), value: b(2) }, { type: 'put', key: b(1), value }]))).toBe('VALUE_TOO_LARGE');
+    expect(await ks.iterate().all()).toEqual([]);
+  });
+
   it('copies buffers at call time: reusing them before the commit does not change what is stored', async () => {
     const engine = await openTemp();
     const ks = engine.keyspace('default');
