@@ -117,3 +117,52 @@ describe('reference engine failure paths', () => {
     await engine.close();
   });
 });
+
+describe('runCase cleanup', () => {
+  it('closes every engine a failing case opened and removes its directory', async () => {
+    const { existsSync } = await import('node:fs');
+    const { runCase, resolveOptions } = await import('../src/index.js');
+    const opened: { engine: Awaited<ReturnType<typeof openReference>>; dir: string }[] = [];
+    const options = resolveOptions(
+      {
+        name: 'tracked',
+        open: async ({ dir }) => {
+          const engine = await openReference();
+          opened.push({ engine, dir });
+          return engine;
+        },
+      },
+      referenceEngine.capabilities,
+    );
+    const failing = {
+      group: 'meta',
+      name: 'opens a second engine, then fails',
+      async run(ctx: { openEngine(): Promise<unknown> }) {
+        await ctx.openEngine();
+        throw new Error('the case failed');
+      },
+    };
+    await expect(runCase(failing as never, options, { label: 'x', keyspace: 'default' })).rejects.toThrow('the case failed');
+    expect(opened).toHaveLength(2);
+    for (const { engine, dir } of opened) {
+      expect(() => engine.keyspace('default')).toThrow(expect.objectContaining({ code: 'NOT_OPEN' }));
+      expect(existsSync(dir)).toBe(false);
+    }
+  });
+
+  it('reports a close failure when the case itself passed', async () => {
+    const { runCase, resolveOptions } = await import('../src/index.js');
+    const options = resolveOptions(
+      {
+        name: 'bad close',
+        open: async () => {
+          const engine = await openReference();
+          return Object.assign(Object.create(engine) as typeof engine, { close: () => Promise.reject(new Error('close failed')) });
+        },
+      },
+      referenceEngine.capabilities,
+    );
+    const passing = { group: 'meta', name: 'does nothing', run: async () => {} };
+    await expect(runCase(passing, options, { label: 'x', keyspace: 'default' })).rejects.toThrow('close failed');
+  });
+});
