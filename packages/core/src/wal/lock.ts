@@ -129,3 +129,8 @@ export class WalLock {
     openInThisProcess.delete(this.key);
   }
 }
+
+/** @internal Forgets this process's claim on `dir`, as the process exiting would (crash tests). */
+export function forgetProcessClaim(dir: string): void {
+  openInThisProcess.delete(path.resolve(dir));
+}
