@@ -1,10 +1,23 @@
 /**
  * Meta-tests: the suite must REJECT engines with known bugs. Each broken engine runs every
- * case (except the crash test, which needs a built module) in the default keyspace; at least
- * one case must fail, and the cases named for that bug must be among the failures.
+ * case (except the crash test, which has its own meta-tests below, on the built package) in
+ * the default keyspace; at least one case must fail, and the cases named for that bug must be
+ * among the failures.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { PASSES, engineCases, openReference, probeCapabilities, resolveOptions, runCase, type DescribeEngineOptions } from '../src/index.js';
+import {
+  PASSES,
+  engineCases,
+  openReference,
+  probeCapabilities,
+  referenceEngine,
+  resolveOptions,
+  runCase,
+  type DescribeEngineOptions,
+} from '../src/index.js';
 import { brokenEngines } from './broken-engines.js';
 
 async function failingCases(options: DescribeEngineOptions): Promise<{ failed: Map<string, string>; ran: number }> {
@@ -47,4 +60,49 @@ describe('the suite rejects broken engines', () => {
       for (const name of broken.mustFail) expect([...failed.keys()], `"${name}" must fail`).toContain(name);
     }, 300_000);
   }
+});
+
+describe('the crash test rejects an engine whose flush() does not persist', () => {
+  const builtReference = fileURLToPath(new URL('../dist/reference.js', import.meta.url));
+  const fixture = fileURLToPath(new URL('./fixtures/flush-ignored-engine.mjs', import.meta.url));
+
+  async function crashFailures(module: string, factory: string): Promise<string[]> {
+    const options: DescribeEngineOptions = {
+      name: factory,
+      open: ({ dir }) => openReference({ path: join(dir, 'crash.db') }),
+      crash: { module, factory, path: 'crash.db' },
+    };
+    const resolved = resolveOptions(options, { ...referenceEngine.capabilities, persistent: true });
+    const failures: string[] = [];
+    for (const testCase of engineCases(resolved).filter((c) => c.group === 'crash (kill -9)')) {
+      try {
+        await runCase(testCase, resolved, PASSES[0]!);
+      } catch (error) {
+        failures.push(`${testCase.name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      }
+    }
+    return failures;
+  }
+
+  it('the built reference engine passes both crash cases (control)', async () => {
+    expect(await crashFailures(builtReference, 'referenceEngine')).toEqual([]);
+  }, 300_000);
+
+  it('an engine that ignores flush() fails both crash cases', async () => {
+    const failures = await crashFailures(fixture, 'flushIgnoredEngine');
+    console.log(`[meta] flush ignored: ${failures.join(' | ')}`);
+    expect(failures).toHaveLength(2);
+  }, 300_000);
+
+  it('a crash module that does not exist fails with a message saying to build first', async () => {
+    const failures = await crashFailures(join(tmpdir(), 'tidekv-no-such-module', 'index.js'), 'referenceEngine');
+    expect(failures).toHaveLength(2);
+    for (const failure of failures) expect(failure).toContain('build it first');
+  }, 60_000);
+
+  it('a module without the named factory makes the child fail loudly', async () => {
+    const failures = await crashFailures(builtReference, 'noSuchFactory');
+    expect(failures).toHaveLength(2);
+    for (const failure of failures) expect(failure).toContain('exited by itself');
+  }, 60_000);
 });
