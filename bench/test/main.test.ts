@@ -11,6 +11,7 @@ import { main } from '../src/main.js';
 import type { ResultsFile } from '../src/report/json.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+const ADAPTER = './fixtures/third-party-engine.ts#thirdPartyEngine';
 const dirs: string[] = [];
 afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
@@ -61,7 +62,7 @@ describe('tidekv-bench', () => {
 
   it('runs, prints the table and writes results.json (exact shape), results.md and chart.svg', async () => {
     const out = await tempDir();
-    const { code, stdout, stderr } = await cli('--backends', 'memory,wal', '--workloads', 'fillseq,readrandom,wal-replay', '--n', '600', '--runs', '3', '--out', out);
+    const { code, stdout, stderr } = await cli('--backends', 'wal', '--adapter', ADAPTER, '--workloads', 'fillseq,readrandom,wal-replay', '--n', '600', '--runs', '3', '--out', out);
     expect(stderr).not.toMatch(/FAILED/);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^tidekv bench {2}\S+ {2}commit /);
@@ -69,14 +70,14 @@ describe('tidekv-bench', () => {
     expect(stdout).toMatch(/libraries: classic-level \d/);
     expect(stdout).toMatch(/workload +backend +subject +durability +ops\/s/);
     expect(stdout).toMatch(/targets: \d+\/\d+ met/);
-    expect(stderr).toMatch(/\[ *\d+\/\d+ \d+s\] fillseq · memory/);
+    expect(stderr).toMatch(/\[ *\d+\/\d+ \d+s\] fillseq · thirdparty/);
 
     const file = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as ResultsFile;
     expect(Object.keys(file.env)).toEqual(expect.arrayContaining(['cpu', 'cores', 'memoryGiB', 'node', 'libraries', 'gitCommit', 'date']));
     expect(file.results.length).toBeGreaterThan(0);
     for (const result of file.results) {
       expect(Object.keys(result).sort()).toEqual(RESULT_KEYS);
-      expect(['memory', 'wal']).toContain(result.backend);
+      expect(['thirdparty', 'wal']).toContain(result.backend);
       expect(['adapter', 'raw']).toContain(result.variant);
       expect(['none', 'sync', 'group']).toContain(result.durability);
       for (const key of ['opsPerSec', 'usPerOp', 'mbPerSec', 'p50Us', 'p99Us', 'p999Us', 'maxUs'] as const) {
@@ -88,29 +89,29 @@ describe('tidekv-bench', () => {
       expect(result.p99Us).toBeLessThanOrEqual(result.p999Us);
       expect(result.p999Us).toBeLessThanOrEqual(result.maxUs);
     }
-    // Every adapter row has its raw counterpart, with the adapter's backend name.
-    for (const adapter of file.results.filter((r) => r.variant === 'adapter')) {
-      expect(file.results.some((r) => r.variant === 'raw' && r.workload === adapter.workload && r.backend === adapter.backend)).toBe(true);
-    }
-    expect(file.results.filter((r) => r.backend === 'memory' && r.variant === 'adapter').map((r) => r.workload)).toEqual(['fillseq', 'readrandom']);
-    expect(file.references.map((r) => r.library)).toEqual(['sorted array (JS)', 'sorted array (JS)']);
+    // The third-party adapter has no raw baseline; the WAL rows come in adapter/raw pairs.
+    expect(file.results.filter((r) => r.backend === 'thirdparty').map((r) => `${r.workload}/${r.variant}`)).toEqual(['fillseq/adapter', 'readrandom/adapter']);
+    expect(file.results.filter((r) => r.backend === 'wal').map((r) => `${r.workload}/${r.variant}/${r.durability}`)).toEqual(['wal-replay/adapter/none', 'wal-replay/raw/none']);
+    expect(file.references).toEqual([]);
     expect(file.failures).toEqual([]);
-    expect(file.targets.find((t) => t.workload === 'readrandom' && t.backend === 'memory' && t.goal === '>= 0.8x raw')?.status).toMatch(/met|below/);
+    expect(file.targets.find((t) => t.workload === 'wal-replay')?.status).toMatch(/met|below/);
 
     const md = await readFile(join(out, 'results.md'), 'utf8');
     expect(md).toMatch(/^# tidekv benchmark results/);
-    expect(md).toMatch(/\| readrandom \| memory \| adapter \| none \|/);
+    expect(md).toMatch(/\| readrandom \| thirdparty \| adapter \| none \|/);
     const svg = await readFile(join(out, 'chart.svg'), 'utf8');
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(svg.match(/<rect class="bar"/g)).toHaveLength(file.results.length + file.references.length);
   });
 
-  it('benchmarks a third-party adapter given by module path (no raw row, no ratio)', async () => {
+  it('runs each registered adapter beside its raw baselines (memory: memory-level + the sorted array reference)', async () => {
     const out = await tempDir();
-    const { code, stdout } = await cli('--backends', 'memory', '--adapter', './fixtures/third-party-engine.ts#thirdPartyEngine', '--workloads', 'readseq', '--n', '300', '--runs', '3', '--no-warmup', '--out', out);
+    const { code, stderr } = await cli('--backends', 'memory', '--workloads', 'readseq', '--n', '300', '--runs', '3', '--no-warmup', '--out', out);
+    expect(stderr).not.toMatch(/FAILED|skipping/);
     expect(code).toBe(0);
     const file = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as ResultsFile;
-    expect(file.results.filter((r) => r.backend === 'thirdparty').map((r) => r.variant)).toEqual(['adapter']);
-    expect(stdout).toMatch(/readseq|thirdparty/);
+    expect(file.results.map((r) => `${r.backend}/${r.variant}`)).toEqual(['memory/adapter', 'memory/raw']);
+    expect(file.references.map((r) => r.library)).toEqual(['sorted array (JS)']);
+    expect(file.env.baselines.memory).toEqual([expect.stringMatching(/^raw: memory-level /), expect.stringMatching(/^reference: sorted array/)]);
   });
 });
