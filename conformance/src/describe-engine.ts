@@ -4,42 +4,21 @@
  * is registered and visibly skipped with its reason, never silently left out.
  */
 import { describe, it } from 'vitest';
-import { TidekvError, type Capabilities } from '@tidekv/core';
+import type { Capabilities } from '@tidekv/core';
 import type { ResolvedOptions } from './case.js';
 import { engineCases } from './cases/index.js';
 import { DEFAULT_MODEL_RUNS, PASSES, type DescribeEngineOptions } from './options.js';
 import { makeTempDir, removeDir, runCase } from './run-case.js';
-
-function assertDescribeOptions(options: unknown): asserts options is DescribeEngineOptions {
-  if (options === null || typeof options !== 'object') {
-    throw new TidekvError('INVALID_ARGUMENT', 'describeEngine() takes an options object');
-  }
-  const { name, open, reopen, crash, modelRuns } = options as DescribeEngineOptions;
-  if (typeof name !== 'string' || name === '') throw new TidekvError('INVALID_ARGUMENT', 'options.name must be a non-empty string');
-  if (typeof open !== 'function') throw new TidekvError('INVALID_ARGUMENT', 'options.open must be a function ({ dir }) => Promise<StorageEngine>');
-  if (reopen !== undefined && typeof reopen !== 'boolean') throw new TidekvError('INVALID_ARGUMENT', 'options.reopen must be a boolean');
-  if (modelRuns !== undefined && !(Number.isInteger(modelRuns) && modelRuns >= 1)) {
-    throw new TidekvError('INVALID_ARGUMENT', 'options.modelRuns must be an integer >= 1');
-  }
-  if (crash !== undefined) {
-    if (crash === null || typeof crash !== 'object') throw new TidekvError('INVALID_ARGUMENT', 'options.crash must be an object');
-    if (typeof crash.module !== 'string' || crash.module === '') throw new TidekvError('INVALID_ARGUMENT', 'options.crash.module must be a path or file: URL');
-    if (typeof crash.factory !== 'string' || crash.factory === '') throw new TidekvError('INVALID_ARGUMENT', 'options.crash.factory must be an export name');
-    if (crash.path !== undefined && (typeof crash.path !== 'string' || crash.path === '')) {
-      throw new TidekvError('INVALID_ARGUMENT', "options.crash.path must be 'dir' or a file name");
-    }
-    if (crash.options !== undefined && (crash.options === null || typeof crash.options !== 'object')) {
-      throw new TidekvError('INVALID_ARGUMENT', 'options.crash.options must be an object');
-    }
-  }
-}
+import { assertCapabilities, assertDescribeOptions } from './validate-options.js';
 
 /** Opens a throwaway engine to learn its capabilities, then closes it and removes its directory. */
 export async function probeCapabilities(options: DescribeEngineOptions): Promise<Capabilities> {
+  assertDescribeOptions(options);
   const dir = await makeTempDir();
   try {
     const engine = await options.open({ dir });
     try {
+      assertCapabilities(engine.capabilities);
       return { ...engine.capabilities };
     } finally {
       await engine.close();
@@ -50,6 +29,8 @@ export async function probeCapabilities(options: DescribeEngineOptions): Promise
 }
 
 export function resolveOptions(options: DescribeEngineOptions, capabilities: Capabilities): ResolvedOptions {
+  assertDescribeOptions(options);
+  assertCapabilities(capabilities);
   return { ...options, reopen: options.reopen ?? capabilities.persistent, modelRuns: options.modelRuns ?? DEFAULT_MODEL_RUNS };
 }
 

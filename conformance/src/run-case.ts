@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Keyspace, Range, StorageEngine, WriteOp } from '@tidekv/core';
 import type { Case, CaseContext, ResolvedOptions } from './case.js';
 import type { Pass } from './options.js';
+import { assertCase, assertDescribeOptions, assertPass } from './validate-options.js';
 
 class Context implements CaseContext {
   readonly #opened: StorageEngine[] = [];
@@ -89,6 +90,9 @@ export async function removeDir(dir: string): Promise<void> {
 }
 
 export async function runCase(testCase: Case, options: ResolvedOptions, pass: Pass): Promise<void> {
+  assertCase(testCase);
+  assertDescribeOptions(options);
+  assertPass(pass);
   const dir = await makeTempDir();
   const ctx = new Context(options, pass, dir);
   let failed = false;

@@ -166,3 +166,48 @@ describe('runCase cleanup', () => {
     await expect(runCase(passing, options, { label: 'x', keyspace: 'default' })).rejects.toThrow('close failed');
   });
 });
+
+describe('validation of the other public functions', () => {
+  const open = () => openReference();
+  const caps = referenceEngine.capabilities;
+
+  it('probeCapabilities rejects bad options with INVALID_ARGUMENT', async () => {
+    await expect(probeCapabilities({ name: '', open } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
+  it('probeCapabilities rejects an engine with malformed capabilities', async () => {
+    const bad = async () => ({ capabilities: { persistent: 'no' }, close: async () => {} }) as never;
+    await expect(probeCapabilities({ name: 'bad caps', open: bad })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
+  it('resolveOptions rejects bad capabilities and fills in defaults', async () => {
+    const { resolveOptions } = await import('../src/index.js');
+    for (const bad of [null, {}, { ...caps, maxKeySize: 0 }, { ...caps, maxValueSize: 1.5 }, { ...caps, snapshots: 1 }]) {
+      expect(() => resolveOptions({ name: 'x', open }, bad as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    }
+    expect(resolveOptions({ name: 'x', open }, { ...caps, persistent: true })).toMatchObject({ reopen: true, modelRuns: 40 });
+    expect(resolveOptions({ name: 'x', open, reopen: false, modelRuns: 3 }, { ...caps, persistent: true })).toMatchObject({ reopen: false, modelRuns: 3 });
+  });
+
+  it('runCase rejects a malformed case, options or pass before opening anything', async () => {
+    const { runCase, resolveOptions } = await import('../src/index.js');
+    let opened = 0;
+    const options = resolveOptions({ name: 'x', open: async () => (opened++, openReference()) }, caps);
+    const good = { group: 'g', name: 'n', run: async () => {} };
+    const pass = { label: 'p', keyspace: 'default' };
+    await expect(runCase({ group: 'g', name: 'n' } as never, options, pass)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(runCase({ ...good, skip: 'no' } as never, options, pass)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(runCase(good, { ...options, open: undefined } as never, pass)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(runCase(good, options, { label: 'p', keyspace: '../x' })).rejects.toMatchObject({ code: 'INVALID_KEYSPACE' });
+    await expect(runCase(good, options, null as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(opened).toBe(0);
+  });
+
+  it('expectedRange and matchesRange reject bad input', async () => {
+    const { matchesRange } = await import('../src/index.js');
+    expect(() => expectedRange(null as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => expectedRange([['k', 'v']] as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => expectedRange([], { limit: -1 })).toThrow(expect.objectContaining({ code: 'INVALID_RANGE' }));
+    expect(() => matchesRange('k' as never, {})).toThrow(expect.objectContaining({ code: 'INVALID_KEY' }));
+  });
+});
