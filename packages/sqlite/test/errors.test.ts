@@ -78,3 +78,26 @@ describe('opening damaged or foreign stores', () => {
     await expectCode(() => openSqlite({ path: dir }), 'NOT_SUPPORTED');
   });
 });
+
+describe('damage found while running', () => {
+  it('reads and writes that hit corrupt pages fail CORRUPTION', async () => {
+    const dir = await tempDir();
+    const engine = await open(dir);
+    const value = Buffer.alloc(200, 0x61);
+    await engine.write(Array.from({ length: 2000 }, (_, i) => ({ type: 'put' as const, key: Buffer.from(`key-${String(i).padStart(5, '0')}`), value })));
+    await engine.close();
+    const file = join(dir, 'tidekv.sqlite');
+    const { open: openFile } = await import('node:fs/promises');
+    const handle = await openFile(file, 'r+');
+    const { size } = await handle.stat();
+    // Overwrite the second half of the file (data pages; the schema lives on page 1).
+    await handle.write(Buffer.alloc(Math.floor(size / 2), 0xee), 0, Math.floor(size / 2), size - Math.floor(size / 2));
+    await handle.close();
+    const damaged = await open(dir);
+    const ks = damaged.keyspace('default');
+    await expectCode(() => ks.iterate().all(), 'CORRUPTION');
+    expect(() => [...ks.iterateSync!()]).toThrow(expect.objectContaining({ code: 'CORRUPTION' }));
+    await expectCode(() => ks.getMany(Array.from({ length: 2000 }, (_, i) => Buffer.from(`key-${String(i).padStart(5, '0')}`))), 'CORRUPTION');
+    await expectCode(() => damaged.write(Array.from({ length: 2000 }, (_, i) => ({ type: 'del' as const, key: Buffer.from(`key-${String(i).padStart(5, '0')}`) }))), 'CORRUPTION');
+  });
+});
