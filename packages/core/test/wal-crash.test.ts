@@ -1,0 +1,100 @@
+/**
+ * A real crash: a child node process appends from many concurrent writers to the BUILT
+ * package and reports each acknowledged LSN; it is killed with SIGKILL at a random moment,
+ * many times over the same log. After every kill the log reopens (taking over the dead
+ * process's lock) and every acknowledged record is present and intact.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Wal } from '../src/index.js';
+import { readAll, tempWalDir } from './fixtures/wal-helpers.js';
+// @ts-expect-error plain .mjs fixture without types
+import { crashPayload } from './fixtures/wal-crash-child.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const child = path.join(here, 'fixtures', 'wal-crash-child.mjs');
+const dist = path.join(here, '..', 'dist', 'index.js');
+
+beforeAll(() => {
+  // `pnpm test` builds first; when this file runs alone, make sure the build has the WAL.
+  if (!fs.existsSync(dist) || !fs.readFileSync(dist, 'utf8').includes('TIDEKVWL')) {
+    execFileSync('pnpm', ['--filter', '@tidekv/core', 'build'], { cwd: path.join(here, '..'), stdio: 'ignore' });
+  }
+}, 120_000);
+
+interface Ack {
+  lsn: number;
+  writer: number;
+  seq: number;
+}
+
+async function runAndKill(dir: string, run: number, delayMs: number): Promise<{ acks: Ack[]; startLsn: number }> {
+  const proc = spawn(process.execPath, [child, dir, String(run), '64'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  proc.stdout.setEncoding('latin1').on('data', (chunk: string) => (out += chunk));
+  proc.stderr.setEncoding('latin1').on('data', (chunk: string) => (err += chunk));
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const check = setInterval(() => {
+      if (out.includes('\n')) {
+        clearInterval(check);
+        resolve();
+      }
+    }, 2);
+    void exited.then(() => {
+      clearInterval(check);
+      reject(new Error(`child exited before it was ready: ${err}`));
+    });
+  });
+  await new Promise((resolve) => setTimeout(resolve, delayMs));
+  proc.kill('SIGKILL');
+  await exited;
+  const lines = out.split('\n');
+  lines.pop(); // a line cut by the kill is not an acknowledgement we saw
+  const startLsn = Number(lines.shift()!.split(' ')[1]);
+  const acks = lines.map((line) => {
+    const [lsn, writer, seq] = line.split(' ').map(Number);
+    return { lsn: lsn!, writer: writer!, seq: seq! };
+  });
+  return { acks, startLsn };
+}
+
+describe('WAL crash test (SIGKILL of a real writer process)', () => {
+  it('every acknowledged record survives every kill', async () => {
+    const dir = tempWalDir();
+    const seed = Number(process.env.TIDEKV_SEED ?? Date.now());
+    console.log('crash test seed', seed);
+    let random = seed % 2147483647 || 1;
+    const next = () => (random = (random * 48271) % 2147483647) / 2147483647;
+    const all = new Map<number, Buffer>();
+    let totalAcks = 0;
+    for (let run = 0; run < 14; run++) {
+      const { acks, startLsn } = await runAndKill(dir, run, 40 + Math.floor(next() * 400));
+      totalAcks += acks.length;
+      for (const ack of acks) all.set(ack.lsn, crashPayload(run, ack.writer, ack.seq));
+      const wal = await Wal.open(dir);
+      try {
+        expect(wal.lastLsn).toBeGreaterThanOrEqual(startLsn);
+        const records = await readAll(wal, 1);
+        const lsns = records.map((r) => r.lsn);
+        if (lsns.length > 0) expect(lsns).toEqual(Array.from({ length: lsns.length }, (_, i) => lsns[0]! + i));
+        const byLsn = new Map(records.map((r) => [r.lsn, r.payload]));
+        let checked = 0;
+        for (const [lsn, payload] of all) {
+          if (lsn <= wal.checkpointLsn) continue;
+          expect(byLsn.get(lsn)?.equals(payload), `run ${run}: acknowledged LSN ${lsn}`).toBe(true);
+          checked++;
+        }
+        if (acks.length > 0) expect(checked).toBeGreaterThan(0);
+      } finally {
+        await wal.close();
+      }
+    }
+    console.log('acknowledged records checked across kills:', totalAcks);
+    expect(totalAcks).toBeGreaterThan(1000);
+  }, 120_000);
+});
