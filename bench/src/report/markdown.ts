@@ -33,12 +33,17 @@ export function renderMarkdown(env: Environment, rows: readonly Row[], targets: 
   lines.push('', '## Results', '');
   lines.push(...table(HEADER, rows.map((row) => rowCells(row, rows, targets))));
   lines.push('', '## Targets', '');
+  const measured = targets.filter((t) => t.status !== 'not measured');
+  const unmeasured = targets.filter((t) => t.status === 'not measured');
   lines.push(
     ...table(
       ['status', 'workload', 'backend', 'goal', 'measured', 'source'],
-      targets.map((t) => [t.status === 'met' ? '✓ met' : t.status === 'below' ? '✗ BELOW' : 'not measured', t.target.workload, t.target.backend, t.target.goal, t.measured ?? '', t.target.source]),
+      measured.map((t) => [t.status === 'met' ? '✓ met' : '✗ BELOW', t.target.workload, t.target.backend, t.target.goal, t.measured ?? '', t.target.source]),
     ),
   );
+  if (unmeasured.length > 0) {
+    lines.push('', `Not measured in this run: ${unmeasured.map((t) => `${t.target.workload} · ${t.target.backend} (${t.target.goal})`).join(', ')}.`);
+  }
   if (skips.length > 0) {
     lines.push('', '## Skipped', '');
     for (const s of skips) lines.push(`- ${s.workload} · ${s.backend}: ${s.reason}`);

@@ -1,4 +1,4 @@
-/** deleterandom: delete every key of an n / 10 entry store in random order, one delete at a time. */
+/** deleterandom: delete every key of an n / 50 entry store in random order, one delete at a time. */
 import { KEY_SIZE, makeKey } from '../keys.js';
 import { Random } from '../random.js';
 import { expectEqual } from '../validation.js';
@@ -8,8 +8,8 @@ import { nonDurable, scaled, type EngineWorkload } from './workload.js';
 export const deleterandom: EngineWorkload = {
   name: 'deleterandom',
   kind: 'engine',
-  summary: 'single deletes of every key of an n/10-entry store, in random order; the store must end empty',
-  scale: scaled(10),
+  summary: 'single deletes of every key of an n/50-entry store, in random order; the store must end empty',
+  scale: scaled(50),
   durable: false,
   durability: nonDurable,
   async prepare(driver, { n, valueSize, seed }) {
