@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { availableParallelism, cpus, freemem, platform, release, totalmem } from 'node:os';
 import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { libraryVersion } from './versions.js';
 
 export interface Environment {
@@ -33,7 +34,7 @@ function git(args: string[], cwd: string): string | undefined {
   }
 }
 
-const here = typeof __filename === 'string' ? __filename : new URL(import.meta.url).pathname;
+const here = typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
 
 export function collectEnvironment(options: Record<string, unknown>, now = new Date()): Environment {
   const cwd = dirname(here);

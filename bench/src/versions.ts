@@ -2,8 +2,9 @@
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const here = typeof __filename === 'string' ? __filename : new URL(import.meta.url).pathname;
+const here = typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
 const requireHere = createRequire(here);
 
 /**
