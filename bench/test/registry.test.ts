@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { BACKENDS, BackendUnavailableError, loadFactory, type Backend } from '../src/backends/registry.js';
+import { runBench } from '../src/runner.js';
+import { WORKLOADS } from '../src/workloads/index.js';
+import { sortedArrayRaw } from '../src/raw/sorted-array.js';
+import { Progress } from '../src/progress.js';
+
+describe('backend registry', () => {
+  it('registers memory, level, lmdb, sqlite and wal, each with exactly one primary raw baseline', () => {
+    expect(BACKENDS.map((b) => b.name)).toEqual(['memory', 'level', 'lmdb', 'sqlite', 'wal']);
+    for (const backend of BACKENDS) {
+      expect(backend.raw.filter((s) => s.role === 'primary'), backend.name).toHaveLength(1);
+      for (const subject of backend.raw) expect(subject.variant).toBe('raw');
+    }
+    expect(BACKENDS.find((b) => b.name === 'memory')!.raw.map((s) => s.role)).toEqual(['primary', 'reference']);
+  });
+
+  it('explains why an adapter cannot be loaded', async () => {
+    await expect(loadFactory('@tidekv/no-such-adapter', 'x')).rejects.toThrow(BackendUnavailableError);
+    await expect(loadFactory('@tidekv/no-such-adapter', 'x')).rejects.toThrow(/cannot load @tidekv\/no-such-adapter \(is it built\? run `pnpm build`\)/);
+    await expect(loadFactory('@tidekv/core', 'noSuchEngine')).rejects.toThrow("@tidekv/core does not export 'noSuchEngine' (yet)");
+    await expect(loadFactory('@tidekv/core', 'TidekvError')).rejects.toThrow(/is not an EngineFactory/);
+  });
+
+  it('skips an adapter that cannot be loaded, with a message, and still runs its raw baseline', async () => {
+    const backend: Backend = {
+      kind: 'engine',
+      name: 'future',
+      source: 'test',
+      durable: false,
+      raw: [sortedArrayRaw],
+      adapter: () => Promise.reject(new BackendUnavailableError('@tidekv/future is not built')),
+    };
+    let messages = '';
+    const progress = new Progress({ write: (t: string) => (messages += t), isTTY: false });
+    const outcome = await runBench([WORKLOADS.find((w) => w.name === 'readseq')!], [backend], { n: 200, valueSize: 100, runs: 3, seed: 1, warmup: false }, progress);
+    expect(messages).toContain('skipping the future adapter: @tidekv/future is not built; its raw baseline still runs');
+    expect(outcome.rows.map((r) => `${r.variant}/${r.label}`)).toEqual(['raw/sorted array (JS)']);
+    expect(outcome.skips).toEqual([{ workload: 'readseq', backend: 'future', reason: 'adapter unavailable: @tidekv/future is not built' }]);
+  });
+
+  it('skips durable workloads on a backend that cannot be durable', async () => {
+    const backend: Backend = { kind: 'engine', name: 'volatile', source: 'test', durable: false, raw: [sortedArrayRaw], adapter: async () => ({ ...sortedArrayRaw, variant: 'adapter', role: 'primary' }) };
+    const outcome = await runBench([WORKLOADS.find((w) => w.name === 'fillsync')!], [backend], { n: 200, valueSize: 100, runs: 3, seed: 1, warmup: false });
+    expect(outcome.rows).toEqual([]);
+    expect(outcome.skips).toEqual([{ workload: 'fillsync', backend: 'volatile', reason: 'the backend cannot make writes durable' }]);
+  });
+});
