@@ -16,16 +16,26 @@ let slab = new ArrayBuffer(SLAB_SIZE);
 let slabBytes = new Uint8Array(slab);
 let used = 0;
 
-export function copyOut(bytes: Uint8Array): Uint8Array {
-  const n = bytes.length;
-  if (n > POOLED_MAX) return bytes.slice();
-  if (used + n > SLAB_SIZE) {
+/** A private copy of `source[start, start + length)`. */
+export function copyRange(source: Uint8Array, start: number, length: number): Uint8Array {
+  if (length > POOLED_MAX) return source.slice(start, start + length);
+  if (used + length > SLAB_SIZE) {
     slab = new ArrayBuffer(SLAB_SIZE);
     slabBytes = new Uint8Array(slab);
     used = 0;
   }
-  const out = new Uint8Array(slab, used, n);
-  slabBytes.set(bytes, used);
-  used += (n + 7) & ~7; // keep each copy 8-byte aligned for callers that build wider views
+  const out = new Uint8Array(slab, used, length);
+  if (length <= 32) {
+    // Short copies (typical keys) are cheaper as a loop than through a subarray view.
+    for (let i = 0; i < length; i++) slabBytes[used + i] = source[start + i]!;
+  } else {
+    slabBytes.set(source.subarray(start, start + length), used);
+  }
+  used += (length + 7) & ~7; // keep each copy 8-byte aligned for callers that build wider views
   return out;
+}
+
+/** A private copy of `bytes`. */
+export function copyOut(bytes: Uint8Array): Uint8Array {
+  return copyRange(bytes, 0, bytes.length);
 }

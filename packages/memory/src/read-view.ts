@@ -20,10 +20,11 @@ import {
 } from '@tidekv/core';
 import { Cursor } from './btree/cursor.js';
 import type { TreeView } from './btree/tree.js';
-import { copyOut } from './copy-out.js';
+import { copyKeyAt, copyValueAt } from './btree/leaf.js';
+import type { BNode } from './btree/node.js';
 import { EMPTY_VIEW } from './store.js';
 
-/** Where a read view gets its data: a point lookup and a frozen state to iterate. */
+/** Where a read view gets its data: a point lookup (returning a copy) and a frozen state to iterate. */
 export interface ReadSource {
   lookup(key: Uint8Array): Uint8Array | undefined;
   freeze(): TreeView;
@@ -51,17 +52,13 @@ export class MemoryReadView implements ReadableKeyspace {
   getSync(key: Uint8Array): Uint8Array | undefined {
     this.lifecycle.assertOpen();
     assertKey(key, this.capabilities.maxKeySize);
-    const value = this.#source.lookup(key);
-    return value === undefined ? undefined : copyOut(value);
+    return this.#source.lookup(key);
   }
 
   async getMany(keys: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
     this.lifecycle.assertOpen();
     assertKeys(keys, this.capabilities.maxKeySize);
-    return keys.map((key) => {
-      const value = this.#source.lookup(key);
-      return value === undefined ? undefined : copyOut(value);
-    });
+    return keys.map((key) => this.#source.lookup(key));
   }
 
   iterate(range?: IterateOptions): EntryIterator {
@@ -72,7 +69,7 @@ export class MemoryReadView implements ReadableKeyspace {
       {
         read(max) {
           const out: Entry[] = [];
-          cursor.each(max, (key, value) => out.push([copyOut(key), copyOut(value)]));
+          cursor.each(max, (leaf, i) => void out.push([copyKeyAt(leaf, i), copyValueAt(leaf, i)]));
           return out;
         },
       },
@@ -106,7 +103,7 @@ export class MemoryReadView implements ReadableKeyspace {
 function* syncEntries(cursor: Cursor, limit: number, lifecycle: Lifecycle): Generator<Entry, void, undefined> {
   let remaining = limit;
   const chunk: Entry[] = [];
-  const collect = (key: Uint8Array, value: Uint8Array) => void chunk.push([copyOut(key), copyOut(value)]);
+  const collect = (leaf: BNode, i: number) => void chunk.push([copyKeyAt(leaf, i), copyValueAt(leaf, i)]);
   while (remaining > 0) {
     lifecycle.assertOpen();
     chunk.length = 0;

@@ -5,15 +5,11 @@
 import { type NormalizedRange, type ResolvedWriteOp, toHalfOpen } from '@tidekv/core';
 import { BNode } from './btree/node.js';
 import { Cursor } from './btree/cursor.js';
+import { compareKeyAt, keyAt } from './btree/leaf.js';
 import { BPlusTree, type TreeView } from './btree/tree.js';
 
 /** A view with no entries, for keyspaces a snapshot never saw. Owner 0 is never a tree's. */
 export const EMPTY_VIEW: TreeView = Object.freeze({ root: BNode.leaf(0), size: 0 });
-
-/** A private copy of caller bytes, as a plain Uint8Array, so later caller changes cannot leak in. */
-export function ownBytes(bytes: Uint8Array): Uint8Array {
-  return new Uint8Array(bytes);
-}
 
 export class Store {
   readonly trees = new Map<string, BPlusTree>();
@@ -30,7 +26,7 @@ export class Store {
   }
 
   put(name: string, key: Uint8Array, value: Uint8Array): void {
-    this.tree(name).set(ownBytes(key), ownBytes(value));
+    this.tree(name).set(key, value);
     this.version++;
   }
 
@@ -42,7 +38,7 @@ export class Store {
   /** Applies an already validated batch. Nothing here can fail on valid input. */
   apply(ops: readonly ResolvedWriteOp[]): void {
     for (const op of ops) {
-      if (op.type === 'put') this.tree(op.keyspace).set(ownBytes(op.key), ownBytes(op.value));
+      if (op.type === 'put') this.tree(op.keyspace).set(op.key, op.value);
       else if (op.type === 'del') this.trees.get(op.keyspace)?.delete(op.key);
       else this.deleteRange(op.keyspace, op.range);
     }
@@ -61,21 +57,11 @@ export class Store {
     const { start, end } = toHalfOpen(range);
     const doomed: Uint8Array[] = [];
     // Collected before any delete, so reading the unfrozen state is safe and copies nothing.
-    const cursor = new Cursor(tree.current(), start, end, false);
-    cursor.each(Infinity, (key) => doomed.push(key));
+    new Cursor(tree.current(), start, end, false).each(Infinity, (leaf, i) => void doomed.push(keyAt(leaf, i)));
     if (doomed.length === 0) return;
     if (doomed.length > tree.size >> 2) {
       // A large share goes: rebuilding from the survivors beats many single deletes.
-      const keys: Uint8Array[] = [];
-      const values: Uint8Array[] = [];
-      const keep = (key: Uint8Array, value: Uint8Array) => {
-        keys.push(key);
-        values.push(value);
-      };
-      const view = tree.current();
-      if (start !== undefined) new Cursor(view, undefined, start, false).each(Infinity, keep);
-      if (end !== undefined) new Cursor(view, end, undefined, false).each(Infinity, keep);
-      tree.load(keys, values);
+      tree.rebuildWithout(tree.current(), (leaf, i) => (start !== undefined && compareKeyAt(leaf, i, start) < 0) || (end !== undefined && compareKeyAt(leaf, i, end) >= 0));
       return;
     }
     for (const key of doomed) tree.delete(key);

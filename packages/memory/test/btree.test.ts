@@ -3,11 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { compareBytes } from '@tidekv/core';
 import { findViolation } from '../src/btree/check.js';
 import { Cursor } from '../src/btree/cursor.js';
+import { INLINE_MAX, copyKeyAt, copyValueAt } from '../src/btree/leaf.js';
 import { BPlusTree, type TreeShape, type TreeView } from '../src/btree/tree.js';
 import { propertySeed } from './seed.js';
 
 const hex = (key: Uint8Array) => Buffer.from(key).toString('hex');
 const b = (...bytes: number[]) => Uint8Array.from(bytes);
+const hexOrNone = (bytes: Uint8Array | undefined) => (bytes === undefined ? 'none' : hex(bytes));
+/** Entries as hex strings: compared far faster than element-wise deep equality of arrays. */
+const hexed = (entries: [Uint8Array, Uint8Array][]) => entries.map(([k, v]) => `${hex(k)}:${hex(v)}`);
 
 /** The reference model: a Map plus a sort on every read. Slow, obviously right. */
 class SortedModel {
@@ -36,14 +40,18 @@ class SortedModel {
 function scan(view: TreeView, start?: Uint8Array, end?: Uint8Array, reverse = false, chunk = 7) {
   const cursor = new Cursor(view, start, end, reverse);
   const out: [Uint8Array, Uint8Array][] = [];
-  while (cursor.each(chunk, (k, v) => out.push([k, v])) > 0);
+  while (cursor.each(chunk, (leaf, i) => out.push([copyKeyAt(leaf, i), copyValueAt(leaf, i)])) > 0);
   expect(cursor.done).toBe(true);
   return out;
 }
 
 const SMALL: TreeShape = { maxLeaf: 3, maxChildren: 4 };
 const key = fc.uint8Array({ minLength: 0, maxLength: 3, max: 12 });
-const value = fc.uint8Array({ minLength: 0, maxLength: 4 });
+// Mostly short values; some around INLINE_MAX, so values move in and out of leaf arenas.
+const value = fc.oneof(
+  { weight: 12, arbitrary: fc.uint8Array({ minLength: 0, maxLength: 6 }) },
+  { weight: 1, arbitrary: fc.uint8Array({ minLength: INLINE_MAX - 2, maxLength: INLINE_MAX + 2 }) },
+);
 const command = fc.oneof(
   { weight: 60, arbitrary: fc.record({ op: fc.constant('set' as const), key, value }) },
   { weight: 40, arbitrary: fc.record({ op: fc.constant('delete' as const), key }) },
@@ -58,6 +66,10 @@ const command = fc.oneof(
     }),
   },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('view' as const) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constant('rebuild' as const), start: fc.option(key, { nil: undefined }), end: fc.option(key, { nil: undefined }) }),
+  },
   { weight: 1, arbitrary: fc.constantFrom({ op: 'clear' as const }) },
 );
 
@@ -73,9 +85,15 @@ describe('BPlusTree against a sorted model', () => {
           for (const c of commands) {
             if (c.op === 'set') expect(tree.set(c.key, c.value)).toBe(model.set(c.key, c.value));
             else if (c.op === 'delete') expect(tree.delete(c.key)).toBe(model.delete(c.key));
-            else if (c.op === 'get') expect(tree.get(c.key)).toBe(model.entries.get(hex(c.key))?.[1]);
+            else if (c.op === 'get') expect(hexOrNone(tree.get(c.key))).toBe(hexOrNone(model.entries.get(hex(c.key))?.[1]));
             else if (c.op === 'scan') {
-              expect(scan(tree.view(), c.start, c.end, c.reverse)).toEqual(model.range(c.start, c.end, c.reverse));
+              expect(hexed(scan(tree.view(), c.start, c.end, c.reverse))).toEqual(hexed(model.range(c.start, c.end, c.reverse)));
+            } else if (c.op === 'rebuild') {
+              // keep what lies outside [start, end), as a range delete does
+              const outside = (k: Uint8Array) => (c.start !== undefined && compareBytes(k, c.start) < 0) || (c.end !== undefined && compareBytes(k, c.end) >= 0);
+              tree.rebuildWithout(tree.current(), (leaf, i) => outside(copyKeyAt(leaf, i)));
+              for (const [h, [k]] of [...model.entries]) if (!outside(k)) model.entries.delete(h);
+              expect(findViolation(tree.view(), shape)).toBeUndefined();
             } else if (c.op === 'view') {
               const view = tree.view();
               expect(findViolation(view, shape)).toBeUndefined();
@@ -89,11 +107,11 @@ describe('BPlusTree against a sorted model', () => {
           }
           const final = tree.view();
           expect(findViolation(final, shape)).toBeUndefined();
-          expect(scan(final)).toEqual(model.range(undefined, undefined, false));
+          expect(hexed(scan(final))).toEqual(hexed(model.range(undefined, undefined, false)));
           // Every view still shows exactly the state it froze, whatever was written after.
           for (const [view, frozen] of views) {
             expect(findViolation(view, shape)).toBeUndefined();
-            expect(scan(view)).toEqual(frozen.range(undefined, undefined, false));
+            expect(hexed(scan(view))).toEqual(hexed(frozen.range(undefined, undefined, false)));
           }
         }),
         { seed, numRuns: 150 },
@@ -151,6 +169,7 @@ describe('BPlusTree details', () => {
     const after = tree.view();
     expect(after.root).not.toBe(before.root);
     const lastChild = (v: TreeView) => v.root.children![v.root.children!.length - 1];
+    expect(before.root.children!.length).toBeGreaterThan(2);
     expect(lastChild(after)).toBe(lastChild(before));
     expect(before.root.children![0]).not.toBe(after.root.children![0]);
   });
@@ -193,3 +212,42 @@ describe('BPlusTree details', () => {
     expect(() => new BPlusTree({ maxLeaf: 8.5, maxChildren: 8 })).toThrow(RangeError);
   });
 });
+
+describe('leaf arenas', () => {
+  it('keeps copies: changing the bytes given to set or returned by get changes nothing', () => {
+    const tree = new BPlusTree();
+    const key = b(1, 2);
+    const value = b(3, 4);
+    tree.set(key, value);
+    key[0] = 9;
+    value[0] = 9;
+    tree.get(b(1, 2))![0] = 9;
+    expect(tree.get(b(1, 2))).toEqual(b(3, 4));
+  });
+
+  it('reclaims replaced and removed bytes, with values of every size crossing INLINE_MAX', () => {
+    const shape = { maxLeaf: 8, maxChildren: 4 };
+    const tree = new BPlusTree(shape);
+    const sizes = [0, 1, 100, INLINE_MAX, INLINE_MAX + 1, 5000];
+    for (let round = 0; round < 30; round++) {
+      for (let k = 0; k < 40; k++) tree.set(b(k), new Uint8Array(sizes[(k + round) % sizes.length]!).fill(round));
+      for (let k = round % 3; k < 40; k += 3) tree.delete(b(k));
+      expect(findViolation(tree.view(), shape)).toBeUndefined();
+    }
+    for (let k = 0; k < 40; k++) {
+      const value = tree.get(b(k));
+      if (value) expect(value).toEqual(new Uint8Array(sizes[(k + 29) % sizes.length]!).fill(29));
+    }
+    // Arenas stay bounded: no leaf keeps more than its live bytes plus as much again in garbage.
+    const leaves: BNodeLike[] = [];
+    const walk = (node: BNodeLike) => (node.children ? node.children.forEach(walk) : leaves.push(node));
+    walk(tree.view().root);
+    for (const leaf of leaves) expect(leaf.garbage).toBeLessThanOrEqual(Math.max(leaf.used - leaf.garbage, 0) + 2 * (5000 + 16));
+  });
+});
+
+interface BNodeLike {
+  children: BNodeLike[] | null;
+  used: number;
+  garbage: number;
+}

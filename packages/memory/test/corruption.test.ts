@@ -92,16 +92,24 @@ describe('a damaged snapshot file fails open and is never half loaded', () => {
     const badName = Buffer.from(bytes);
     badName[HEADER_SIZE + 1] = '/'.charCodeAt(0);
     await expectOpenFails(dir, file, resealed(badName), 'CORRUPTION');
-    // the first two keys swapped out of order: key 0 is [0,0], key 1 is [1,1]
+    // the first key raised above the second: key 0 is [0,0], key 1 is [1,1]
     const unordered = Buffer.from(bytes);
-    const firstKey = HEADER_SIZE + 1 + 7 + 4 + 4; // after name length, 'default', count, key length
+    const firstKey = HEADER_SIZE + 1 + 7 + 4 + 8; // after name length, 'default', count, key and value lengths
     unordered[firstKey] = 5;
     unordered[firstKey + 1] = 5;
-    await expectOpenFails(dir, file, resealed(unordered), 'CORRUPTION');
+    expect((await expectOpenFails(dir, file, resealed(unordered), 'CORRUPTION')).message).toMatch(/out of order/);
     // a key length running past the end
     const longKey = Buffer.from(bytes);
-    longKey.writeUInt32LE(1_000_000, firstKey - 4);
+    longKey.writeUInt32LE(1_000_000, firstKey - 8);
     await expectOpenFails(dir, file, resealed(longKey), 'CORRUPTION');
+    // a key over the key size limit
+    const hugeKey = Buffer.from(bytes);
+    hugeKey.writeUInt32LE(64 * 1024 + 1, firstKey - 8);
+    expect((await expectOpenFails(dir, file, resealed(hugeKey), 'CORRUPTION')).message).toMatch(/key size limit/);
+    // a value over the value size limit
+    const hugeValue = Buffer.from(bytes);
+    hugeValue.writeUInt32LE(32 * 1024 * 1024 + 1, firstKey - 4);
+    expect((await expectOpenFails(dir, file, resealed(hugeValue), 'CORRUPTION')).message).toMatch(/value size limit/);
     // the same keyspace twice
     const twice = resealed(Buffer.concat([bytes, bytes.subarray(HEADER_SIZE)]));
     twice.writeUInt32LE(4, 12);

@@ -3,6 +3,7 @@
  * cursor keeps a root-to-leaf path instead of leaf sibling links, because a copy-on-write
  * tree cannot keep sibling links consistent across versions.
  */
+import { compareKeyAt, countBelowInLeaf, entryCount } from './leaf.js';
 import { type BNode, compareKeys, countAtMost, countBelow, resetSearch } from './node.js';
 import type { TreeView } from './tree.js';
 
@@ -35,8 +36,8 @@ export class Cursor {
       node = node.children[i]!;
     }
     this.#leaf = node;
-    if (reverse) this.#position = (end === undefined ? node.keys.length : countBelow(node.keys, end)) - 1;
-    else this.#position = start === undefined ? 0 : countBelow(node.keys, start);
+    if (reverse) this.#position = (end === undefined ? entryCount(node) : countBelowInLeaf(node, end)) - 1;
+    else this.#position = start === undefined ? 0 : countBelowInLeaf(node, start);
   }
 
   get done(): boolean {
@@ -44,37 +45,34 @@ export class Cursor {
   }
 
   /**
-   * Calls `visit` for up to `max` further entries; stops early at the end of the range.
-   * Returns how many were visited.
+   * Calls `visit` with the leaf and entry index of up to `max` further entries (see leaf.ts
+   * for reading them); stops early at the end of the range. Returns how many were visited.
    */
-  each(max: number, visit: (key: Uint8Array, value: Uint8Array) => void): number {
+  each(max: number, visit: (leaf: BNode, index: number) => void): number {
     let count = 0;
     while (count < max && !this.#done) {
       const leaf = this.#leaf;
-      const keys = leaf.keys;
       if (this.#reverse) {
         if (this.#position < 0) {
           this.#stepLeaf(-1);
           continue;
         }
-        const key = keys[this.#position]!;
-        if (this.#start !== undefined && compareKeys(key, this.#start) < 0) {
+        if (this.#start !== undefined && compareKeyAt(leaf, this.#position, this.#start) < 0) {
           this.#done = true;
           break;
         }
-        visit(key, leaf.values![this.#position]!);
+        visit(leaf, this.#position);
         this.#position--;
       } else {
-        if (this.#position >= keys.length) {
+        if (this.#position >= entryCount(leaf)) {
           this.#stepLeaf(1);
           continue;
         }
-        const key = keys[this.#position]!;
-        if (this.#end !== undefined && compareKeys(key, this.#end) >= 0) {
+        if (this.#end !== undefined && compareKeyAt(leaf, this.#position, this.#end) >= 0) {
           this.#done = true;
           break;
         }
-        visit(key, leaf.values![this.#position]!);
+        visit(leaf, this.#position);
         this.#position++;
       }
       count++;
@@ -103,6 +101,6 @@ export class Cursor {
       node = node.children![i]!;
     }
     this.#leaf = node;
-    this.#position = direction === 1 ? 0 : node.keys.length - 1;
+    this.#position = direction === 1 ? 0 : entryCount(node) - 1;
   }
 }

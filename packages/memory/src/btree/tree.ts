@@ -4,9 +4,23 @@
  * get/set/delete are O(log n). `view()` freezes the current state in O(1): it retags the
  * tree, so the next write copies each shared node on its path once (path copying) and the
  * view keeps reading the old nodes untouched. Without open views, writes change nodes in
- * place and allocate nothing but the stored entry.
+ * place. The tree stores copies of the bytes it is given and hands out copies.
  */
-import { BNode, countAtMost, findKey, newOwner, resetSearch } from './node.js';
+import { BNode, countAtMost, newOwner, resetSearch } from './node.js';
+import {
+  appendEntries,
+  concatInto,
+  copyLeaf,
+  copyValueAt,
+  entryCount,
+  findInLeaf,
+  insertAt,
+  keyAt,
+  moveEntry,
+  removeAt,
+  replaceValueAt,
+  splitLeaf,
+} from './leaf.js';
 
 /** An immutable state of a tree: the root it had and how many entries it held. */
 export interface TreeView {
@@ -22,6 +36,11 @@ export interface TreeShape {
 }
 
 export const DEFAULT_SHAPE: TreeShape = { maxLeaf: 64, maxChildren: 64 };
+
+/** A copy of `node` that the tree tagged `owner` may change. */
+function copyNode(node: BNode, owner: number): BNode {
+  return node.children === null ? copyLeaf(node, owner) : BNode.branch(owner, node.keys.slice(), node.children.slice());
+}
 
 export class BPlusTree {
   #root: BNode;
@@ -71,35 +90,23 @@ export class BPlusTree {
     return { root: this.#root, size: this.#size };
   }
 
+  /** A copy of the value stored under `key`, if any. */
   get(key: Uint8Array): Uint8Array | undefined {
     return lookup(this.#root, key);
   }
 
-  /** Stores `value` under `key` (both kept by reference). True when the key was new. */
+  /** Stores copies of `key` and `value`. True when the key was new. */
   set(key: Uint8Array, value: Uint8Array): boolean {
-    const owner = this.#owner;
-    let node = this.#ownRoot();
-    let depth = 0;
-    resetSearch();
-    while (node.children !== null) {
-      const i = countAtMost(node.keys, key);
-      let child = node.children[i]!;
-      if (child.owner !== owner) node.children[i] = child = child.copyFor(owner);
-      this.#pathNodes[depth] = node;
-      this.#pathIndex[depth] = i;
-      depth++;
-      node = child;
-    }
-    const i = findKey(node.keys, key);
+    const leaf = this.#ownedPathTo(key);
+    const depth = this.#depth;
+    const i = findInLeaf(leaf, key);
     if (i >= 0) {
-      node.values![i] = value;
+      replaceValueAt(leaf, i, value);
       return false;
     }
-    const at = ~i;
-    node.keys.splice(at, 0, key);
-    node.values!.splice(at, 0, value);
+    insertAt(leaf, ~i, key, value);
     this.#size++;
-    if (node.keys.length > this.#maxLeaf) this.#splitUpward(node, depth);
+    if (entryCount(leaf) > this.#maxLeaf) this.#splitUpward(leaf, depth);
     return true;
   }
 
@@ -109,26 +116,12 @@ export class BPlusTree {
     let probe = this.#root;
     resetSearch();
     while (probe.children !== null) probe = probe.children[countAtMost(probe.keys, key)]!;
-    if (findKey(probe.keys, key) < 0) return false;
+    if (findInLeaf(probe, key) < 0) return false;
 
-    const owner = this.#owner;
-    let node = this.#ownRoot();
-    let depth = 0;
-    resetSearch();
-    while (node.children !== null) {
-      const i = countAtMost(node.keys, key);
-      let child = node.children[i]!;
-      if (child.owner !== owner) node.children[i] = child = child.copyFor(owner);
-      this.#pathNodes[depth] = node;
-      this.#pathIndex[depth] = i;
-      depth++;
-      node = child;
-    }
-    const i = findKey(node.keys, key);
-    node.keys.splice(i, 1);
-    node.values!.splice(i, 1);
+    const leaf = this.#ownedPathTo(key);
+    removeAt(leaf, findInLeaf(leaf, key));
     this.#size--;
-    this.#rebalanceUpward(node, depth);
+    this.#rebalanceUpward(leaf, this.#depth);
     return true;
   }
 
@@ -139,37 +132,88 @@ export class BPlusTree {
   }
 
   /**
-   * Replaces the whole content with `keys`/`values`, which must be strictly increasing and
-   * are kept by reference. Builds full nodes bottom-up in O(n) instead of n inserts.
+   * Replaces the whole content with copies of `keys`/`values`, which must be strictly
+   * increasing. Builds full nodes bottom-up in O(n) instead of n inserts.
    */
-  load(keys: Uint8Array[], values: Uint8Array[]): void {
+  load(keys: readonly Uint8Array[], values: readonly Uint8Array[]): void {
     const owner = this.#owner;
-    const n = keys.length;
     let level: BNode[] = [];
-    for (const [from, to] of evenSlices(n, this.#maxLeaf)) {
-      level.push(BNode.leaf(owner, keys.slice(from, to), values.slice(from, to)));
+    for (const [from, to] of evenSlices(keys.length, this.#maxLeaf)) {
+      const leaf = BNode.leaf(owner);
+      for (let i = from; i < to; i++) insertAt(leaf, i - from, keys[i]!, values[i]!);
+      level.push(leaf);
     }
     if (level.length === 0) level.push(BNode.leaf(owner));
-    // Each node's smallest key, to build separators for the level above.
-    let firsts: Uint8Array[] = level.map((leaf) => leaf.keys[0]!);
-    while (level.length > 1) {
-      const parents: BNode[] = [];
-      const parentFirsts: Uint8Array[] = [];
-      for (const [from, to] of evenSlices(level.length, this.#maxChildren)) {
-        parents.push(BNode.branch(owner, firsts.slice(from + 1, to), level.slice(from, to)));
-        parentFirsts.push(firsts[from]!);
-      }
-      level = parents;
-      firsts = parentFirsts;
-    }
-    this.#root = level[0]!;
-    this.#size = n;
+    this.#root = buildBranches(level, level.map((leaf) => (entryCount(leaf) > 0 ? keyAt(leaf, 0) : new Uint8Array(0))), owner, this.#maxChildren);
+    this.#size = keys.length;
   }
 
-  /** The root, copied first when a view shares it. */
-  #ownRoot(): BNode {
-    if (this.#root.owner !== this.#owner) this.#root = this.#root.copyFor(this.#owner);
-    return this.#root;
+  /**
+   * Replaces the content with the entries of `view` that `keep` accepts, in one bottom-up
+   * rebuild: cheaper than many single deletes when a large share of the keys goes.
+   */
+  rebuildWithout(view: TreeView, keep: (leaf: BNode, index: number) => boolean): void {
+    const owner = newOwner(); // everything below is new; retag so no old node is changed
+    const leaves: BNode[] = [];
+    let current = BNode.leaf(owner);
+    let size = 0;
+    const stack: BNode[] = [view.root];
+    // Depth-first, left to right: leaves come out in key order.
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (node.children !== null) {
+        for (let c = node.children.length - 1; c >= 0; c--) stack.push(node.children[c]!);
+        continue;
+      }
+      for (let i = 0; i < entryCount(node); i++) {
+        if (!keep(node, i)) continue;
+        appendEntries(current, node, i, i + 1);
+        size++;
+        if (entryCount(current) === this.#maxLeaf) {
+          leaves.push(current);
+          current = BNode.leaf(owner);
+        }
+      }
+    }
+    if (entryCount(current) > 0 || leaves.length === 0) leaves.push(current);
+    // The last leaf may be short: even it out with its neighbour.
+    if (leaves.length > 1 && entryCount(leaves[leaves.length - 1]!) < this.#minLeaf) {
+      const last = leaves.pop()!;
+      const previous = leaves.pop()!;
+      const total = entryCount(previous) + entryCount(last);
+      const merged = BNode.leaf(owner);
+      concatInto(merged, previous, last);
+      if (total <= this.#maxLeaf) leaves.push(merged);
+      else {
+        const right = splitLeaf(merged, total >> 1, owner);
+        leaves.push(merged, right);
+      }
+    }
+    this.#owner = owner;
+    this.#root = buildBranches(leaves, leaves.map((leaf) => (entryCount(leaf) > 0 ? keyAt(leaf, 0) : new Uint8Array(0))), owner, this.#maxChildren);
+    this.#size = size;
+  }
+
+  #depth = 0;
+
+  /** Walks to the leaf for `key`, copying shared nodes on the way; records the branch path. */
+  #ownedPathTo(key: Uint8Array): BNode {
+    const owner = this.#owner;
+    if (this.#root.owner !== owner) this.#root = copyNode(this.#root, owner);
+    let node = this.#root;
+    let depth = 0;
+    resetSearch();
+    while (node.children !== null) {
+      const i = countAtMost(node.keys, key);
+      let child = node.children[i]!;
+      if (child.owner !== owner) node.children[i] = child = copyNode(child, owner);
+      this.#pathNodes[depth] = node;
+      this.#pathIndex[depth] = i;
+      depth++;
+      node = child;
+    }
+    this.#depth = depth;
+    return node;
   }
 
   /** Splits the overfull `node` at `depth`, then each overfull ancestor on the write path. */
@@ -179,9 +223,8 @@ export class BPlusTree {
       let right: BNode;
       let separator: Uint8Array;
       if (node.children === null) {
-        const mid = node.keys.length >> 1;
-        right = BNode.leaf(owner, node.keys.splice(mid), node.values!.splice(mid));
-        separator = right.keys[0]!;
+        right = splitLeaf(node, entryCount(node) >> 1, owner);
+        separator = keyAt(right, 0);
       } else {
         const mid = node.keys.length >> 1;
         separator = node.keys[mid]!;
@@ -212,7 +255,7 @@ export class BPlusTree {
     const owner = this.#owner;
     while (depth > 0) {
       const isLeaf = node.children === null;
-      const occupancy = isLeaf ? node.keys.length : node.children!.length;
+      const occupancy = isLeaf ? entryCount(node) : node.children!.length;
       const minimum = isLeaf ? this.#minLeaf : this.#minChildren;
       if (occupancy >= minimum) return;
       depth--;
@@ -221,13 +264,12 @@ export class BPlusTree {
       const i = this.#pathIndex[depth]!;
       if (i > 0) {
         let left = siblings[i - 1]!;
-        const leftOccupancy = isLeaf ? left.keys.length : left.children!.length;
+        const leftOccupancy = isLeaf ? entryCount(left) : left.children!.length;
         if (leftOccupancy > minimum) {
-          if (left.owner !== owner) siblings[i - 1] = left = left.copyFor(owner);
+          if (left.owner !== owner) siblings[i - 1] = left = copyNode(left, owner);
           if (isLeaf) {
-            node.keys.unshift(left.keys.pop()!);
-            node.values!.unshift(left.values!.pop()!);
-            parent.keys[i - 1] = node.keys[0]!;
+            moveEntry(left, entryCount(left) - 1, node, 0);
+            parent.keys[i - 1] = keyAt(node, 0);
           } else {
             node.keys.unshift(parent.keys[i - 1]!);
             node.children!.unshift(left.children!.pop()!);
@@ -235,10 +277,8 @@ export class BPlusTree {
           }
           return;
         }
-        if (isLeaf) {
-          node.keys = left.keys.concat(node.keys);
-          node.values = left.values!.concat(node.values!);
-        } else {
+        if (isLeaf) concatInto(node, left, node);
+        else {
           node.keys = left.keys.concat([parent.keys[i - 1]!], node.keys);
           node.children = left.children!.concat(node.children!);
         }
@@ -246,13 +286,12 @@ export class BPlusTree {
         siblings.splice(i - 1, 1);
       } else {
         let right = siblings[i + 1]!;
-        const rightOccupancy = isLeaf ? right.keys.length : right.children!.length;
+        const rightOccupancy = isLeaf ? entryCount(right) : right.children!.length;
         if (rightOccupancy > minimum) {
-          if (right.owner !== owner) siblings[i + 1] = right = right.copyFor(owner);
+          if (right.owner !== owner) siblings[i + 1] = right = copyNode(right, owner);
           if (isLeaf) {
-            node.keys.push(right.keys.shift()!);
-            node.values!.push(right.values!.shift()!);
-            parent.keys[i] = right.keys[0]!;
+            moveEntry(right, 0, node, entryCount(node));
+            parent.keys[i] = keyAt(right, 0);
           } else {
             node.keys.push(parent.keys[i]!);
             node.children!.push(right.children!.shift()!);
@@ -260,10 +299,8 @@ export class BPlusTree {
           }
           return;
         }
-        if (isLeaf) {
-          node.keys = node.keys.concat(right.keys);
-          node.values = node.values!.concat(right.values!);
-        } else {
+        if (isLeaf) concatInto(node, node, right);
+        else {
           node.keys = node.keys.concat([parent.keys[i]!], right.keys);
           node.children = node.children!.concat(right.children!);
         }
@@ -277,13 +314,28 @@ export class BPlusTree {
   }
 }
 
-/** The value stored under `key` in the tree rooted at `root`, if any. */
+/** A copy of the value stored under `key` in the tree rooted at `root`, if any. */
 export function lookup(root: BNode, key: Uint8Array): Uint8Array | undefined {
   let node = root;
   resetSearch();
   while (node.children !== null) node = node.children[countAtMost(node.keys, key)]!;
-  const i = findKey(node.keys, key);
-  return i >= 0 ? node.values![i] : undefined;
+  const i = findInLeaf(node, key);
+  return i >= 0 ? copyValueAt(node, i) : undefined;
+}
+
+/** Builds branch levels over `level` (whose smallest keys are `firsts`) up to one root. */
+function buildBranches(level: BNode[], firsts: Uint8Array[], owner: number, maxChildren: number): BNode {
+  while (level.length > 1) {
+    const parents: BNode[] = [];
+    const parentFirsts: Uint8Array[] = [];
+    for (const [from, to] of evenSlices(level.length, maxChildren)) {
+      parents.push(BNode.branch(owner, firsts.slice(from + 1, to), level.slice(from, to)));
+      parentFirsts.push(firsts[from]!);
+    }
+    level = parents;
+    firsts = parentFirsts;
+  }
+  return level[0]!;
 }
 
 /** Splits n items into ceil(n / max) slices whose sizes differ by at most one. */

@@ -10,7 +10,10 @@
  *    28  header crc32     u32      zlib.crc32 of bytes 0..27
  *   payload, per keyspace
  *     name length u8, name (ASCII, a valid keyspace name), entry count u32,
- *     then per entry: key length u32, key, value length u32, value   (keys strictly increasing)
+ *     then per entry: key length u32, value length u32, key, value   (keys strictly increasing)
+ *
+ * The entry layout is the one leaves keep in memory, so most entries are written with one
+ * copy from a leaf arena.
  *
  * Decoding checks everything before building anything, so a damaged file never loads half.
  */
@@ -18,6 +21,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import { crc32 } from 'node:zlib';
 import { KEYSPACE_NAME_PATTERN, TidekvError } from '@tidekv/core';
 import { Cursor } from '../btree/cursor.js';
+import { keyLengthAt, outsideValueAt, valueLengthAt } from '../btree/leaf.js';
 import { compareKeys } from '../btree/node.js';
 import type { TreeView } from '../btree/tree.js';
 import { MAX_KEY_SIZE, MAX_VALUE_SIZE } from '../capabilities.js';
@@ -26,7 +30,9 @@ export const MAGIC = Buffer.from('TIDEKVMS', 'latin1');
 export const FORMAT_VERSION = 1;
 export const HEADER_SIZE = 32;
 
-/** The entries of one keyspace, in key order. */
+const ENTRY_HEADER = 8;
+
+/** The entries of one keyspace, in key order (views into the file's bytes). */
 export interface KeyspaceEntries {
   keys: Uint8Array[];
   values: Uint8Array[];
@@ -37,9 +43,9 @@ export function encodeSnapshot(views: ReadonlyMap<string, TreeView>): Buffer {
   const present = [...views].filter(([, view]) => view.size > 0);
   let total = HEADER_SIZE;
   for (const [name, view] of present) {
-    total += 1 + name.length + 4 + 8 * view.size;
-    new Cursor(view, undefined, undefined, false).each(Infinity, (key, value) => {
-      total += key.length + value.length;
+    total += 1 + name.length + 4 + ENTRY_HEADER * view.size;
+    new Cursor(view, undefined, undefined, false).each(Infinity, (leaf, i) => {
+      total += keyLengthAt(leaf, i) + valueLengthAt(leaf, i);
     });
   }
   if (total > bufferConstants.MAX_LENGTH) {
@@ -52,13 +58,18 @@ export function encodeSnapshot(views: ReadonlyMap<string, TreeView>): Buffer {
     at += out.write(name, at, 'latin1');
     out.writeUInt32LE(view.size, at);
     at += 4;
-    new Cursor(view, undefined, undefined, false).each(Infinity, (key, value) => {
-      out.writeUInt32LE(key.length, at);
-      out.set(key, at + 4);
-      at += 4 + key.length;
-      out.writeUInt32LE(value.length, at);
-      out.set(value, at + 4);
-      at += 4 + value.length;
+    new Cursor(view, undefined, undefined, false).each(Infinity, (leaf, i) => {
+      const offset = leaf.offsets[i]!;
+      const keyLength = keyLengthAt(leaf, i);
+      const outside = outsideValueAt(leaf, i);
+      // Header and key, plus the value when it is inline: one contiguous arena range.
+      const inArena = ENTRY_HEADER + keyLength + (outside === undefined ? valueLengthAt(leaf, i) : 0);
+      out.set(leaf.data.subarray(offset, offset + inArena), at);
+      at += inArena;
+      if (outside !== undefined) {
+        out.set(outside, at);
+        at += outside.length;
+      }
     });
   }
   MAGIC.copy(out, 0);
@@ -112,20 +123,17 @@ export function decodeSnapshot(bytes: Buffer, file: string): Map<string, Keyspac
     const keys: Uint8Array[] = new Array(count);
     const values: Uint8Array[] = new Array(count);
     for (let i = 0; i < count; i++) {
-      need(4, 'key length');
+      need(ENTRY_HEADER, 'entry header');
       const keyLength = bytes.readUInt32LE(at);
+      const valueLength = bytes.readUInt32LE(at + 4);
       if (keyLength > MAX_KEY_SIZE) throw corrupt(file, `key of ${keyLength} bytes exceeds the key size limit`, at);
-      at += 4;
-      need(keyLength, 'key');
-      const key = new Uint8Array(bytes.subarray(at, at + keyLength));
-      at += keyLength;
-      need(4, 'value length');
-      const valueLength = bytes.readUInt32LE(at);
       if (valueLength > MAX_VALUE_SIZE) throw corrupt(file, `value of ${valueLength} bytes exceeds the value size limit`, at);
-      at += 4;
-      need(valueLength, 'value');
-      values[i] = new Uint8Array(bytes.subarray(at, at + valueLength));
-      at += valueLength;
+      at += ENTRY_HEADER;
+      need(keyLength + valueLength, 'entry');
+      // Views into the file's bytes: loading copies them into the tree.
+      const key = bytes.subarray(at, at + keyLength);
+      values[i] = bytes.subarray(at + keyLength, at + keyLength + valueLength);
+      at += keyLength + valueLength;
       if (i > 0 && compareKeys(keys[i - 1]!, key) >= 0) throw corrupt(file, `keys out of order in keyspace '${name}'`, at);
       keys[i] = key;
     }
