@@ -5,7 +5,7 @@
 // and then checks that every flushed batch survived.
 //
 // usage: node crash-child.mjs '<json>'
-//   { module, factory, options, path, keyspace, round, mode: 'loop' | 'flush-once',
+//   { module, factory, options, path, keyspace, round, mode: 'loop' | 'sync-writes' | 'flush-once',
 //     batchSize, flushEvery, entries }
 import { pathToFileURL } from 'node:url';
 import { isAbsolute } from 'node:path';
@@ -69,6 +69,14 @@ async function main() {
     say(`flushed ${batch - 1}`);
     setInterval(() => {}, 1 << 30); // wait to be killed
     return;
+  }
+
+  if (config.mode === 'sync-writes') {
+    // every write is acknowledged only once durable, so each one counts as flushed
+    for (let batch = 0; ; batch++) {
+      await engine.write(batchOps(batch), { sync: true });
+      say(`flushed ${batch}`);
+    }
   }
 
   for (let batch = 0; ; batch++) {

@@ -62,9 +62,9 @@ describe('the suite rejects broken engines', () => {
   }
 });
 
-describe('the crash test rejects an engine whose flush() does not persist', () => {
+describe('the crash tests reject engines that acknowledge writes before they are durable', () => {
   const builtReference = fileURLToPath(new URL('../dist/reference.js', import.meta.url));
-  const fixture = fileURLToPath(new URL('./fixtures/flush-ignored-engine.mjs', import.meta.url));
+  const fixture = fileURLToPath(new URL('./fixtures/durability-broken-engines.mjs', import.meta.url));
 
   async function crashFailures(module: string, factory: string): Promise<string[]> {
     const options: DescribeEngineOptions = {
@@ -84,25 +84,34 @@ describe('the crash test rejects an engine whose flush() does not persist', () =
     return failures;
   }
 
-  it('the built reference engine passes both crash cases (control)', async () => {
+  it('the built reference engine passes every crash case (control)', async () => {
     expect(await crashFailures(builtReference, 'referenceEngine')).toEqual([]);
   }, 300_000);
 
-  it('an engine that ignores flush() fails both crash cases', async () => {
+  it('an engine whose flush() persists nothing fails both flush-based crash cases', async () => {
     const failures = await crashFailures(fixture, 'flushIgnoredEngine');
     console.log(`[meta] flush ignored: ${failures.join(' | ')}`);
-    expect(failures).toHaveLength(2);
+    expect(failures.map((f) => f.split(':')[0])).toEqual([
+      'killed while writing batches',
+      'data written, flushed, then the process is killed',
+    ]);
+  }, 300_000);
+
+  it('an engine that ignores { sync: true } fails the sync crash case', async () => {
+    const failures = await crashFailures(fixture, 'syncIgnoredEngine');
+    console.log(`[meta] sync ignored: ${failures.join(' | ')}`);
+    expect(failures.map((f) => f.split(':')[0])).toEqual(['killed while writing with sync']);
   }, 300_000);
 
   it('a crash module that does not exist fails with a message saying to build first', async () => {
     const failures = await crashFailures(join(tmpdir(), 'tidekv-no-such-module', 'index.js'), 'referenceEngine');
-    expect(failures).toHaveLength(2);
+    expect(failures).toHaveLength(3);
     for (const failure of failures) expect(failure).toContain('build it first');
   }, 60_000);
 
   it('a module without the named factory makes the child fail loudly', async () => {
     const failures = await crashFailures(builtReference, 'noSuchFactory');
-    expect(failures).toHaveLength(2);
+    expect(failures).toHaveLength(3);
     for (const failure of failures) expect(failure).toContain('exited by itself');
   }, 60_000);
 });

@@ -97,6 +97,21 @@ export const crashCases: Case[] = [
   },
   {
     group,
+    name: 'killed while writing with sync: true: every acknowledged batch survives',
+    skip: crashSkip,
+    timeout: 120_000,
+    async run(ctx) {
+      const seed = caseSeed(`${ctx.options.name} sync crash (${ctx.pass.keyspace})`);
+      const delay = Math.floor(prng(seed)() * 150);
+      await ctx.engine.close();
+      const outcome = await runAndKill(childConfig(ctx, 5, 'sync-writes'), delay);
+      await ctx.reopen();
+      const survived = await verifyRound(ctx, 5, outcome.flushed);
+      console.log(`[${ctx.options.name} sync crash] ${outcome.flushed + 1} batches acknowledged, ${survived} survived`);
+    },
+  },
+  {
+    group,
     name: 'data written, flushed, then the process is killed: all of it is present',
     skip: crashSkip,
     timeout: 120_000,

@@ -21,7 +21,7 @@ export interface CrashChildConfig {
   path: string;
   keyspace: string;
   round: number;
-  mode: 'loop' | 'flush-once';
+  mode: 'loop' | 'sync-writes' | 'flush-once';
   batchSize: number;
   flushEvery: number;
   entries: number;
