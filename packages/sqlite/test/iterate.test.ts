@@ -23,7 +23,7 @@ describe('keyset pagination', () => {
     expect(names(ks.iterateSync!({ gt: utf8('k0100'), lte: utf8('k0600'), reverse: true, limit: 400 }))).toEqual(keys.slice(101, 601).reverse().slice(0, 400));
     for (const size of [1, 255, 256, 257, 1000]) {
       const it = ks.iterate({ gte: utf8('k0001'), lt: utf8('k0699') });
-      const seen: string[] = [];
+      const seen: (string | undefined)[] = [];
       for (let page = await it.nextv(size); page.length > 0; page = await it.nextv(size)) seen.push(...names(page));
       expect(seen).toEqual(keys.slice(1, 699));
     }
