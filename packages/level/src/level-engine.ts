@@ -89,7 +89,10 @@ export class LevelEngine implements StorageEngine, KeyspaceWriter {
     for (const op of ops as (ResolvedWriteOp & { type: 'put' | 'del' })[]) {
       if (keyspace?.name !== op.keyspace) {
         keyspace = this.#registry.get(op.keyspace);
-        if (!keyspace.registered) (unregistered ??= []).includes(keyspace) || unregistered.push(keyspace);
+        if (!keyspace.registered) {
+          unregistered ??= [];
+          if (!unregistered.includes(keyspace)) unregistered.push(keyspace);
+        }
       }
       op.key = keyspace.wrap(op.key);
     }
