@@ -198,7 +198,10 @@ export function moveEntry(from: BNode, i: number, leaf: BNode, j: number): void 
 
 /** Splits off entries [mid, end) into a new leaf owned by `owner`. */
 export function splitLeaf(leaf: BNode, mid: number, owner: number): BNode {
-  const right = BNode.leaf(owner);
+  let moving = 0;
+  for (let i = mid; i < leaf.offsets.length; i++) moving += arenaSize(leaf.data, leaf.offsets[i]!);
+  // Sized once, with room to grow, rather than doubling up from empty.
+  const right = BNode.leaf(owner, Math.max(MIN_ARENA, moving + (moving >> 1)));
   appendEntries(right, leaf, mid, leaf.offsets.length);
   for (let i = mid; i < leaf.offsets.length; i++) {
     const offset = leaf.offsets[i]!;
