@@ -127,7 +127,7 @@ export class LmdbEngine implements StorageEngine {
       assertWriteOptions(options);
       const resolved = resolveWriteOps(ops, this.capabilities);
       const sync = options?.sync === true;
-      if (resolved.length === 0) return sync ? this.#writer.flushed() : Promise.resolve();
+      if (resolved.length === 0) return sync ? this.#writer.flush() : Promise.resolve();
       // Open any new keyspace first: that is its own small transaction, and must not
       // happen inside the batch.
       const stores: Store[] = new Array(resolved.length);
@@ -169,13 +169,13 @@ export class LmdbEngine implements StorageEngine {
   }
 
   flush(): Promise<void> {
-    return this.#lifecycle.rejectIfClosed() ?? this.#writer.flushed();
+    return this.#lifecycle.rejectIfClosed() ?? this.#writer.flush();
   }
 
   close(): Promise<void> {
     return this.#lifecycle.close(async () => {
       // Everything acknowledged is committed and on disk before the environment goes away.
-      await this.#writer.flushed().catch(() => undefined);
+      await this.#writer.flush().catch(() => undefined);
       try {
         await this.#env.close();
       } catch (error) {

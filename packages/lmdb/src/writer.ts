@@ -1,53 +1,56 @@
 /**
- * Writes. Every write goes through lmdb-js's asynchronous write queue, which applies
- * operations in call order and commits everything queued in one event turn as one LMDB
- * transaction on its writer thread: un-awaited puts cost one commit per turn, not one per put.
+ * Writes. Two lmdb-js paths, chosen per call so that operations always apply in call order:
  *
- * - `put`/`del`: one queued operation each; the promise resolves once its commit is done.
- * - `write(ops)` without range deletes: one `batch`, so the ops share one transaction.
- * - `write(ops)` with range deletes: one child transaction run on this thread inside the
- *   next write transaction (keys to delete must be read inside the same transaction that
- *   deletes them, after the earlier ops of the batch); `strictAsyncOrder` keeps it in call
- *   order with queued operations, and being a child transaction it rolls back as a whole.
- * - `{ sync: true }` additionally waits for lmdb-js's `flushed` (the commit is fsynced).
+ * - Queued: lmdb-js's asynchronous write queue applies operations in call order and commits
+ *   everything queued in one event turn as one LMDB transaction on its writer thread, so
+ *   un-awaited puts cost one commit per turn, not one per put. `put`, `del` and `clear()`
+ *   of a whole keyspace always go this way. lmdb-js reads a queued value's bytes only when
+ *   it commits, so values are copied at call time.
+ * - Immediate: `write(ops)` runs one `transactionSync` when none of this engine's queued
+ *   writes is still pending: the ops apply and commit before `write` returns (its fastest
+ *   path, and keys to delete for a range are read inside the same transaction, after the
+ *   earlier ops of the batch). With queued writes pending, an immediate transaction would
+ *   overtake them, so `write(ops)` queues too: as one `batch`, or, when it deletes ranges,
+ *   as one child transaction run inside the next queued commit (`strictAsyncOrder` keeps
+ *   it in call order; being a child transaction it rolls back as a whole).
  *
- * lmdb-js reads a queued value's bytes only when it commits (and a transaction callback's
- * keys and values only when the callback runs), so values (and, for callbacks, keys) are
- * copied at call time: a caller may reuse or change its buffers as soon as the call returns.
+ * Commits never fsync inline. Durability comes from `mdb_env_sync` (lmdb-js `env.sync`, on
+ * a libuv thread): `flush()` waits for every queued write to commit and then syncs, so it
+ * covers both paths; `{ sync: true }` is a write followed by that flush.
  */
 import type { NormalizedRange, ResolvedWriteOp } from '@tidekv/core';
-import { rejectAs } from './errors.js';
+import { toTidekvError } from './errors.js';
 import { toLmdbRange } from './range.js';
+import { copyBytes } from './copy.js';
 import type { Env, Store } from './lmdb-types.js';
 
-
 const DELETE_CHUNK = 1024;
-const slice = Uint8Array.prototype.slice;
-const copy = (bytes: Uint8Array): Uint8Array => slice.call(bytes);
-const toVoid = (): void => undefined;
+/** lmdb-js transaction flags: abortable (rolled back if the callback throws), no inline fsync. */
+const TXN_ABORTABLE = 0x1;
+const TXN_NO_SYNC = 0x10000;
+const IMMEDIATE_FLAGS = TXN_ABORTABLE | TXN_NO_SYNC;
+
+const resolved = Promise.resolve();
+const ignore = (): void => undefined;
 
 function copyOp(op: ResolvedWriteOp): ResolvedWriteOp {
-  if (op.type === 'put') return { ...op, key: copy(op.key), value: copy(op.value) };
-  if (op.type === 'del') return { ...op, key: copy(op.key) };
+  if (op.type === 'put') return { ...op, key: copyBytes(op.key), value: copyBytes(op.value) };
+  if (op.type === 'del') return { ...op, key: copyBytes(op.key) };
   const { lower, upper } = op.range;
   return {
     ...op,
     range: {
       ...op.range,
-      lower: lower && { key: copy(lower.key), inclusive: lower.inclusive },
-      upper: upper && { key: copy(upper.key), inclusive: upper.inclusive },
+      lower: lower && { key: copyBytes(lower.key), inclusive: lower.inclusive },
+      upper: upper && { key: copyBytes(upper.key), inclusive: upper.inclusive },
     },
   };
-}
-
-function isUnbounded(range: NormalizedRange): boolean {
-  return range.lower === undefined && range.upper === undefined;
 }
 
 /** Deletes a range inside the running write transaction, which sees its own earlier writes. */
 function deleteRange(store: Store, range: NormalizedRange): void {
   if (range.empty) return;
-  if (isUnbounded(range)) {
+  if (range.lower === undefined && range.upper === undefined) {
     store.clearSync(); // inside a transaction: empties the database in that transaction
     return;
   }
@@ -61,63 +64,88 @@ function deleteRange(store: Store, range: NormalizedRange): void {
   }
 }
 
+/** Applies resolved ops inside the current write transaction, in order. */
+function applyInTransaction(ops: readonly ResolvedWriteOp[], stores: readonly Store[]): void {
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    if (op.type === 'put') stores[i]!.putSync(op.key, op.value);
+    else if (op.type === 'del') stores[i]!.removeSync(op.key);
+    else deleteRange(stores[i]!, op.range);
+  }
+}
+
 export class Writer {
-  readonly #settle: (error: unknown) => never = rejectAs('write');
+  /** Queued writes not yet settled: while any is, an immediate transaction would overtake it. */
+  #pending = 0;
+  /** Settles after the most recently queued write (queued writes settle in order). */
+  #lastQueued: Promise<void> = resolved;
+  readonly #settled = (): void => {
+    this.#pending--;
+  };
+  readonly #failed = (error: unknown): never => {
+    this.#pending--;
+    throw toTidekvError(error, 'write');
+  };
 
   constructor(private readonly env: Env) {}
 
-  #finish(commit: Promise<unknown>, sync: boolean): Promise<void> {
-    const done = commit.then(toVoid, this.#settle);
-    return sync ? done.then(() => this.flushed()) : done;
+  #queue(commit: Promise<unknown>, sync: boolean): Promise<void> {
+    this.#pending++;
+    const done = commit.then(this.#settled, this.#failed);
+    this.#lastQueued = done.then(ignore, ignore);
+    return sync ? done.then(() => this.flush()) : done;
   }
 
-  /** Resolves once every commit so far is on disk. */
-  flushed(): Promise<void> {
-    return Promise.resolve(this.env.flushed).then(toVoid, rejectAs('flush'));
+  /** Every write issued so far is committed and synced to disk once this resolves. */
+  flush(): Promise<void> {
+    return this.#lastQueued.then(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          this.env.sync((error) => (error ? reject(toTidekvError(error, 'flush')) : resolve()));
+        }),
+    );
   }
 
   put(store: Store, key: Uint8Array, value: Uint8Array, sync: boolean): Promise<void> {
-    return this.#finish(store.put(key, copy(value)), sync);
+    return this.#queue(store.put(key, copyBytes(value)), sync);
   }
 
   del(store: Store, key: Uint8Array, sync: boolean): Promise<void> {
-    return this.#finish(store.remove(key), sync);
+    return this.#queue(store.remove(key), sync);
   }
 
-  /** `stores[i]` is the database of `ops[i]`'s keyspace. */
+  /** `clear()` of a whole keyspace: one queued operation. */
+  clearAll(store: Store, sync: boolean): Promise<void> {
+    return this.#queue(store.clearAsync(), sync);
+  }
+
+  /** `stores[i]` is the database of `ops[i]`'s keyspace. All or nothing. */
   write(ops: readonly ResolvedWriteOp[], stores: readonly Store[], sync: boolean): Promise<void> {
-    let needsTransaction = false;
-    for (const op of ops) {
-      if (op.type === 'delRange' && !op.range.empty) needsTransaction = true;
+    if (this.#pending === 0) {
+      // Nothing of ours is queued: apply and commit now. lmdb-js writes puts made inside a
+      // synchronous transaction straight into LMDB, so no copies are needed.
+      this.env.transactionSync(() => applyInTransaction(ops, stores), IMMEDIATE_FLAGS);
+      return sync ? this.flush() : resolved;
     }
-    if (!needsTransaction) {
-      return this.#finish(
+    let ranges = false;
+    for (const op of ops) if (op.type === 'delRange' && !op.range.empty) ranges = true;
+    if (!ranges) {
+      return this.#queue(
         this.env.batch(() => {
           for (let i = 0; i < ops.length; i++) {
             const op = ops[i]!;
-            if (op.type === 'put') stores[i]!.put(op.key, copy(op.value));
+            if (op.type === 'put') stores[i]!.put(op.key, copyBytes(op.value));
             else if (op.type === 'del') stores[i]!.remove(op.key);
           }
         }),
         sync,
       );
     }
+    // The callback runs later, when the queued commit starts: copy what it will read.
     const copies = ops.map(copyOp);
-    return this.#finish(
-      this.env.childTransaction(() => {
-        for (let i = 0; i < copies.length; i++) {
-          const op = copies[i]!;
-          if (op.type === 'put') stores[i]!.putSync(op.key, op.value);
-          else if (op.type === 'del') stores[i]!.removeSync(op.key);
-          else deleteRange(stores[i]!, op.range);
-        }
-      }),
+    return this.#queue(
+      this.env.childTransaction(() => applyInTransaction(copies, stores)),
       sync,
     );
-  }
-
-  /** `clear()` of a whole keyspace is one queued operation. */
-  clearAll(store: Store, sync: boolean): Promise<void> {
-    return this.#finish(store.clearAsync(), sync);
   }
 }
