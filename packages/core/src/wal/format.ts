@@ -9,7 +9,7 @@
  *
  * Record frame (24-byte header, then id, payload and zero padding to a multiple of 8):
  *   0  body length u32 (id + payload)
- *   4  crc u32 = crc32(frame[8 .. 24 + body length], seed = salt XOR body length)
+ *   4  crc u32 = zlib.crc32(frame[8 .. 24 + body length], seed = salt XOR body length)
  *   8  LSN u64               16 index of the record within its commit group u32
  *   20 id length u32
  *
@@ -18,6 +18,7 @@
  * the right salt is still caught by its position.
  */
 import { crc32 } from 'node:zlib';
+import { crc32Range } from './crc.js';
 
 export const SEGMENT_MAGIC = Buffer.from('TIDEKVWL', 'latin1');
 export const FORMAT_VERSION = 1;
@@ -127,7 +128,7 @@ export function encodeFrame(
   buf.set(payload, offset + FRAME_HEADER_BYTES + idLength);
   // Padding is part of the file: never leave uninitialised memory in it.
   if (end < offset + total) buf.fill(0, end, offset + total);
-  buf.writeUInt32LE(crc32(buf.subarray(offset + 8, end), frameSeed(salt, bodyLength)), offset + 4);
+  buf.writeUInt32LE(crc32Range(buf, offset + 8, end, frameSeed(salt, bodyLength)), offset + 4);
   return total;
 }
 
@@ -163,7 +164,7 @@ export function inspectFrameHeader(head: Buffer, available: number): { bodyLengt
 export function verifyFrame(frame: Buffer, salt: number, bodyLength: number): FrameInfo | DamageReason {
   const end = FRAME_HEADER_BYTES + bodyLength;
   const expected = frame.readUInt32LE(4);
-  if (crc32(frame.subarray(8, end), frameSeed(salt, bodyLength)) !== expected) {
+  if (crc32Range(frame, 8, end, frameSeed(salt, bodyLength)) !== expected) {
     return isZero(frame.subarray(0, FRAME_HEADER_BYTES)) ? 'zeroed' : 'checksum';
   }
   const lsn = readU64(frame, 8);
