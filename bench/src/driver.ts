@@ -68,5 +68,7 @@ export interface Subject<D> {
   role: 'primary' | 'reference';
   /** How writes are made durable in this subject (shown with the row). */
   note?: string;
+  /** Workloads this subject does not run (e.g. where it would only measure its own known O(n²) case). */
+  skips?: readonly string[];
   open(options: OpenOptions): Promise<D>;
 }

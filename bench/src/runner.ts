@@ -113,7 +113,8 @@ export async function runBench(workloads: readonly Workload[], backends: readonl
   for (const workload of workloads) {
     for (const backend of backends) {
       if (backend.kind !== workload.kind) continue;
-      const { subjects, unavailable } = resolved.get(backend)!;
+      const { subjects: all, unavailable } = resolved.get(backend)!;
+      const subjects = all.filter((s) => !s.skips?.includes(workload.name));
       if (unavailable) skips.push({ workload: workload.name, backend: backend.name, reason: `adapter unavailable: ${unavailable}` });
       if (workload.durable && !backend.durable) {
         skips.push({ workload: workload.name, backend: backend.name, reason: 'the backend cannot make writes durable' });

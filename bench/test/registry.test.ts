@@ -3,6 +3,7 @@ import { BACKENDS, BackendUnavailableError, loadFactory, type Backend } from '..
 import { runBench } from '../src/runner.js';
 import { WORKLOADS } from '../src/workloads/index.js';
 import { sortedArrayRaw } from '../src/raw/sorted-array.js';
+import { memoryLevelRaw } from '../src/raw/memory-level.js';
 import { Progress } from '../src/progress.js';
 
 describe('backend registry', () => {
@@ -44,5 +45,16 @@ describe('backend registry', () => {
     const outcome = await runBench([WORKLOADS.find((w) => w.name === 'fillsync')!], [backend], { n: 200, valueSize: 100, runs: 3, seed: 1, warmup: false });
     expect(outcome.rows).toEqual([]);
     expect(outcome.skips).toEqual([{ workload: 'fillsync', backend: 'volatile', reason: 'the backend cannot make writes durable' }]);
+  });
+
+  it('does not run a subject on the workloads it skips (the sorted array on fillrandom)', async () => {
+    const backend: Backend = { kind: 'engine', name: 'm', source: 'test', durable: false, raw: [memoryLevelRaw, sortedArrayRaw], adapter: () => Promise.reject(new BackendUnavailableError('x')) };
+    const pick = (name: string) => WORKLOADS.find((w) => w.name === name)!;
+    const outcome = await runBench([pick('fillrandom'), pick('fillseq')], [backend], { n: 200, valueSize: 100, runs: 3, seed: 1, warmup: false });
+    expect(outcome.rows.map((r) => `${r.workload}/${r.label}`)).toEqual([
+      `fillrandom/${memoryLevelRaw.label}`,
+      `fillseq/${memoryLevelRaw.label}`,
+      'fillseq/sorted array (JS)',
+    ]);
   });
 });

@@ -103,6 +103,7 @@ export const sortedArrayRaw: Subject<KvDriver> = {
   variant: 'raw',
   role: 'reference',
   label: 'sorted array (JS)',
-  note: 'parallel sorted arrays, binary search, splice; reference only, nothing is durable',
+  note: 'parallel sorted arrays, binary search, splice; reference only, nothing is durable; skips fillrandom (n random splices are O(n²))',
+  skips: ['fillrandom'],
   open: openSortedArray,
 };

@@ -1,14 +1,14 @@
-/** overwrite: rewrite every one of n existing keys in random order with a new value. */
+/** overwrite: rewrite every key of an n / 2 entry store in random order with a new value. */
 import { KEY_SIZE } from '../keys.js';
 import { Random } from '../random.js';
 import { load, putBatches, timedBatches, verifyContents, BATCH_SIZE } from './common.js';
-import { nonDurable, type EngineWorkload } from './workload.js';
+import { nonDurable, scaled, type EngineWorkload } from './workload.js';
 
 export const overwrite: EngineWorkload = {
   name: 'overwrite',
   kind: 'engine',
-  summary: `overwrite n existing keys in random order with changed values (version 0 -> 1), batches of ${BATCH_SIZE}`,
-  scale: (n) => n,
+  summary: `overwrite every key of an n/2-entry store in random order with changed values (version 0 -> 1), batches of ${BATCH_SIZE}`,
+  scale: scaled(2),
   durable: false,
   durability: nonDurable,
   async prepare(driver, { n, valueSize, seed }) {

@@ -1,15 +1,15 @@
-/** readmissing: n point reads of keys that were never written (each sorts between two that were). */
+/** readmissing: point reads of keys that were never written (each sorts between two that were), n / 2 of them on an n / 2 entry store. */
 import { makeMissingKey } from '../keys.js';
 import { Random } from '../random.js';
 import { expectEqual } from '../validation.js';
 import { inReadPhase, load, timedReads, type ReadTally } from './common.js';
-import { nonDurable, type EngineWorkload } from './workload.js';
+import { nonDurable, scaled, type EngineWorkload } from './workload.js';
 
 export const readmissing: EngineWorkload = {
   name: 'readmissing',
   kind: 'engine',
-  summary: "n point reads of absent keys (an existing key + '.'); none may be found",
-  scale: (n) => n,
+  summary: "point reads of absent keys (an existing key + '.') on an n/2-entry store, n/2 reads; none may be found",
+  scale: scaled(2),
   durable: false,
   durability: nonDurable,
   async prepare(driver, { n, valueSize, seed }) {

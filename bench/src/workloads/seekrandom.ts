@@ -1,4 +1,4 @@
-/** seekrandom: position an iterator at a random existing key and read one entry, n / 10 times. */
+/** seekrandom: position an iterator at a random existing key and read one entry; n / 2 entries stored, n / 20 seeks. */
 import { KEY_SIZE, makeKey, valueTag } from '../keys.js';
 import { Random } from '../random.js';
 import { expectEqual } from '../validation.js';
@@ -8,8 +8,8 @@ import { nonDurable, scaled, type EngineWorkload } from './workload.js';
 export const seekrandom: EngineWorkload = {
   name: 'seekrandom',
   kind: 'engine',
-  summary: 'open an iterator at a random existing key and read one entry; n entries stored, n/10 seeks',
-  scale: (n) => n,
+  summary: 'open an iterator at a random existing key and read one entry; n/2 entries stored, n/20 seeks',
+  scale: scaled(2),
   durable: false,
   durability: nonDurable,
   async prepare(driver, { n, valueSize, seed }) {
