@@ -30,7 +30,10 @@ const BASE_USAGE = 64 * 1024;
 
 export class FlushPolicy {
   readonly #writeBufferSize: number;
-  #bytes = 0;
+  /** Estimated memtable bytes of every entry written since open: only grows. */
+  #total = 0;
+  /** The largest `total` a finished full flush started at: everything up to it is durable. */
+  #covered = 0;
 
   constructor(writeBufferSize: number) {
     this.#writeBufferSize = writeBufferSize;
@@ -38,21 +41,29 @@ export class FlushPolicy {
 
   /** Records one entry written to LevelDB (a put, a delete or a flush marker). */
   add(keyLength: number, valueLength: number): void {
-    this.#bytes += keyLength + valueLength + ENTRY_OVERHEAD;
+    this.#total += keyLength + valueLength + ENTRY_OVERHEAD;
   }
 
-  /** Memtable bytes counted so far: what a full flush may reset with `flushed`. */
-  get counted(): number {
-    return this.#bytes;
+  /** Where the count stands: what a full flush starting now covers once it finishes. */
+  get mark(): number {
+    return this.#total;
+  }
+
+  /** Bytes written since the last full flush started, as far as a finished one covers. */
+  get uncovered(): number {
+    return this.#total - this.#covered;
   }
 
   /** True when a log switch may have happened since the last full flush. */
   get needsFullFlush(): boolean {
-    return BASE_USAGE + this.#bytes * WASTE_FACTOR >= this.#writeBufferSize;
+    return BASE_USAGE + this.uncovered * WASTE_FACTOR >= this.#writeBufferSize;
   }
 
-  /** A full flush that started when `counted` was `countedAtStart` has finished. */
-  flushed(countedAtStart: number): void {
-    this.#bytes = Math.max(0, this.#bytes - countedAtStart);
+  /**
+   * A full flush that started at `markAtStart` has finished. Concurrent flushes may finish
+   * in any order, so the furthest start wins.
+   */
+  flushed(markAtStart: number): void {
+    if (markAtStart > this.#covered) this.#covered = markAtStart;
   }
 }

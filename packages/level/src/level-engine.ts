@@ -176,9 +176,9 @@ export class LevelEngine implements StorageEngine, KeyspaceWriter {
     const policy = this.#flushPolicy;
     try {
       if (policy.needsFullFlush) {
-        const counted = policy.counted;
+        const mark = policy.mark;
         await this.#db.compactRange(EMPTY_RANGE_KEY, EMPTY_RANGE_KEY);
-        policy.flushed(counted);
+        policy.flushed(mark);
       } else {
         policy.add(FLUSH_MARKER.length, 0);
         await this.#db.del(FLUSH_MARKER, SYNC);

@@ -26,11 +26,25 @@ describe('FlushPolicy', () => {
   it('forgets only what a full flush covered', () => {
     const policy = new FlushPolicy(1024 * 1024);
     for (let i = 0; i < 5000; i++) policy.add(18, 100);
-    const atStart = policy.counted;
+    const atStart = policy.mark;
     policy.add(18, 100); // arrives while the flush runs
     policy.flushed(atStart);
-    expect(policy.counted).toBe(18 + 100 + 136);
+    expect(policy.uncovered).toBe(18 + 100 + 136);
     expect(policy.needsFullFlush).toBe(false);
+  });
+
+  it('keeps the furthest start when concurrent full flushes finish out of order', () => {
+    const policy = new FlushPolicy(1024 * 1024);
+    for (let i = 0; i < 5000; i++) policy.add(18, 100);
+    const first = policy.mark;
+    for (let i = 0; i < 5000; i++) policy.add(18, 100);
+    const second = policy.mark;
+    policy.add(18, 100);
+    policy.flushed(second);
+    policy.flushed(first); // finishing later does not move coverage back, nor forward
+    expect(policy.uncovered).toBe(18 + 100 + 136);
+    for (let i = 0; i < 10_000; i++) policy.add(18, 100);
+    expect(policy.needsFullFlush).toBe(true);
   });
 
   it('is always full with the smallest write buffer', () => {
