@@ -76,7 +76,7 @@ describe('Wal: append, replay, reopen', () => {
 
   it('rotates segments at segmentBytes and replays across them', async () => {
     const dir = tempWalDir();
-    let wal = await Wal.open(dir, { segmentBytes: 4096 });
+    let wal = await Wal.open(dir, { segmentBytes: 4096, preallocate: false });
     await appendEach(wal, 1, 200, 100);
     const files = segmentFiles(dir);
     expect(files.length).toBeGreaterThan(5);
@@ -88,6 +88,7 @@ describe('Wal: append, replay, reopen', () => {
       expect(size).toBeLessThanOrEqual(4096);
       expectedFirst += (size - SEGMENT_HEADER_BYTES) / 128;
     }
+    expect(expectedFirst).toBe(201);
     await wal.close();
     wal = await Wal.open(dir, { segmentBytes: 4096 });
     expect(wal.recovery.segments).toBe(files.length);
@@ -95,9 +96,34 @@ describe('Wal: append, replay, reopen', () => {
     await wal.close();
   });
 
+  it('preallocates the next segment ahead and leaves no prepared file behind', async () => {
+    const dir = tempWalDir();
+    let wal = await Wal.open(dir, { segmentBytes: 64 << 10 });
+    await appendEach(wal, 1, 1500, 100);
+    const files = segmentFiles(dir);
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    // Rotated-into segments were zero-filled to full size ahead of use.
+    for (const name of files.slice(1)) expect(fs.statSync(path.join(dir, name)).size).toBe(64 << 10);
+    await wal.close();
+    expect(fs.readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    for (const recovery of ['strict', 'tolerate-tail'] as const) {
+      wal = await Wal.open(dir, { segmentBytes: 64 << 10, recovery });
+      expect(wal.recovery.clean).toBe(true);
+      expect((await readAll(wal)).map((r) => r.lsn)).toEqual(Array.from({ length: 1500 }, (_, i) => i + 1));
+      await wal.close();
+    }
+    // Appending after reopen overwrites the zeroed space of the last segment.
+    wal = await Wal.open(dir, { segmentBytes: 64 << 10 });
+    await appendEach(wal, 1501, 1510, 100);
+    await wal.close();
+    wal = await Wal.open(dir, { recovery: 'strict' });
+    expect(wal.lastLsn).toBe(1510);
+    await wal.close();
+  });
+
   it('puts a record larger than segmentBytes in a segment of its own', async () => {
     const dir = tempWalDir();
-    const wal = await Wal.open(dir, { segmentBytes: 4096 });
+    const wal = await Wal.open(dir, { segmentBytes: 4096, preallocate: false });
     await wal.append(payloadFor(1, 100));
     await wal.append(Buffer.alloc(10_000, 1));
     await wal.append(payloadFor(3, 100));
@@ -219,6 +245,7 @@ describe('Wal: input validation', () => {
       { dedupWindow: -1 },
       { maxRecordBytes: 2 ** 31 },
       { fsync: true },
+      { preallocate: 'yes' },
     ];
     for (const options of bad) await expectCode(Wal.open(tempWalDir(), options as never), 'INVALID_OPTION');
     await expectCode(Wal.open('' as never), 'INVALID_ARGUMENT');

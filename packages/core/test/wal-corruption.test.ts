@@ -207,12 +207,26 @@ describe('WAL recovery: sectors', () => {
     });
   }
 
-  it('zeroed (preallocated-looking) space after the last record is a clean tail to cut', async () => {
+  it('zeroed space after the last record is preallocated space: a clean end in every mode', async () => {
     const { dir: pristine, segment, bytes } = await buildLog(5);
     const dir = damaged(pristine, segment, Buffer.concat([bytes, Buffer.alloc(8192)]));
+    for (const mode of ['strict', 'tolerate-tail', 'point-in-time', 'salvage'] as const) {
+      const wal = await expectRecovered(dir, mode, range(1, 5));
+      expect(wal.recovery.clean).toBe(true);
+      await wal.close();
+    }
+    expect(fs.statSync(path.join(dir, segment)).size).toBe(bytes.length + 8192);
+  });
+
+  it('a torn frame inside preallocated space is a torn tail', async () => {
+    const { dir: pristine, segment, bytes } = await buildLog(5);
+    const tail = Buffer.alloc(8192);
+    bytes.copy(tail, 0, offsetOf(2), offsetOf(2) + 30); // the start of a frame, then zeros
+    tail.writeUInt32LE(6, 8); // with the next LSN, as a torn write of record 6 would leave
+    const dir = damaged(pristine, segment, Buffer.concat([bytes, tail]));
     await expectCorruption(dir, 'strict', segment, bytes.length);
     const wal = await expectRecovered(dir, 'tolerate-tail', range(1, 5));
-    expect(wal.recovery.damage[0]).toMatchObject({ reason: 'zeroed', action: 'truncated', bytes: 8192 });
+    expect(wal.recovery.damage[0]).toMatchObject({ action: 'truncated', offset: bytes.length });
     await wal.close();
   });
 });
@@ -285,7 +299,7 @@ describe('WAL recovery: stale bytes', () => {
 describe('WAL recovery: segments', () => {
   async function segmentedLog() {
     const dir = tempWalDir('pristine');
-    const wal = await Wal.open(dir, { segmentBytes: 4096 });
+    const wal = await Wal.open(dir, { segmentBytes: 4096, preallocate: false });
     await appendEach(wal, 1, 120, 100);
     await wal.close();
     const files = segmentFiles(dir);

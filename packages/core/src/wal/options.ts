@@ -28,6 +28,12 @@ export interface WalOptions {
   dedupWindow?: number;
   /** Largest id + payload accepted by append. Default 16 MiB. */
   maxRecordBytes?: number;
+  /**
+   * Prepare the next segment ahead, zero-filled to segmentBytes, so appends overwrite
+   * allocated space and fdatasync has no file-size change to commit. Default true
+   * (segments up to 256 MiB).
+   */
+  preallocate?: boolean;
 }
 
 export interface ResolvedWalOptions {
@@ -39,6 +45,7 @@ export interface ResolvedWalOptions {
   maxBatch: number;
   dedupWindow: number;
   maxRecordBytes: number;
+  preallocate: boolean;
 }
 
 const SYNC_MODES: readonly WalSyncMode[] = ['always', 'group', 'none'];
@@ -53,6 +60,7 @@ export const WAL_DEFAULTS: ResolvedWalOptions = {
   maxBatch: Infinity,
   dedupWindow: 0,
   maxRecordBytes: 16 << 20,
+  preallocate: true,
 };
 
 function integerIn(options: Record<string, unknown>, name: keyof ResolvedWalOptions, min: number, max: number, allowInfinity = false): number {
@@ -79,6 +87,13 @@ function oneOf<T extends string>(options: Record<string, unknown>, name: string,
   return value as T;
 }
 
+function booleanOption(options: Record<string, unknown>, name: string, fallback: boolean): boolean {
+  const value = options[name];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new TidekvError('INVALID_OPTION', `options.${name} must be a boolean, got ${describeValue(value)}`);
+  return value;
+}
+
 export function resolveWalOptions(input: unknown): ResolvedWalOptions {
   if (input === undefined) return { ...WAL_DEFAULTS };
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
@@ -101,5 +116,6 @@ export function resolveWalOptions(input: unknown): ResolvedWalOptions {
     maxBatch: integerIn(options, 'maxBatch', 1, 2 ** 31, true),
     dedupWindow: integerIn(options, 'dedupWindow', 0, 2 ** 26),
     maxRecordBytes: integerIn(options, 'maxRecordBytes', 1, MAX_BODY_BYTES),
+    preallocate: booleanOption(options, 'preallocate', WAL_DEFAULTS.preallocate),
   };
 }

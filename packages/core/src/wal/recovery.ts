@@ -12,13 +12,13 @@ import path from 'node:path';
 import { TidekvError } from '../errors.js';
 import { type CheckpointState, CHECKPOINT_FILE, CHECKPOINT_TEMP, readCheckpoint } from './checkpoint-file.js';
 import { DedupWindow, dedupKey } from './dedup.js';
-import { type DamageReason, FRAME_HEADER_BYTES, SEGMENT_HEADER_BYTES, decodeSegmentHeader, isZero, parseSegmentName } from './format.js';
+import { type DamageReason, FRAME_HEADER_BYTES, SEGMENT_HEADER_BYTES, decodeSegmentHeader, parseSegmentName } from './format.js';
 import { type WalFs, readFully, syncDirectory } from './fs.js';
 import { LOCK_FILE } from './lock.js';
 import type { WalRecoveryMode } from './options.js';
 import type { WalDamage, WalRecoveryReport } from './report.js';
 import { type ScannedDamage, type ScannedRecord, scanSegment } from './scan.js';
-import { SegmentReader } from './segment-reader.js';
+import { SegmentReader, restIsZero } from './segment-reader.js';
 
 export interface SegmentState {
   name: string;
@@ -43,10 +43,12 @@ export interface Recovered {
 
 export const BROKEN_SUFFIX = '.broken';
 export const SEGMENT_TEMP_SUFFIX = '.tmp';
+/** The next segment while it is being zero-filled ahead of need (a temp file until rotation). */
+export const PREPARED_SEGMENT = 'prepared.wal.tmp';
 
 function isOwnFile(name: string): 'segment' | 'temp' | 'known' | 'foreign' {
   if (parseSegmentName(name)) return 'segment';
-  if (name === CHECKPOINT_TEMP || (name.endsWith('.wal' + SEGMENT_TEMP_SUFFIX))) return 'temp';
+  if (name === CHECKPOINT_TEMP || name.endsWith('.wal' + SEGMENT_TEMP_SUFFIX)) return 'temp';
   if (name === LOCK_FILE || name === CHECKPOINT_FILE || name.endsWith(BROKEN_SUFFIX)) return 'known';
   return 'foreign';
 }
@@ -144,9 +146,8 @@ export async function recover(walFs: WalFs, dir: string, mode: WalRecoveryMode, 
 
       if (!header) {
         // A last segment that never got past its header holds no records: an interrupted rotation.
-        const rest = size > SEGMENT_HEADER_BYTES ? Buffer.alloc(size - SEGMENT_HEADER_BYTES) : Buffer.alloc(0);
-        if (rest.length > 0 && rest.length <= 1 << 20) await readFully(walFs, fd, rest, 0, rest.length, SEGMENT_HEADER_BYTES);
-        if (isLast && mode !== 'strict' && rest.length <= 1 << 20 && isZero(rest) && decoded !== 'magic') {
+        const noRecords = await restIsZero(new SegmentReader(walFs, fd, size), Math.min(size, SEGMENT_HEADER_BYTES));
+        if (isLast && mode !== 'strict' && noRecords && decoded !== 'magic') {
           emptyAfterTail.push(name);
           continue;
         }

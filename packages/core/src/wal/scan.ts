@@ -12,7 +12,7 @@ import {
   readU64,
   verifyFrame,
 } from './format.js';
-import type { SegmentReader } from './segment-reader.js';
+import { type SegmentReader, restIsZero } from './segment-reader.js';
 
 export interface ScannedRecord extends FrameInfo {
   offset: number;
@@ -115,6 +115,8 @@ export async function scanSegment(reader: SegmentReader, salt: number, firstLsn:
       continue;
     }
     const reason: DamageReason = found.kind === 'bad' ? found.reason : 'lsn';
+    // Zeros from here to the end of the file are preallocated space, not damage.
+    if (reason === 'zeroed' && (await restIsZero(reader, offset))) return;
     // A valid frame with a later LSN is itself the resume point (records are missing before it).
     const resume =
       found.kind === 'record' && found.record.lsn > expected

@@ -56,3 +56,16 @@ export class SegmentReader {
   }
 }
 
+
+const ZEROS = Buffer.alloc(READ_CHUNK_BYTES);
+
+/** True when every byte from `offset` to the reader's end is zero (preallocated space). */
+export async function restIsZero(reader: SegmentReader, offset: number): Promise<boolean> {
+  for (let p = offset; p < reader.end; ) {
+    const length = Math.min(READ_CHUNK_BYTES, reader.end - p);
+    const bytes = reader.peek(p, length) ?? (await reader.view(p, length));
+    if (!bytes.equals(ZEROS.subarray(0, length))) return false;
+    p += length;
+  }
+  return true;
+}
