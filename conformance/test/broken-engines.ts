@@ -301,5 +301,80 @@ export const brokenEngines: BrokenEngine[] = [
       }),
     mustFail: ['getMany returns values in argument order with undefined for missing keys'],
   },
+  {
+    name: 'reused iterator buffers',
+    bug: 'hands out keys and values that are views into one buffer, overwritten by the next chunk',
+    open: async () =>
+      wrap(await openReference(), {
+        keyspace: (ks) => ({
+          iterate(range = {}) {
+            const inner = ks.iterate(range);
+            const scratch = new Uint8Array(64 * 1024);
+            return new ChunkedIterator(
+              {
+                async read(max) {
+                  const chunk = await inner.nextv(Math.min(max, 16));
+                  let at = 0;
+                  return chunk.map(([key, value]) => {
+                    scratch.set(key, at);
+                    const k = scratch.subarray(at, (at += key.length));
+                    scratch.set(value, at);
+                    return [k, scratch.subarray(at, (at += value.length))] as Entry;
+                  });
+                },
+                release: () => inner.close(),
+              },
+              { signal: range.signal },
+            );
+          },
+        }),
+      }),
+    mustFail: ['entries stay intact after later chunks are read (no buffer reuse)'],
+  },
+  {
+    name: 'put keeps the caller buffer',
+    bug: 'stores the Uint8Array it was given instead of a copy',
+    open: async () => {
+      const stored = new Map<string, Uint8Array>();
+      const id = (ks: Keyspace, key: Uint8Array) => `${ks.name}:${Buffer.from(key).toString('hex')}`;
+      return wrap(await openReference(), {
+        keyspace: (ks) => ({
+          async put(key, value, options) {
+            await ks.put(key, value, options);
+            stored.set(id(ks, key), value); // the bug: keeps the caller's array
+          },
+          async get(key) {
+            return (await ks.get(key)) && (stored.get(id(ks, key)) ?? (await ks.get(key)));
+          },
+        }),
+      });
+    },
+    mustFail: ["put stores a copy: changing the caller's buffers afterwards changes nothing"],
+  },
+  {
+    name: 'iterator cursor by position',
+    bug: 'pages through a live keyspace by index, so writes during iteration repeat or skip keys',
+    open: async () =>
+      wrap(await openReference(), {
+        keyspace: (ks) => ({
+          iterate(range = {}) {
+            normalizeRange(range);
+            const { limit = Infinity, signal, ...bounds } = range;
+            let at = 0;
+            return new ChunkedIterator(
+              {
+                read(max) {
+                  const page = [...ks.iterateSync!(bounds)].slice(at, at + max);
+                  at += page.length;
+                  return page;
+                },
+              },
+              { limit, signal },
+            );
+          },
+        }),
+      }),
+    mustFail: ['forward: inserting keys between existing ones', 'reverse: deleting keys, including ones not yet reached'],
+  },
 ];
 
