@@ -143,20 +143,14 @@ class ReferenceKeyspace extends TableReader implements Keyspace {
   }
 
   clear(range: Range = {}, options?: WriteOptions): Promise<void> {
-    // reverse and limit do not narrow a clear
     try {
-      const { reverse: _reverse, limit: _limit, ...bounds } = normalizeRangeInput(range);
-      return this.engine.write([{ type: 'delRange', keyspace: this.name, range: bounds }], options);
+      normalizeRange(range); // the same rules as iterate, checked before reverse/limit are dropped
     } catch (error) {
       return Promise.reject(error);
     }
+    const { reverse: _reverse, limit: _limit, ...bounds } = range;
+    return this.engine.write([{ type: 'delRange', keyspace: this.name, range: bounds }], options);
   }
-}
-
-/** Validates a clear() range (the same rules as iterate) before its limit is dropped. */
-function normalizeRangeInput(range: unknown): Range {
-  normalizeRange(range);
-  return range as Range;
 }
 
 class ReferenceSnapshot implements Snapshot {
