@@ -124,6 +124,15 @@ describe('WAL recovery: bit flips', () => {
       expect(fs.existsSync(path.join(dir, segment + '.broken'))).toBe(true);
       expect((await pit.append(payloadFor(5))).lsn).toBe(5);
       await pit.close();
+      if (bit === 0) {
+        // Evidence from an earlier recovery is never overwritten.
+        const file = path.join(dir, segment);
+        const again = fs.readFileSync(file);
+        again[offsetOf(2) + 9]! ^= 1;
+        fs.writeFileSync(file, again);
+        await (await expectRecovered(dir, 'point-in-time', [1])).close();
+        expect(fs.readdirSync(dir).filter((n) => n.endsWith('.broken')).sort()).toEqual([`${segment}.1.broken`, `${segment}.broken`]);
+      }
     }
   });
 
@@ -209,13 +218,16 @@ describe('WAL recovery: sectors', () => {
 
   it('zeroed space after the last record is preallocated space: a clean end in every mode', async () => {
     const { dir: pristine, segment, bytes } = await buildLog(5);
-    const dir = damaged(pristine, segment, Buffer.concat([bytes, Buffer.alloc(8192)]));
-    for (const mode of ['strict', 'tolerate-tail', 'point-in-time', 'salvage'] as const) {
-      const wal = await expectRecovered(dir, mode, range(1, 5));
-      expect(wal.recovery.clean).toBe(true);
-      await wal.close();
+    // Shorter than a frame header, too: a segment filled to within 8 or 16 bytes of its size.
+    for (const zeros of [8, 16, 24, 8192]) {
+      const dir = damaged(pristine, segment, Buffer.concat([bytes, Buffer.alloc(zeros)]));
+      for (const mode of ['strict', 'tolerate-tail', 'point-in-time', 'salvage'] as const) {
+        const wal = await expectRecovered(dir, mode, range(1, 5));
+        expect(wal.recovery.clean, `${zeros} zero bytes, ${mode}`).toBe(true);
+        await wal.close();
+      }
+      expect(fs.statSync(path.join(dir, segment)).size).toBe(bytes.length + zeros);
     }
-    expect(fs.statSync(path.join(dir, segment)).size).toBe(bytes.length + 8192);
   });
 
   it('a torn frame inside preallocated space is a torn tail', async () => {

@@ -63,6 +63,23 @@ async function runAndKill(dir: string, run: number, delayMs: number): Promise<{ 
   return { acks, startLsn };
 }
 
+describe('WAL lock between processes', () => {
+  it('a second process cannot open a WAL another process has open', async () => {
+    const dir = tempWalDir();
+    const proc = spawn(process.execPath, [child, dir, '0', '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => proc.stdout.once('data', () => resolve()));
+    try {
+      await expect(Wal.open(dir)).rejects.toMatchObject({ code: 'LOCKED', details: { pid: proc.pid } });
+    } finally {
+      proc.kill('SIGKILL');
+      await new Promise((resolve) => proc.once('exit', resolve));
+    }
+    const wal = await Wal.open(dir);
+    expect(wal.recovery.mode).toBe('tolerate-tail');
+    await wal.close();
+  });
+});
+
 describe('WAL crash test (SIGKILL of a real writer process)', () => {
   it('every acknowledged record survives every kill', async () => {
     const dir = tempWalDir();

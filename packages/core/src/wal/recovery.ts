@@ -243,7 +243,7 @@ export async function recover(walFs: WalFs, dir: string, mode: WalRecoveryMode, 
   if (pending && pending.index >= 0) {
     const state = segments.find((s) => s.name === pending!.segment)!;
     if (mode === 'point-in-time' && droppedRecords > 0) {
-      await walFs.copyFile(state.path, state.path + BROKEN_SUFFIX);
+      await walFs.copyFile(state.path, await unusedBrokenPath(walFs, state.path));
     }
     await truncate(walFs, state.path, pending.offset);
     damage.push({
@@ -261,7 +261,7 @@ export async function recover(walFs: WalFs, dir: string, mode: WalRecoveryMode, 
     changed = true;
   }
   for (const name of setAside) {
-    await walFs.rename(path.join(dir, name), path.join(dir, name + BROKEN_SUFFIX));
+    await walFs.rename(path.join(dir, name), await unusedBrokenPath(walFs, path.join(dir, name)));
     droppedSegments.push(name);
     changed = true;
   }
@@ -294,6 +294,19 @@ export async function recover(walFs: WalFs, dir: string, mode: WalRecoveryMode, 
     removedFiles,
   };
   return { segments, checkpoint, lastLsn, report };
+}
+
+/** `<file>.broken`, or `<file>.<n>.broken` if an earlier recovery already used that name. */
+async function unusedBrokenPath(walFs: WalFs, file: string): Promise<string> {
+  for (let n = 0; ; n++) {
+    const candidate = n === 0 ? file + BROKEN_SUFFIX : `${file}.${n}${BROKEN_SUFFIX}`;
+    try {
+      await walFs.stat(candidate);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return candidate;
+      throw error;
+    }
+  }
 }
 
 async function truncate(walFs: WalFs, file: string, length: number): Promise<void> {

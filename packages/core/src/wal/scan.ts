@@ -115,8 +115,9 @@ export async function scanSegment(reader: SegmentReader, salt: number, firstLsn:
       continue;
     }
     const reason: DamageReason = found.kind === 'bad' ? found.reason : 'lsn';
-    // Zeros from here to the end of the file are preallocated space, not damage.
-    if (reason === 'zeroed' && (await restIsZero(reader, offset))) return;
+    // Zeros from here to the end of the file are preallocated space, not damage (also when
+    // fewer than a frame header's worth of them are left).
+    if ((reason === 'zeroed' || reason === 'truncated') && (await restIsZero(reader, offset))) return;
     // A valid frame with a later LSN is itself the resume point (records are missing before it).
     const resume =
       found.kind === 'record' && found.record.lsn > expected
