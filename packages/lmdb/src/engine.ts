@@ -4,6 +4,7 @@
  */
 import {
   Lifecycle,
+  TidekvError,
   assertKeyspaceName,
   assertWriteOptions,
   KEYSPACE_NAME_PATTERN,
@@ -32,6 +33,17 @@ export const LMDB_CAPABILITIES: Capabilities = Object.freeze({
   maxKeySize: MAX_KEY_SIZE,
   maxValueSize: MAX_VALUE_SIZE,
 });
+
+/** lmdb-js refuses to mix sync modes on one environment within a process. */
+function openError(error: unknown, path: string): TidekvError {
+  const message = error instanceof Error ? error.message : '';
+  if (/overlappingSync/.test(message)) {
+    return new TidekvError('INVALID_OPTION', `lmdb: ${path} is already open in this process with a different durability option`, {
+      cause: error,
+    });
+  }
+  return toTidekvError(error, `open ${path}`);
+}
 
 const STORE_OPTIONS = { keyEncoder, encoding: 'binary' } as const;
 const latin1 = new TextDecoder('latin1');
@@ -68,9 +80,12 @@ export class LmdbEngine implements StorageEngine {
         keyEncoding: 'binary',
         encoding: 'binary',
         strictAsyncOrder: true,
+        // Asked for explicitly, so that lmdb-js refuses (rather than silently downgrades)
+        // an environment this process already opened in the other mode.
+        ...(options.durability === 'flush' ? { noSync: true } : { overlappingSync: process.platform !== 'win32' }),
       }) as unknown as Env;
     } catch (error) {
-      throw toTidekvError(error, `open ${options.path}`);
+      throw openError(error, options.path);
     }
     const engine = new LmdbEngine(env);
     try {

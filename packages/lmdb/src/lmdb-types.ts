@@ -46,7 +46,6 @@ export interface Env {
   batch(action: () => void): Promise<boolean>;
   transaction<T>(action: () => T): Promise<T>;
   childTransaction<T>(action: () => T): Promise<T>;
-  transactionSync<T>(action: () => T, flags?: number): T;
   /** mdb_env_sync on a libuv thread: everything committed is made durable. */
   sync(callback: (error?: unknown) => void): void;
   readerList(): string;

@@ -1,22 +1,27 @@
 /**
- * Writes. Two lmdb-js paths, chosen per call so that operations always apply in call order:
+ * Writes go through lmdb-js's asynchronous write queue: it applies operations in call order
+ * and commits everything queued in one event turn as one LMDB transaction on its writer
+ * thread, so un-awaited puts cost one commit per turn, not one per put, and the event loop
+ * never waits for a commit.
  *
- * - Queued: lmdb-js's asynchronous write queue applies operations in call order and commits
- *   everything queued in one event turn as one LMDB transaction on its writer thread, so
- *   un-awaited puts cost one commit per turn, not one per put. `put`, `del` and `clear()`
- *   of a whole keyspace always go this way. lmdb-js reads a queued value's bytes only when
- *   it commits, so values are copied at call time.
- * - Immediate: `write(ops)` runs one `transactionSync` when none of this engine's queued
- *   writes is still pending: the ops apply and commit before `write` returns (its fastest
- *   path, and keys to delete for a range are read inside the same transaction, after the
- *   earlier ops of the batch). With queued writes pending, an immediate transaction would
- *   overtake them, so `write(ops)` queues too: as one `batch`, or, when it deletes ranges,
- *   as one child transaction run inside the next queued commit (`strictAsyncOrder` keeps
- *   it in call order; being a child transaction it rolls back as a whole).
+ * - `put`, `del`, `clear()` of a whole keyspace: one queued operation each.
+ * - `write(ops)` without range deletes: one `batch`, so the ops share one transaction.
+ * - `write(ops)` with range deletes: one child transaction run on this thread inside the
+ *   next queued commit (the keys to delete must be read inside the transaction that deletes
+ *   them, after the earlier ops of the batch); `strictAsyncOrder` keeps it in call order
+ *   with the other queued operations, and being a child transaction it rolls back whole.
  *
- * Commits never fsync inline. Durability comes from `mdb_env_sync` (lmdb-js `env.sync`, on
- * a libuv thread): `flush()` waits for every queued write to commit and then syncs, so it
- * covers both paths; `{ sync: true }` is a write followed by that flush.
+ * lmdb-js reads a queued value (and a transaction callback's keys) only when the commit
+ * runs, so they are copied at call time: callers may reuse their buffers at once.
+ *
+ * Durability: the environment runs with lmdb-js's overlapping sync, so each commit is
+ * synced by the writer thread after it becomes visible, and a crash at any point leaves the
+ * last synced state intact. A promise resolves when its commit is visible; `flush()` waits
+ * for every queued write and then for `mdb_env_sync` (lmdb-js `env.sync`, off the main
+ * thread); `{ sync: true }` is a write followed by that flush.
+ *
+ * A `transactionSync` path was measured and rejected: under overlapping sync its commit
+ * fsyncs on the calling thread, blocking the event loop, and it was slower than `batch`.
  */
 import type { NormalizedRange, ResolvedWriteOp } from '@tidekv/core';
 import { toTidekvError } from './errors.js';
@@ -25,10 +30,6 @@ import { copyBytes } from './copy.js';
 import type { Env, Store } from './lmdb-types.js';
 
 const DELETE_CHUNK = 1024;
-/** lmdb-js transaction flags: abortable (rolled back if the callback throws), no inline fsync. */
-const TXN_ABORTABLE = 0x1;
-const TXN_NO_SYNC = 0x10000;
-const IMMEDIATE_FLAGS = TXN_ABORTABLE | TXN_NO_SYNC;
 
 const resolved = Promise.resolve();
 const ignore = (): void => undefined;
@@ -74,37 +75,32 @@ function applyInTransaction(ops: readonly ResolvedWriteOp[], stores: readonly St
   }
 }
 
+const failed = (error: unknown): never => {
+  throw toTidekvError(error, 'write');
+};
+
 export class Writer {
-  /** Queued writes not yet settled: while any is, an immediate transaction would overtake it. */
-  #pending = 0;
-  /** Settles after the most recently queued write (queued writes settle in order). */
+  /** The most recently queued write; queued writes settle in order. */
   #lastQueued: Promise<void> = resolved;
-  readonly #settled = (): void => {
-    this.#pending--;
-  };
-  readonly #failed = (error: unknown): never => {
-    this.#pending--;
-    throw toTidekvError(error, 'write');
-  };
 
   constructor(private readonly env: Env) {}
 
   #queue(commit: Promise<unknown>, sync: boolean): Promise<void> {
-    this.#pending++;
-    const done = commit.then(this.#settled, this.#failed);
-    this.#lastQueued = done.then(ignore, ignore);
+    const done = commit.then(ignore, failed);
+    this.#lastQueued = done;
     return sync ? done.then(() => this.flush()) : done;
   }
 
   /** Every write issued so far is committed and synced to disk once this resolves. */
   flush(): Promise<void> {
-    return this.#lastQueued.then(
-      () =>
-        new Promise<void>((resolve, reject) => {
-          this.env.sync((error) => (error ? reject(toTidekvError(error, 'flush')) : resolve()));
-        }),
-    );
+    // A failed write was never acknowledged: sync whatever did commit either way.
+    return this.#lastQueued.then(this.#sync, this.#sync);
   }
+
+  readonly #sync = (): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      this.env.sync((error) => (error ? reject(toTidekvError(error, 'flush')) : resolve()));
+    });
 
   put(store: Store, key: Uint8Array, value: Uint8Array, sync: boolean): Promise<void> {
     return this.#queue(store.put(key, copyBytes(value)), sync);
@@ -121,12 +117,6 @@ export class Writer {
 
   /** `stores[i]` is the database of `ops[i]`'s keyspace. All or nothing. */
   write(ops: readonly ResolvedWriteOp[], stores: readonly Store[], sync: boolean): Promise<void> {
-    if (this.#pending === 0) {
-      // Nothing of ours is queued: apply and commit now. lmdb-js writes puts made inside a
-      // synchronous transaction straight into LMDB, so no copies are needed.
-      this.env.transactionSync(() => applyInTransaction(ops, stores), IMMEDIATE_FLAGS);
-      return sync ? this.flush() : resolved;
-    }
     let ranges = false;
     for (const op of ops) if (op.type === 'delRange' && !op.range.empty) ranges = true;
     if (!ranges) {

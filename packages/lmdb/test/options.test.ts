@@ -31,6 +31,8 @@ describe('lmdb options', () => {
     ['maxKeyspaces too large', { path: '/tmp/never-created-tidekv', maxKeyspaces: 10_001 }],
     ['maxReaders -1', { path: '/tmp/never-created-tidekv', maxReaders: -1 }],
     ['maxReaders NaN', { path: '/tmp/never-created-tidekv', maxReaders: Number.NaN }],
+    ['an unknown durability', { path: '/tmp/never-created-tidekv', durability: 'sometimes' }],
+    ['durability as a boolean', { path: '/tmp/never-created-tidekv', durability: true }],
   ])('rejects %s with INVALID_OPTION and creates nothing', async (_label, options) => {
     await expectCode(openLmdb(options as never), 'INVALID_OPTION');
     await expectCode(lmdbEngine.open(options as never), 'INVALID_OPTION');
@@ -41,6 +43,29 @@ describe('lmdb options', () => {
     const engine = await openTemp({ maxKeyspaces: 3, maxReaders: 200 });
     await engine.keyspace('a').put(b(1), b(1));
     expect(hex((await engine.keyspace('a').get(b(1)))!)).toBe('01');
+  });
+
+  it.each(['commit', 'flush'] as const)("durability '%s' writes, flushes and reopens", async (durability) => {
+    const path = tempDir();
+    const engine = await openLmdb({ path, durability });
+    const ks = engine.keyspace('default');
+    await ks.put(b(1), b(1));
+    await engine.write([{ type: 'put', key: b(2), value: b(2) }], { sync: true });
+    await ks.put(b(3), b(3), { sync: true });
+    await engine.flush();
+    await engine.close();
+    const again = track(await openLmdb({ path, durability }));
+    expect((await again.keyspace('default').iterate().all()).map(([k]) => hex(k))).toEqual(['01', '02', '03']);
+  });
+
+  it('refuses to open an environment this process holds in the other durability mode', async () => {
+    const path = tempDir();
+    track(await openLmdb({ path }));
+    await expectCode(openLmdb({ path, durability: 'flush' }), 'INVALID_OPTION');
+    const other = tempDir();
+    track(await openLmdb({ path: other, durability: 'flush' }));
+    await expectCode(openLmdb({ path: other, durability: 'commit' }), 'INVALID_OPTION');
+    track(await openLmdb({ path: other, durability: 'flush' })); // the same mode is fine
   });
 
   it('treats the path as a directory, even when its name has a dot, and creates it', async () => {

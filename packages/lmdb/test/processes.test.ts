@@ -14,9 +14,9 @@ import { tempDir, track, s, text, hex } from './helpers.js';
 const dist = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 const child = fileURLToPath(new URL('./fixtures/child.mjs', import.meta.url));
 
-function start(path: string, mode: string): { proc: ChildProcessWithoutNullStreams; lines: AsyncIterator<string> } {
+function start(path: string, mode: string, durability = 'commit'): { proc: ChildProcessWithoutNullStreams; lines: AsyncIterator<string> } {
   if (!existsSync(dist)) throw new Error(`${dist} is missing: build the package first (pnpm --filter @tidekv/lmdb build)`);
-  const proc = spawn(process.execPath, [child, pathToFileURL(dist).href, path, mode], { stdio: 'pipe' });
+  const proc = spawn(process.execPath, [child, pathToFileURL(dist).href, path, mode, durability], { stdio: 'pipe' });
   proc.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
   const lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
   return { proc, lines };
@@ -63,9 +63,9 @@ describe('lmdb across openers and processes', () => {
     }
   });
 
-  it('kill -9 after flush: every flushed batch survives and the environment opens cleanly', async () => {
+  it.each(['commit', 'flush'] as const)('kill -9 after flush (durability %s): every flushed batch survives and the environment opens cleanly', async (durability) => {
     const path = tempDir();
-    const { proc, lines } = start(path, 'crash');
+    const { proc, lines } = start(path, 'crash', durability);
     let flushed = -1;
     try {
       while (flushed < 20) flushed = Number(await nextLine(lines));
@@ -74,7 +74,7 @@ describe('lmdb across openers and processes', () => {
     } finally {
       proc.kill('SIGKILL');
     }
-    const engine = track(await openLmdb({ path }));
+    const engine = track(await openLmdb({ path, durability }));
     const ks = engine.keyspace('default');
     for (let batch = 0; batch <= flushed; batch++) {
       const prefix = s(`b${String(batch).padStart(6, '0')}-`);
