@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { TidekvError, Wal } from '../src/index.js';
 import { CHECKPOINT_FILE } from '../src/wal/checkpoint-file.js';
 import { SEGMENT_HEADER_BYTES, parseSegmentName } from '../src/wal/format.js';
-import { kAbandon } from '../src/wal/wal.js';
+import { type WalFs, nodeWalFs } from '../src/wal/fs.js';
+import { kAbandon, openWalWith } from '../src/wal/wal.js';
 import { appendEach, payloadFor, readAll, segmentFiles, tempWalDir } from './fixtures/wal-helpers.js';
 
 async function expectCode(promise: Promise<unknown> | (() => unknown), code: string): Promise<TidekvError> {
@@ -154,6 +155,37 @@ describe('Wal: append, replay, reopen', () => {
     controller.abort();
     await expectCode(wal.replay({ signal: controller.signal }).next(), 'ABORTED');
     await wal.close();
+  });
+
+  it('group commit: concurrent appends share writes and fdatasyncs, capped by maxBatchBytes', async () => {
+    const writes: number[] = [];
+    let syncs = 0;
+    const counting: WalFs = {
+      ...nodeWalFs,
+      write: (fd, b, o, l, p) => (writes.push(l), nodeWalFs.write(fd, b, o, l, p)),
+      datasync: (fd) => (syncs++, nodeWalFs.datasync(fd)),
+    };
+    const wal = await openWalWith(counting, tempWalDir(), { maxBatchBytes: 1024, preallocate: false });
+    writes.length = 0;
+    syncs = 0;
+    await Promise.all(Array.from({ length: 200 }, (_, i) => wal.append(payloadFor(i + 1)))); // 64-byte frames
+    // 200 x 64 bytes in groups of at most 1024 bytes (16 frames): 13 groups, one write + one sync each.
+    expect(Math.max(...writes)).toBeLessThanOrEqual(1024);
+    expect(syncs).toBeLessThanOrEqual(14); // + the first segment's header
+    expect(writes.length).toBe(syncs);
+    await wal.close();
+
+    const always = await openWalWith(counting, tempWalDir(), { sync: 'always' });
+    syncs = 0;
+    await Promise.all(Array.from({ length: 20 }, (_, i) => always.append(payloadFor(i + 1))));
+    expect(syncs).toBeGreaterThanOrEqual(20); // one fdatasync per record
+    await always.close();
+
+    const none = await openWalWith(counting, tempWalDir(), { sync: 'none' });
+    syncs = 0;
+    await Promise.all(Array.from({ length: 20 }, (_, i) => none.append(payloadFor(i + 1))));
+    expect(syncs).toBe(0);
+    await none.close();
   });
 
   it("sync 'always' and 'none' keep the same contents", async () => {
