@@ -125,9 +125,9 @@ export function ycsbWorkload(letter: string, summary: string, mix: YcsbMix): Eng
   return {
     name: `ycsb-${letter}`,
     kind: 'engine',
-    summary: `YCSB ${letter.toUpperCase()}: ${summary}; n/50 records and n/50 operations`,
-    // Single awaited writes are slow on some engines: n/50 keeps the default run short.
-    scale: scaled(50),
+    summary: `YCSB ${letter.toUpperCase()}: ${summary}; n/20 records and n/20 operations`,
+    // Single awaited writes are slow on some engines: n/20 keeps the default run short.
+    scale: scaled(20),
     durable: false,
     durability: nonDurable,
     async prepare(driver, config) {
