@@ -15,7 +15,7 @@ import { fsLogRaw } from '../src/raw/fs-log.js';
 import { ValidationError } from '../src/validation.js';
 import { buildResultsFile } from '../src/report/json.js';
 import { collectEnvironment } from '../src/env.js';
-import type { Backend } from '../src/backends/registry.js';
+import { BACKENDS, type Backend } from '../src/backends/registry.js';
 
 const engineWorkloads = WORKLOADS.filter((w) => w.kind === 'engine');
 const logWorkloads = WORKLOADS.filter((w) => w.kind === 'log');
@@ -37,6 +37,14 @@ describe('workloads validate on correct drivers', () => {
       }
     });
   }
+
+  it('every log workload passes on the tidekv Wal (group commit)', async () => {
+    const subject = await BACKENDS.find((b) => b.name === 'wal')!.adapter();
+    for (const workload of logWorkloads) {
+      const result = await runOnce(workload, subject as Subject<LogDriver>, config(workload, 400));
+      expect(result.histogram.count, workload.name).toBe(result.ops);
+    }
+  });
 
   it('every log workload passes on the raw fs log', async () => {
     for (const workload of logWorkloads) {
