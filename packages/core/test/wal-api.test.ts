@@ -288,6 +288,31 @@ describe('Wal: input validation', () => {
     await expectCode(Wal.open(file), 'INVALID_ARGUMENT');
   });
 
+  it('reports a directory it cannot create or read as IO_ERROR', async () => {
+    const file = tempWalDir('plain-file');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, 'x');
+    const error = await expectCode(Wal.open(path.join(file, 'wal')), 'IO_ERROR');
+    expect(error.details).toMatchObject({ code: 'ENOTDIR' });
+  });
+
+  it('replay reports bytes changed on disk since open as CORRUPTION', async () => {
+    const dir = tempWalDir();
+    const wal = await Wal.open(dir, { preallocate: false });
+    await appendEach(wal, 1, 10);
+    const file = path.join(dir, segmentFiles(dir)[0]!);
+    const bytes = fs.readFileSync(file);
+    bytes[SEGMENT_HEADER_BYTES + 5 * 64 + 30]! ^= 0xff;
+    fs.writeFileSync(file, bytes);
+    const seen: number[] = [];
+    const error = await expectCode(async () => {
+      for await (const record of wal.replay()) seen.push(record.lsn);
+    }, 'CORRUPTION');
+    expect(error.details).toMatchObject({ offset: SEGMENT_HEADER_BYTES + 5 * 64, reason: 'checksum' });
+    expect(seen.length).toBeLessThanOrEqual(5);
+    await wal.close();
+  });
+
   it('refuses a directory holding foreign files without touching it', async () => {
     const dir = tempWalDir();
     fs.mkdirSync(dir);
@@ -363,8 +388,7 @@ describe('Wal: locking', () => {
   it('takes over a lock from a previous boot, a dead pid, or with content lost in a crash', async () => {
     for (const content of ['1 not-this-boot\n', '', 'garbage']) {
       const dir = tempWalDir();
-      (await Wal.open(dir)).close();
-      await new Promise((r) => setTimeout(r, 5));
+      await (await Wal.open(dir)).close();
       fs.writeFileSync(path.join(dir, 'LOCK'), content);
       const wal = await Wal.open(dir);
       expect(wal.lastLsn).toBe(0);
