@@ -81,7 +81,9 @@ function list(text: string | undefined): string[] {
 export function parseCli(argv: readonly string[], known: KnownNames): CliOptions {
   let values: { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
   try {
-    ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }));
+    // A leading '--' (as some script runners forward it) separates nothing here: drop it.
+    const args = argv[0] === '--' ? argv.slice(1) : [...argv];
+    ({ values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }));
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }

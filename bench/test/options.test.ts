@@ -34,6 +34,11 @@ describe('parseCli', () => {
     expect(parse('--workloads', 'dbbench').workloads).toContain('fillsync');
   });
 
+  it('ignores one leading -- forwarded by a script runner', () => {
+    expect(parse('--', '--quick').n).toBe(QUICK_N);
+    expect(usageError(() => parse('--quick', '--', '--full')).message).toMatch(/--full/);
+  });
+
   it('--quick and --full set n; an explicit --n wins', () => {
     expect(parse('--quick').n).toBe(QUICK_N);
     expect(parse('--full').n).toBe(FULL_N);
