@@ -13,7 +13,7 @@ const NO_ENTRIES: Entry[] = [];
 
 export class PageReader implements ChunkSource {
   readonly #statements: TableStatements;
-  readonly #start: Uint8Array;
+  readonly #start: Uint8Array | undefined;
   readonly #end: Uint8Array | undefined;
   readonly #reverse: boolean;
   #last: Uint8Array | undefined;
@@ -21,7 +21,7 @@ export class PageReader implements ChunkSource {
 
   constructor(statements: TableStatements, range: HalfOpenRange, reverse: boolean) {
     this.#statements = statements;
-    this.#start = range.start ?? MIN_KEY;
+    this.#start = range.start;
     this.#end = range.end;
     this.#reverse = reverse;
   }
@@ -33,10 +33,14 @@ export class PageReader implements ChunkSource {
     const last = this.#last;
     let rows: unknown[];
     if (this.#reverse) {
+      const start = this.#start;
       const below = last ?? this.#end;
-      rows = below === undefined ? s.reverseFrom.all(this.#start, max) : s.reverseFromBelow.all(this.#start, below, max);
+      if (start === undefined) rows = below === undefined ? s.reverseAll.all(max) : s.reverseBelow.all(below, max);
+      else rows = below === undefined ? s.reverseFrom.all(start, max) : s.reverseFromBelow.all(start, below, max);
     } else if (last === undefined) {
-      rows = this.#end === undefined ? s.forwardFrom.all(this.#start, max) : s.forwardFromBelow.all(this.#start, this.#end, max);
+      // The empty key is the smallest key: `k >= x''` is a seek to the first row.
+      const start = this.#start ?? MIN_KEY;
+      rows = this.#end === undefined ? s.forwardFrom.all(start, max) : s.forwardFromBelow.all(start, this.#end, max);
     } else {
       rows = this.#end === undefined ? s.forwardAfter.all(last, max) : s.forwardAfterBelow.all(last, this.#end, max);
     }

@@ -17,6 +17,8 @@ const enum Shape {
   ForwardFromBelow,
   ForwardAfter,
   ForwardAfterBelow,
+  ReverseAll,
+  ReverseBelow,
   ReverseFrom,
   ReverseFromBelow,
   Count,
@@ -43,6 +45,10 @@ function sqlFor(shape: Shape, t: string): string {
       return `SELECT k, v FROM "${t}" WHERE k > ? ORDER BY k LIMIT ?`;
     case Shape.ForwardAfterBelow:
       return `SELECT k, v FROM "${t}" WHERE k > ? AND k < ? ORDER BY k LIMIT ?`;
+    case Shape.ReverseAll:
+      return `SELECT k, v FROM "${t}" ORDER BY k DESC LIMIT ?`;
+    case Shape.ReverseBelow:
+      return `SELECT k, v FROM "${t}" WHERE k < ? ORDER BY k DESC LIMIT ?`;
     case Shape.ReverseFrom:
       return `SELECT k, v FROM "${t}" WHERE k >= ? ORDER BY k DESC LIMIT ?`;
     case Shape.ReverseFromBelow:
@@ -105,6 +111,14 @@ export class TableStatements {
   /** last < k < end, ascending, LIMIT n (the next page) */
   get forwardAfterBelow(): Statement {
     return this.#statement(Shape.ForwardAfterBelow);
+  }
+  /** every key, descending, LIMIT n */
+  get reverseAll(): Statement {
+    return this.#statement(Shape.ReverseAll);
+  }
+  /** k < end (or < last), descending, LIMIT n */
+  get reverseBelow(): Statement {
+    return this.#statement(Shape.ReverseBelow);
   }
   /** k >= start, descending, LIMIT n */
   get reverseFrom(): Statement {
