@@ -58,6 +58,23 @@ function ioError(dir: string, what: string, error: unknown): TidekvError {
   });
 }
 
+/** Everything a Wal is built from, once its directory is locked and recovered. */
+interface WalParts {
+  dir: string;
+  options: ResolvedWalOptions;
+  walFs: WalFs;
+  lock: WalLock;
+  dedup: DedupWindow;
+  segments: SegmentState[];
+  tailFd: number | undefined;
+  lastLsn: number;
+  checkpointLsn: number;
+  recovery: WalRecoveryReport;
+}
+
+/** The private constructor, reachable from openWal only (assigned in the class's static block). */
+let construct: (parts: WalParts) => Wal;
+
 export class Wal implements AsyncDisposable {
   readonly dir: string;
   readonly options: Readonly<ResolvedWalOptions>;
@@ -87,69 +104,28 @@ export class Wal implements AsyncDisposable {
   #activeReplays = 0;
   #prepared: PreparedSegment | undefined;
 
-  private constructor(
-    dir: string,
-    options: ResolvedWalOptions,
-    walFs: WalFs,
-    lock: WalLock,
-    dedup: DedupWindow,
-    segments: SegmentState[],
-    tailFd: number | undefined,
-    lastLsn: number,
-    checkpointLsn: number,
-    recovery: WalRecoveryReport,
-  ) {
-    this.dir = dir;
-    this.options = Object.freeze({ ...options });
-    this.#fs = walFs;
-    this.#lock = lock;
-    this.#dedup = dedup;
-    this.#segments = segments.map((s) => ({ ...s, created: true, plannedSize: s.size, plannedLastLsn: s.lastLsn }));
+  private constructor(parts: WalParts) {
+    this.dir = parts.dir;
+    this.options = Object.freeze({ ...parts.options });
+    this.#fs = parts.walFs;
+    this.#lock = parts.lock;
+    this.#dedup = parts.dedup;
+    this.#segments = parts.segments.map((s) => ({ ...s, created: true, plannedSize: s.size, plannedLastLsn: s.lastLsn }));
     this.#planned = this.#segments.at(-1);
-    this.#tailFd = tailFd;
-    this.#lastLsn = lastLsn;
-    this.#durableLsn = lastLsn;
-    this.#checkpointLsn = checkpointLsn;
-    this.recovery = recovery;
+    this.#tailFd = parts.tailFd;
+    this.#lastLsn = parts.lastLsn;
+    this.#durableLsn = parts.lastLsn;
+    this.#checkpointLsn = parts.checkpointLsn;
+    this.recovery = parts.recovery;
+  }
+
+  static {
+    construct = (parts) => new Wal(parts);
   }
 
   /** Opens (creating if needed) the log in `dir`, recovering it according to `options.recovery`. */
   static open(dir: string, options?: WalOptions): Promise<Wal> {
-    return openWalWith(nodeWalFs, dir, options);
-  }
-
-  /** @internal */
-  static async openWith(walFs: WalFs, dir: unknown, input: unknown): Promise<Wal> {
-    if (typeof dir !== 'string' || dir.length === 0) {
-      throw new TidekvError('INVALID_ARGUMENT', `WAL directory must be a non-empty string, got ${describeValue(dir)}`);
-    }
-    const options = resolveWalOptions(input);
-    try {
-      const stat = await walFs.stat(dir);
-      if (!stat.isDirectory()) throw new TidekvError('INVALID_ARGUMENT', `${dir} exists and is not a directory`, { details: { dir } });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(dir, 'stat', error);
-      await walFs.mkdir(dir).catch((e: unknown) => {
-        throw ioError(dir, 'mkdir', e);
-      });
-    }
-    // Refuse a foreign directory before leaving a LOCK file in it.
-    assertWalDirectory(dir, await walFs.readdir(dir).catch((e: unknown) => {
-      throw ioError(dir, 'readdir', e);
-    }));
-    const lock = await WalLock.acquire(walFs, dir);
-    let tailFd: number | undefined;
-    try {
-      const dedup = new DedupWindow(options.dedupWindow);
-      const { segments, checkpoint, lastLsn, report } = await recover(walFs, dir, options.recovery, dedup);
-      const tail = segments.at(-1);
-      if (tail) tailFd = await walFs.open(tail.path, 'r+');
-      return new Wal(dir, options, walFs, lock, dedup, segments, tailFd, lastLsn, checkpoint.lsn, report);
-    } catch (error) {
-      if (tailFd !== undefined) await walFs.close(tailFd).catch(() => undefined);
-      await lock.release();
-      throw ioError(dir, 'open', error);
-    }
+    return openWal(nodeWalFs, dir, options);
   }
 
   /** The LSN of the last record appended (acknowledged or still in flight). */
@@ -553,5 +529,39 @@ export class Wal implements AsyncDisposable {
 
 /** @internal Opens a log whose file-system calls go through `walFs` (fault injection in tests). */
 export function openWalWith(walFs: WalFs, dir: string, options?: WalOptions): Promise<Wal> {
-  return Wal.openWith(walFs, dir, options);
+  return openWal(walFs, dir, options);
 }
+
+async function openWal(walFs: WalFs, dir: unknown, input: unknown): Promise<Wal> {
+  if (typeof dir !== 'string' || dir.length === 0) {
+    throw new TidekvError('INVALID_ARGUMENT', `WAL directory must be a non-empty string, got ${describeValue(dir)}`);
+  }
+  const options = resolveWalOptions(input);
+  try {
+    const stat = await walFs.stat(dir);
+    if (!stat.isDirectory()) throw new TidekvError('INVALID_ARGUMENT', `${dir} exists and is not a directory`, { details: { dir } });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(dir, 'stat', error);
+    await walFs.mkdir(dir).catch((e: unknown) => {
+      throw ioError(dir, 'mkdir', e);
+    });
+  }
+  // Refuse a foreign directory before leaving a LOCK file in it.
+  assertWalDirectory(dir, await walFs.readdir(dir).catch((e: unknown) => {
+    throw ioError(dir, 'readdir', e);
+  }));
+  const lock = await WalLock.acquire(walFs, dir);
+  let tailFd: number | undefined;
+  try {
+    const dedup = new DedupWindow(options.dedupWindow);
+    const { segments, checkpoint, lastLsn, report } = await recover(walFs, dir, options.recovery, dedup);
+    const tail = segments.at(-1);
+    if (tail) tailFd = await walFs.open(tail.path, 'r+');
+    return construct({ dir, options, walFs, lock, dedup, segments, tailFd, lastLsn, checkpointLsn: checkpoint.lsn, recovery: report });
+  } catch (error) {
+    if (tailFd !== undefined) await walFs.close(tailFd).catch(() => undefined);
+    await lock.release();
+    throw ioError(dir, 'open', error);
+  }
+}
+
