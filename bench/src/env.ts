@@ -21,6 +21,8 @@ export interface Environment {
   baselines: Record<string, string[]>;
   /** Backends or workloads that did not run, and why. */
   skipped: string[];
+  /** What one clock read costs on this machine (ns): why fast loops sample their latencies. */
+  clockReadNs?: number;
   totalSeconds?: number;
 }
 

@@ -8,6 +8,7 @@ import { collectEnvironment, type Environment } from './env.js';
 import { Progress, type ProgressStream } from './progress.js';
 import { runBench, type BenchOutcome } from './runner.js';
 import { evaluateTargets, type TargetResult } from './targets.js';
+import { clockCostNs } from './stats/sampled-timer.js';
 import { renderEnvironment, renderTable, renderTargets } from './report/table.js';
 import { renderMarkdown } from './report/markdown.js';
 import { renderChart } from './report/svg.js';
@@ -96,6 +97,7 @@ export async function main(argv: readonly string[], io: Io = { stdout: process.s
     },
     started,
   );
+  env.clockReadNs = clockCostNs();
   io.stdout.write(renderEnvironment(env) + '\n\n');
 
   const outcome = await runBench(workloads, backends, { n: options.n, valueSize: options.valueSize, runs: options.runs, seed: options.seed, warmup: options.warmup }, new Progress(io.stderr));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LatencyHistogram } from '../src/stats/histogram.js';
 import { median, percentile, summarizeRun, summarizeRuns, type RunResult } from '../src/stats/summary.js';
+import { clockCostNs, SampledTimer } from '../src/stats/sampled-timer.js';
 
 function run(ops: number, elapsedMs: number, bytes = ops * 116, latencyUs = (elapsedMs * 1000) / ops): RunResult {
   const histogram = new LatencyHistogram();
@@ -70,5 +71,38 @@ describe('summarizeRun / summarizeRuns', () => {
     expect(() => summarizeRuns([])).toThrow(RangeError);
     expect(() => summarizeRun(run(0, 10))).toThrow(RangeError);
     expect(() => summarizeRun({ ...run(10, 10), elapsedMs: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('SampledTimer', () => {
+  it('times one operation in `every`, weighted by `every`', () => {
+    const histogram = new LatencyHistogram();
+    const timer = new SampledTimer(histogram, 4);
+    const pattern: boolean[] = [];
+    for (let i = 0; i < 10; i++) {
+      const sampled = timer.begin();
+      pattern.push(sampled);
+      if (sampled) timer.end();
+    }
+    expect(pattern).toEqual([true, false, false, false, true, false, false, false, true, false]);
+    expect(histogram.count).toBe(12);
+  });
+
+  it('with every = 1 times every operation', () => {
+    const histogram = new LatencyHistogram();
+    const timer = new SampledTimer(histogram, 1);
+    for (let i = 0; i < 5; i++) if (timer.begin()) timer.end();
+    expect(histogram.count).toBe(5);
+  });
+
+  it('rejects a bad interval', () => {
+    expect(() => new SampledTimer(new LatencyHistogram(), 0)).toThrow(RangeError);
+    expect(() => new SampledTimer(new LatencyHistogram(), 2.5)).toThrow(RangeError);
+  });
+
+  it('measures the clock read cost', () => {
+    const ns = clockCostNs(2000);
+    expect(ns).toBeGreaterThan(0);
+    expect(ns).toBeLessThan(100_000);
   });
 });

@@ -37,7 +37,7 @@ export function renderEnvironment(env: Environment): string {
     .join(', ');
   return [
     `tidekv bench  ${env.date}  commit ${env.gitCommit}${env.gitDirty ? ' (uncommitted changes)' : ''}`,
-    `cpu: ${env.cpu} x ${env.cores} cores  memory: ${env.memoryGiB} GiB  os: ${env.os}  node: ${env.node}`,
+    `cpu: ${env.cpu} x ${env.cores} cores  memory: ${env.memoryGiB} GiB  os: ${env.os}  node: ${env.node}${env.clockReadNs !== undefined ? `  clock read: ${env.clockReadNs} ns` : ''}`,
     `libraries: ${libs}`,
     `options: ${Object.entries(env.options)
       .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`)

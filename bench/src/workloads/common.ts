@@ -1,6 +1,7 @@
 /** Building blocks the engine workloads share: loading, timed batches, timed reads, scans. */
 import type { BatchOp, KvDriver, ScanOptions } from '../driver.js';
 import type { LatencyHistogram } from '../stats/histogram.js';
+import { SampledTimer } from '../stats/sampled-timer.js';
 import { expectedTag, makeKey, makeValue, valueTag } from '../keys.js';
 import { expectEqual, ValidationError } from '../validation.js';
 
@@ -55,33 +56,22 @@ export interface ReadTally {
   tagSum: number;
 }
 
+/** Point reads time one read in this many (see SampledTimer). */
+export const READ_SAMPLE_EVERY = 8;
+
 /** Timed: reads every key, one operation each, without awaiting when the driver reads synchronously. */
 export async function timedReads(driver: KvDriver, keys: readonly Uint8Array[], latency: LatencyHistogram): Promise<ReadTally> {
   let found = 0;
   let tagSum = 0;
   const getSync = driver.getSync;
-  let last = performance.now();
-  if (getSync) {
-    for (const key of keys) {
-      const value = getSync(key);
-      if (value !== undefined) {
-        found++;
-        tagSum = (tagSum + valueTag(value)) | 0;
-      }
-      const now = performance.now();
-      latency.record((now - last) * 1000);
-      last = now;
-    }
-  } else {
-    for (const key of keys) {
-      const value = await driver.get(key);
-      if (value !== undefined) {
-        found++;
-        tagSum = (tagSum + valueTag(value)) | 0;
-      }
-      const now = performance.now();
-      latency.record((now - last) * 1000);
-      last = now;
+  const timer = new SampledTimer(latency, READ_SAMPLE_EVERY);
+  for (const key of keys) {
+    const sampled = timer.begin();
+    const value = getSync ? getSync(key) : await driver.get(key);
+    if (sampled) timer.end();
+    if (value !== undefined) {
+      found++;
+      tagSum = (tagSum + valueTag(value)) | 0;
     }
   }
   return { found, tagSum };
