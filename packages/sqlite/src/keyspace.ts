@@ -15,7 +15,7 @@ import type { ReadBurst } from './read-burst.js';
 import { KeyspaceReader } from './reader.js';
 import type { TableStatements } from './statements.js';
 import type { Writer } from './writer.js';
-import { deleteRange } from './delete-range.js';
+import { deleteRange, deletesNothing } from './delete-range.js';
 
 const DONE = Promise.resolve();
 
@@ -74,7 +74,7 @@ export class SqliteKeyspace extends KeyspaceReader implements Keyspace {
       this.lifecycle.assertOpen();
       const normalized = normalizeRange(range);
       assertWriteOptions(options);
-      if (normalized.empty && normalized.limit !== 0) return DONE;
+      if (deletesNothing(normalized)) return DONE;
       this.#writer.commit(deleteRange, { statements: this.#statements, range: toHalfOpen(normalized) }, options?.sync === true, true);
       return DONE;
     } catch (error) {
