@@ -18,7 +18,8 @@ let used = 0;
 
 /** A private copy of `source[start, start + length)`. */
 export function copyRange(source: Uint8Array, start: number, length: number): Uint8Array {
-  if (length > POOLED_MAX) return source.slice(start, start + length);
+  // A new plain array, never Buffer#slice (which would return a view of `source`).
+  if (length > POOLED_MAX) return new Uint8Array(source.subarray(start, start + length));
   if (used + length > SLAB_SIZE) {
     slab = new ArrayBuffer(SLAB_SIZE);
     slabBytes = new Uint8Array(slab);

@@ -87,6 +87,22 @@ describe('byte ownership', () => {
     await engine.close();
   });
 
+  it('keeps its own copy of large Buffer values too (Buffer#slice would share memory)', async () => {
+    const engine = await openMemory();
+    const ks = engine.keyspace('default');
+    const large = Buffer.alloc(10_000, 1);
+    await ks.put(b(1), large);
+    await engine.write([{ type: 'put', key: b(2), value: large }]);
+    await ks.put(b(3), Buffer.alloc(5_000, 1));
+    await ks.put(b(3), large); // replaces an out-of-line value with another
+    large.fill(2);
+    for (const key of [b(1), b(2), b(3)]) expect(Buffer.from((await ks.get(key))!).equals(Buffer.alloc(10_000, 1))).toBe(true);
+    const read = (await ks.get(b(1)))!;
+    read.fill(3);
+    expect((await ks.get(b(1)))![0]).toBe(1);
+    await engine.close();
+  });
+
   it('hands out copies: changing a returned key or value never changes the store', async () => {
     const engine = await openMemory();
     const ks = engine.keyspace('default');

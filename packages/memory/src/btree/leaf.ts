@@ -56,6 +56,14 @@ export function keyAt(leaf: BNode, i: number): Uint8Array {
   return leaf.data.slice(start, start + keyLengthAt(leaf, i));
 }
 
+/**
+ * A plain Uint8Array copy. Not `value.slice()`: on a Buffer that returns a view sharing the
+ * caller's memory.
+ */
+function privateCopy(value: Uint8Array): Uint8Array {
+  return new Uint8Array(value);
+}
+
 /** Bytes entry i occupies in the arena. */
 function arenaSize(data: Uint8Array, offset: number): number {
   const valueLength = readU32(data, offset + 4);
@@ -123,7 +131,7 @@ function append(leaf: BNode, key: Uint8Array, value: Uint8Array): number {
   writeU32(data, at + 4, value.length);
   data.set(key, at + HEADER);
   if (inline) data.set(value, at + HEADER + key.length);
-  else (leaf.outside ??= new Map()).set(at, value.slice());
+  else (leaf.outside ??= new Map()).set(at, privateCopy(value));
   leaf.used = at + size;
   return at;
 }
@@ -146,7 +154,7 @@ export function replaceValueAt(leaf: BNode, i: number, value: Uint8Array): void 
   }
   if (oldLength > INLINE_MAX && value.length > INLINE_MAX) {
     writeU32(data, offset + 4, value.length);
-    leaf.outside!.set(offset, value.slice());
+    leaf.outside!.set(offset, privateCopy(value));
     return;
   }
   const key = data.subarray(offset + HEADER, offset + HEADER + keyLength); // stays valid if the arena moves
@@ -288,4 +296,32 @@ export function copyValueAt(leaf: BNode, i: number): Uint8Array {
   const valueLength = readU32(data, offset + 4);
   if (valueLength > INLINE_MAX) return copyOut(leaf.outside!.get(offset)!);
   return copyRange(data, offset + HEADER + readU32(data, offset), valueLength);
+}
+
+/**
+ * A leaf holding the entries [from, to) of `source`, packed in the arena layout at
+ * `offsets` and contiguous there (as in a snapshot file). Inline entries are copied as one
+ * block; values over INLINE_MAX are moved out of the arena.
+ */
+export function packedLeaf(source: Uint8Array, offsets: readonly number[], from: number, to: number, owner: number): BNode {
+  let allInline = true;
+  for (let i = from; i < to && allInline; i++) allInline = readU32(source, offsets[i]! + 4) <= INLINE_MAX;
+  if (!allInline) {
+    const leaf = BNode.leaf(owner);
+    for (let i = from; i < to; i++) {
+      const at = offsets[i]!;
+      const keyLength = readU32(source, at);
+      const key = source.subarray(at + HEADER, at + HEADER + keyLength);
+      const valueStart = at + HEADER + keyLength;
+      insertAt(leaf, i - from, key, source.subarray(valueStart, valueStart + readU32(source, at + 4)));
+    }
+    return leaf;
+  }
+  const base = offsets[from]!;
+  const end = to > from ? offsets[to - 1]! + arenaSize(source, offsets[to - 1]!) : base;
+  const leaf = BNode.leaf(owner);
+  leaf.data = new Uint8Array(source.subarray(base, end)); // a plain copy: `source` may be a Buffer
+  leaf.used = end - base;
+  for (let i = from; i < to; i++) leaf.offsets.push(offsets[i]! - base);
+  return leaf;
 }

@@ -17,6 +17,7 @@ import {
   insertAt,
   keyAt,
   moveEntry,
+  packedLeaf,
   removeAt,
   replaceValueAt,
   splitLeaf,
@@ -132,20 +133,17 @@ export class BPlusTree {
   }
 
   /**
-   * Replaces the whole content with copies of `keys`/`values`, which must be strictly
-   * increasing. Builds full nodes bottom-up in O(n) instead of n inserts.
+   * Replaces the whole content with the entries packed in `source` (the leaf arena layout,
+   * see leaf.ts) starting at `offsets`, which must be in strictly increasing key order.
+   * Builds full nodes bottom-up in O(n), copying each leaf's entries as one block.
    */
-  load(keys: readonly Uint8Array[], values: readonly Uint8Array[]): void {
+  load(source: Uint8Array, offsets: readonly number[]): void {
     const owner = this.#owner;
     let level: BNode[] = [];
-    for (const [from, to] of evenSlices(keys.length, this.#maxLeaf)) {
-      const leaf = BNode.leaf(owner);
-      for (let i = from; i < to; i++) insertAt(leaf, i - from, keys[i]!, values[i]!);
-      level.push(leaf);
-    }
+    for (const [from, to] of evenSlices(offsets.length, this.#maxLeaf)) level.push(packedLeaf(source, offsets, from, to, owner));
     if (level.length === 0) level.push(BNode.leaf(owner));
     this.#root = buildBranches(level, level.map((leaf) => (entryCount(leaf) > 0 ? keyAt(leaf, 0) : new Uint8Array(0))), owner, this.#maxChildren);
-    this.#size = keys.length;
+    this.#size = offsets.length;
   }
 
   /**

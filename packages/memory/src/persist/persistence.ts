@@ -48,7 +48,7 @@ export class Persistence {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError('reading snapshot', error, file);
       }
       if (bytes !== undefined) {
-        for (const [name, { keys, values }] of decodeSnapshot(bytes, file)) store.tree(name).load(keys, values);
+        for (const [name, { bytes: source, offsets }] of decodeSnapshot(bytes, file)) store.tree(name).load(source, offsets);
       }
       return new Persistence(dir, lock, store);
     } catch (error) {

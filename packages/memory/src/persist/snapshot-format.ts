@@ -22,7 +22,6 @@ import { crc32 } from 'node:zlib';
 import { KEYSPACE_NAME_PATTERN, TidekvError } from '@tidekv/core';
 import { Cursor } from '../btree/cursor.js';
 import { keyLengthAt, outsideValueAt, valueLengthAt } from '../btree/leaf.js';
-import { compareKeys } from '../btree/node.js';
 import type { TreeView } from '../btree/tree.js';
 import { MAX_KEY_SIZE, MAX_VALUE_SIZE } from '../capabilities.js';
 
@@ -32,10 +31,10 @@ export const HEADER_SIZE = 32;
 
 const ENTRY_HEADER = 8;
 
-/** The entries of one keyspace, in key order (views into the file's bytes). */
+/** The entries of one keyspace: where each starts in the file's bytes, in key order. */
 export interface KeyspaceEntries {
-  keys: Uint8Array[];
-  values: Uint8Array[];
+  bytes: Buffer;
+  offsets: number[];
 }
 
 /** Serialises frozen keyspace states into one buffer: the complete file. Empty keyspaces are left out. */
@@ -81,6 +80,16 @@ export function encodeSnapshot(views: ReadonlyMap<string, TreeView>): Buffer {
   return out;
 }
 
+/** memcmp of two byte ranges of one buffer. */
+function compareRanges(bytes: Uint8Array, a: number, aLength: number, b: number, bLength: number): number {
+  const n = aLength < bLength ? aLength : bLength;
+  for (let i = 0; i < n; i++) {
+    const d = bytes[a + i]! - bytes[b + i]!;
+    if (d !== 0) return d;
+  }
+  return aLength - bLength;
+}
+
 function corrupt(file: string, reason: string, offset?: number): TidekvError {
   return new TidekvError('CORRUPTION', `snapshot file ${file} is damaged: ${reason}`, { details: { file, offset } });
 }
@@ -120,24 +129,26 @@ export function decodeSnapshot(bytes: Buffer, file: string): Map<string, Keyspac
     need(4, 'entry count');
     const count = bytes.readUInt32LE(at);
     at += 4;
-    const keys: Uint8Array[] = new Array(count);
-    const values: Uint8Array[] = new Array(count);
+    const offsets: number[] = [];
+    let previousKey = -1;
+    let previousKeyLength = 0;
     for (let i = 0; i < count; i++) {
       need(ENTRY_HEADER, 'entry header');
       const keyLength = bytes.readUInt32LE(at);
       const valueLength = bytes.readUInt32LE(at + 4);
       if (keyLength > MAX_KEY_SIZE) throw corrupt(file, `key of ${keyLength} bytes exceeds the key size limit`, at);
       if (valueLength > MAX_VALUE_SIZE) throw corrupt(file, `value of ${valueLength} bytes exceeds the value size limit`, at);
-      at += ENTRY_HEADER;
-      need(keyLength + valueLength, 'entry');
-      // Views into the file's bytes: loading copies them into the tree.
-      const key = bytes.subarray(at, at + keyLength);
-      values[i] = bytes.subarray(at + keyLength, at + keyLength + valueLength);
-      at += keyLength + valueLength;
-      if (i > 0 && compareKeys(keys[i - 1]!, key) >= 0) throw corrupt(file, `keys out of order in keyspace '${name}'`, at);
-      keys[i] = key;
+      need(ENTRY_HEADER + keyLength + valueLength, 'entry');
+      const key = at + ENTRY_HEADER;
+      if (previousKey >= 0 && compareRanges(bytes, previousKey, previousKeyLength, key, keyLength) >= 0) {
+        throw corrupt(file, `keys out of order in keyspace '${name}'`, at);
+      }
+      offsets.push(at);
+      previousKey = key;
+      previousKeyLength = keyLength;
+      at = key + keyLength + valueLength;
     }
-    out.set(name, { keys, values });
+    out.set(name, { bytes, offsets });
   }
   if (at !== bytes.length) throw corrupt(file, `${bytes.length - at} unexpected bytes after the last keyspace`, at);
   return out;
