@@ -51,6 +51,19 @@ describe('one opener per directory', () => {
     await second.close();
   });
 
+  it('a second spelling of the same directory (a symlink) is the same lock', async () => {
+    const dir = await tempDir();
+    const { symlink } = await import('node:fs/promises');
+    const alias = join(await tempDir(), 'alias');
+    await symlink(dir, alias);
+    const first = await openMemory({ path: dir });
+    await expectCode(() => openMemory({ path: alias }), 'LOCKED');
+    await first.close();
+    const second = await openMemory({ path: alias });
+    await expectCode(() => openMemory({ path: dir }), 'LOCKED');
+    await second.close();
+  });
+
   it('of two opens racing in one process, exactly one wins', async () => {
     const dir = await tempDir();
     const results = await Promise.allSettled([openMemory({ path: dir }), openMemory({ path: join(dir, '.') })]);

@@ -4,7 +4,7 @@
  * so no other process ever sees an empty lock. A lock whose pid is no longer running was
  * left by a crash and is taken over.
  */
-import { link, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { link, readFile, realpath, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TidekvError } from '@tidekv/core';
 import { ioError } from './io-error.js';
@@ -41,9 +41,16 @@ async function readOwner(file: string): Promise<number | undefined> {
 }
 
 export async function acquireLock(dir: string): Promise<DirectoryLock> {
-  const file = join(dir, LOCK_FILE);
+  // The real path, so two spellings of one directory (a symlink, '..') are one lock here.
+  let real: string;
+  try {
+    real = await realpath(dir);
+  } catch (error) {
+    throw ioError('resolving', error, dir);
+  }
+  const file = join(real, LOCK_FILE);
   if (heldHere.has(file)) throw lockedError(dir, process.pid);
-  heldHere.add(file); // before any await: two opens racing in this process cannot both pass
+  heldHere.add(file); // no await since the check: two opens racing in this process cannot both pass
   try {
     await createLockFile(dir, file);
   } catch (error) {
