@@ -5,6 +5,8 @@ import type { DescribeEngineOptions, Pass } from './options.js';
 export interface ResolvedOptions extends DescribeEngineOptions {
   reopen: boolean;
   modelRuns: number;
+  /** Keyspaces expose getSync: true whenever syncReads is, and for engines with getSync alone. */
+  getSync: boolean;
 }
 
 /** What a case gets: a fresh engine in a fresh directory, in the keyspace of the current pass. */

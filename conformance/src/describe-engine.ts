@@ -11,15 +11,26 @@ import { DEFAULT_MODEL_RUNS, PASSES, type DescribeEngineOptions } from './option
 import { makeTempDir, removeDir, runCase } from './run-case.js';
 import { assertCapabilities, assertDescribeOptions } from './validate-options.js';
 
+export interface EngineProbe {
+  capabilities: Capabilities;
+  /** Keyspaces expose getSync (always so when syncReads; some engines read synchronously but cannot iterate so). */
+  getSync: boolean;
+}
+
 /** Opens a throwaway engine to learn its capabilities, then closes it and removes its directory. */
 export async function probeCapabilities(options: DescribeEngineOptions): Promise<Capabilities> {
+  return (await probeEngine(options)).capabilities;
+}
+
+export async function probeEngine(options: DescribeEngineOptions): Promise<EngineProbe> {
   assertDescribeOptions(options);
   const dir = await makeTempDir();
   try {
     const engine = await options.open({ dir });
     try {
       assertCapabilities(engine.capabilities);
-      return { ...engine.capabilities };
+      const getSync = typeof engine.keyspace('default').getSync === 'function';
+      return { capabilities: { ...engine.capabilities }, getSync };
     } finally {
       await engine.close();
     }
@@ -28,17 +39,26 @@ export async function probeCapabilities(options: DescribeEngineOptions): Promise
   }
 }
 
-export function resolveOptions(options: DescribeEngineOptions, capabilities: Capabilities): ResolvedOptions {
+export function resolveOptions(
+  options: DescribeEngineOptions,
+  capabilities: Capabilities,
+  getSync = false,
+): ResolvedOptions {
   assertDescribeOptions(options);
   assertCapabilities(capabilities);
-  return { ...options, reopen: options.reopen ?? capabilities.persistent, modelRuns: options.modelRuns ?? DEFAULT_MODEL_RUNS };
+  return {
+    ...options,
+    reopen: options.reopen ?? capabilities.persistent,
+    modelRuns: options.modelRuns ?? DEFAULT_MODEL_RUNS,
+    getSync: getSync || capabilities.syncReads,
+  };
 }
 
 export function describeEngine(options: DescribeEngineOptions): void {
   assertDescribeOptions(options);
   describe(`tidekv engine conformance: ${options.name}`, async () => {
-    const capabilities = await probeCapabilities(options);
-    const resolved = resolveOptions(options, capabilities);
+    const { capabilities, getSync } = await probeEngine(options);
+    const resolved = resolveOptions(options, capabilities, getSync);
     const cases = engineCases(resolved);
     for (const pass of PASSES) {
       describe(pass.label, () => {

@@ -3,7 +3,7 @@
  * write nothing.
  */
 import type { Capabilities, ReadableKeyspace, TidekvErrorCode } from '@tidekv/core';
-import type { Case, CaseContext } from '../case.js';
+import type { Case, CaseContext, ResolvedOptions } from '../case.js';
 import { utf8 } from '../support/bytes.js';
 import { expectSyncTidekvError, expectTidekvError } from '../support/expect-error.js';
 import { captureState, expectStateUnchanged } from '../support/state.js';
@@ -50,6 +50,7 @@ const BAD_NEXTV: Named[] = [['0', 0], ['-1', -1], ['1.5', 1.5], ['NaN', NaN], ["
 const BOUNDS = ['gt', 'gte', 'lt', 'lte', 'prefix'] as const;
 
 const syncOnly = (caps: Capabilities) => (caps.syncReads ? false : 'capabilities.syncReads is false');
+const getSyncOnly = (_caps: Capabilities, options: ResolvedOptions) => (options.getSync ? false : 'keyspace.getSync is absent');
 
 /** Seeds one entry per keyspace, runs `attempt`, then checks nothing was written. */
 function badInputCase(name: string, attempt: (ctx: CaseContext) => Promise<void>, skip?: Case['skip']): Case {
@@ -116,7 +117,7 @@ export const badInputCases: Case[] = [
   }),
   badInputCase('getSync rejects keys that are not a Uint8Array (INVALID_KEY)', async (ctx) => {
     for (const [label, key] of NOT_BYTES) expectSyncTidekvError(() => ctx.ks.getSync!(key as never), 'INVALID_KEY', `getSync(${label})`);
-  }, syncOnly),
+  }, getSyncOnly),
   badInputCase('getMany rejects an argument that is not an array (INVALID_ARGUMENT)', async (ctx) => {
     const notArrays: Named[] = [['null', null], ['undefined', undefined], ['a string', 'ab'], ['a number', 1], ['an object', {}], ['a single key', utf8('a')]];
     for (const [label, keys] of notArrays) await expectTidekvError(() => ctx.ks.getMany(keys as never), 'INVALID_ARGUMENT', `getMany(${label})`);

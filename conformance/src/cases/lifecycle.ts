@@ -14,11 +14,12 @@ interface AfterClose {
 }
 
 const syncOnly: Case['skip'] = (caps) => (caps.syncReads ? false : 'capabilities.syncReads is false');
+const getSyncOnly: Case['skip'] = (_caps, options) => (options.getSync ? false : 'keyspace.getSync is absent');
 
 const OPS_AFTER_CLOSE: AfterClose[] = [
   { name: 'get', call: (_e, ks) => ks.get(utf8('a')) },
   { name: 'getMany', call: (_e, ks) => ks.getMany([utf8('a')]) },
-  { name: 'getSync', call: (_e, ks) => ks.getSync!(utf8('a')), sync: true, skip: syncOnly },
+  { name: 'getSync', call: (_e, ks) => ks.getSync!(utf8('a')), sync: true, skip: getSyncOnly },
   { name: 'put', call: (_e, ks) => ks.put(utf8('a'), utf8('1')) },
   { name: 'del', call: (_e, ks) => ks.del(utf8('a')) },
   { name: 'clear', call: (_e, ks) => ks.clear() },

@@ -115,7 +115,7 @@ async function runSequence(ctx: CaseContext, steps: Step[]): Promise<void> {
         const model = models[step.ks]!;
         expect(hex(await ks(step.ks).get(step.keys[0]!)), 'get').toBe(hex(model.get(step.keys[0]!)));
         expect((await ks(step.ks).getMany(step.keys)).map(hex), 'getMany').toEqual(step.keys.map((k) => hex(model.get(k))));
-        if (ctx.caps.syncReads) expect(hex(ks(step.ks).getSync!(step.keys[0]!)), 'getSync').toBe(hex(model.get(step.keys[0]!)));
+        if (ctx.options.getSync) expect(hex(ks(step.ks).getSync!(step.keys[0]!)), 'getSync').toBe(hex(model.get(step.keys[0]!)));
         break;
       }
       case 'iterate': {
