@@ -16,27 +16,51 @@ let slab = new ArrayBuffer(SLAB_SIZE);
 let slabBytes = new Uint8Array(slab);
 let used = 0;
 
-/** A private copy of `source[start, start + length)`. */
-export function copyRange(source: Uint8Array, start: number, length: number): Uint8Array {
-  // A new plain array, never Buffer#slice (which would return a view of `source`).
-  if (length > POOLED_MAX) return new Uint8Array(source.subarray(start, start + length));
+/** Copies `source[start, start + length)` to the slab's free space, starting a new slab if needed. */
+function toSlab(source: Uint8Array, start: number, length: number): void {
   if (used + length > SLAB_SIZE) {
     slab = new ArrayBuffer(SLAB_SIZE);
     slabBytes = new Uint8Array(slab);
     used = 0;
   }
-  const out = new Uint8Array(slab, used, length);
   if (length <= 32) {
     // Short copies (typical keys) are cheaper as a loop than through a subarray view.
     for (let i = 0; i < length; i++) slabBytes[used + i] = source[start + i]!;
   } else {
     slabBytes.set(source.subarray(start, start + length), used);
   }
-  used += (length + 7) & ~7; // keep each copy 8-byte aligned for callers that build wider views
+}
+
+/** Moves past `length` copied bytes, keeping each copy 8-byte aligned for callers that build wider views. */
+function advance(length: number): void {
+  used += (length + 7) & ~7;
+}
+
+/** A private copy of `source[start, start + length)`. */
+export function copyRange(source: Uint8Array, start: number, length: number): Uint8Array {
+  // A new plain array, never Buffer#slice (which would return a view of `source`).
+  if (length > POOLED_MAX) return new Uint8Array(source.subarray(start, start + length));
+  toSlab(source, start, length);
+  const out = new Uint8Array(slab, used, length);
+  advance(length);
   return out;
 }
 
 /** A private copy of `bytes`. */
 export function copyOut(bytes: Uint8Array): Uint8Array {
   return copyRange(bytes, 0, bytes.length);
+}
+
+/**
+ * Private copies of a key and the value that directly follows it in `source`, made with one
+ * copy (an entry read during iteration).
+ */
+export function copyAdjacent(source: Uint8Array, start: number, keyLength: number, valueLength: number): [Uint8Array, Uint8Array] {
+  const total = keyLength + valueLength;
+  if (total > POOLED_MAX) return [copyRange(source, start, keyLength), copyRange(source, start + keyLength, valueLength)];
+  toSlab(source, start, total);
+  const key = new Uint8Array(slab, used, keyLength);
+  const value = new Uint8Array(slab, used + keyLength, valueLength);
+  advance(total);
+  return [key, value];
 }

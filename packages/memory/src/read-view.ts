@@ -20,7 +20,7 @@ import {
 } from '@tidekv/core';
 import { Cursor } from './btree/cursor.js';
 import type { TreeView } from './btree/tree.js';
-import { copyKeyAt, copyValueAt } from './btree/leaf.js';
+import { copyEntryAt } from './btree/leaf.js';
 import type { BNode } from './btree/node.js';
 import { EMPTY_VIEW } from './store.js';
 
@@ -69,7 +69,7 @@ export class MemoryReadView implements ReadableKeyspace {
       {
         read(max) {
           const out: Entry[] = [];
-          cursor.each(max, (leaf, i) => void out.push([copyKeyAt(leaf, i), copyValueAt(leaf, i)]));
+          cursor.each(max, (leaf, i) => void out.push(copyEntryAt(leaf, i)));
           return out;
         },
       },
@@ -103,7 +103,7 @@ export class MemoryReadView implements ReadableKeyspace {
 function* syncEntries(cursor: Cursor, limit: number, lifecycle: Lifecycle): Generator<Entry, void, undefined> {
   let remaining = limit;
   const chunk: Entry[] = [];
-  const collect = (leaf: BNode, i: number) => void chunk.push([copyKeyAt(leaf, i), copyValueAt(leaf, i)]);
+  const collect = (leaf: BNode, i: number) => void chunk.push(copyEntryAt(leaf, i));
   while (remaining > 0) {
     lifecycle.assertOpen();
     chunk.length = 0;

@@ -10,7 +10,7 @@
  * so copying a leaf never copies a large value; stored out-of-line arrays are never
  * changed, only replaced, so versions of a leaf may share them.
  */
-import { copyOut, copyRange } from '../copy-out.js';
+import { copyAdjacent, copyOut, copyRange } from '../copy-out.js';
 import { BNode, search } from './node.js';
 
 export const HEADER = 8;
@@ -324,4 +324,14 @@ export function packedLeaf(source: Uint8Array, offsets: readonly number[], from:
   leaf.used = end - base;
   for (let i = from; i < to; i++) leaf.offsets.push(offsets[i]! - base);
   return leaf;
+}
+
+/** Caller-owned copies of entry i's key and value. */
+export function copyEntryAt(leaf: BNode, i: number): [Uint8Array, Uint8Array] {
+  const offset = leaf.offsets[i]!;
+  const data = leaf.data;
+  const keyLength = readU32(data, offset);
+  const valueLength = readU32(data, offset + 4);
+  if (valueLength > INLINE_MAX) return [copyRange(data, offset + HEADER, keyLength), copyOut(leaf.outside!.get(offset)!)];
+  return copyAdjacent(data, offset + HEADER, keyLength, valueLength);
 }
