@@ -11,6 +11,7 @@ import { evaluateTargets, type TargetResult } from './targets.js';
 import { clockCostNs } from './stats/sampled-timer.js';
 import { renderEnvironment, renderTable, renderTargets } from './report/table.js';
 import { renderMarkdown } from './report/markdown.js';
+import { renderHeadline } from './report/headline.js';
 import { renderChart } from './report/svg.js';
 import { buildResultsFile } from './report/json.js';
 
@@ -106,7 +107,7 @@ export async function main(argv: readonly string[], io: Io = { stdout: process.s
   for (const backend of backends) env.baselines[backend.name] = backend.raw.map((s) => `${s.role === 'reference' ? 'reference' : 'raw'}: ${s.label} (${s.note ?? ''})`);
   env.skipped = [...new Set(outcome.skips.map((s) => `${s.backend}: ${s.reason}`))];
 
-  io.stdout.write(renderTable(outcome.rows, targets) + '\n\n' + renderTargets(targets) + '\n');
+  io.stdout.write(renderTable(outcome.rows, targets) + '\n\n' + renderHeadline(outcome.rows) + '\n\n' + renderTargets(targets) + '\n');
   for (const skip of env.skipped) io.stdout.write(`skipped ${skip}\n`);
   await writeReport(dir, env, outcome, targets);
   io.stdout.write(`\nwall time ${env.totalSeconds} s; results written to ${dir}/ (results.json, results.md, chart.svg)\n`);

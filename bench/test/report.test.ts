@@ -4,6 +4,7 @@ import { evaluateTargets, TARGETS } from '../src/targets.js';
 import { comparable, ratioFor } from '../src/report/rows.js';
 import { renderTable, renderTargets } from '../src/report/table.js';
 import { renderMarkdown } from '../src/report/markdown.js';
+import { renderHeadline } from '../src/report/headline.js';
 import { buildResultsFile } from '../src/report/json.js';
 import { collectEnvironment } from '../src/env.js';
 import { Progress } from '../src/progress.js';
@@ -147,5 +148,17 @@ describe('Progress', () => {
     p.update(2, 2, 'b');
     p.clear();
     expect(text).toBe('[1/2 0s] a\n[2/2 2m05s] b\n');
+  });
+});
+
+describe('headline', () => {
+  it('shows each adapter with its ratio to raw, per workload and backend', () => {
+    const text = renderHeadline(rows);
+    const lines = text.split('\n');
+    expect(lines[0]).toMatch(/^adapter ops\/s \(x raw\) +memory +level +lmdb +sqlite +wal$/);
+    expect(text).toMatch(/fillseq +1\.50M \(4\.55x\) +650\.0k \(0\.93x\) +1\.20M \(0\.92x\) +400\.0k \(0\.63x\)/);
+    expect(text).toMatch(/readmissing +FAILED/);
+    expect(text).toMatch(/wal-append-256 +150\.0k \(30\.00x\)$/m);
+    expect(renderHeadline([])).toBe('');
   });
 });

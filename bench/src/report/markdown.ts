@@ -3,6 +3,7 @@ import type { Environment } from '../env.js';
 import type { Row, Skip } from '../runner.js';
 import type { TargetResult } from '../targets.js';
 import { HEADER, rowCells } from './columns.js';
+import { headlineCells } from './headline.js';
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -31,6 +32,11 @@ export function renderMarkdown(env: Environment, rows: readonly Row[], targets: 
       ],
     ),
   );
+  const headline = headlineCells(rows);
+  if (headline.body.length > 0) {
+    lines.push('', '## Headline', '', 'Adapter throughput, and in brackets its ratio to the raw library measured in the same run.', '');
+    lines.push(...table(headline.header, headline.body));
+  }
   lines.push('', '## Results', '');
   lines.push(...table(HEADER, rows.map((row) => rowCells(row, rows, targets))));
   lines.push('', '## Targets', '');
