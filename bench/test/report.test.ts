@@ -85,7 +85,7 @@ describe('terminal table and results.md', () => {
     expect(md).toContain(`| commit | ${env.gitCommit}`);
     expect(md).toMatch(/\| fillseq \| sqlite \| adapter \| none \| 400\.0k \|/);
     expect(md).toContain('| ✗ BELOW | fillseq | sqlite | >= 0.8x raw | 0.63x |');
-    expect(md).toContain('- fillsync · memory: the backend cannot make writes durable');
+    expect(md).toContain('- memory: the backend cannot make writes durable (fillsync)');
     expect(md).toContain('## FAILED rows');
     expect(md).toContain('- level: raw: classic-level 3.0.0');
     expect(md).toContain('## How to read this');

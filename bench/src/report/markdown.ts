@@ -53,7 +53,12 @@ export function renderMarkdown(env: Environment, rows: readonly Row[], targets: 
   }
   if (skips.length > 0) {
     lines.push('', '## Skipped', '');
-    for (const s of skips) lines.push(`- ${s.workload} · ${s.backend}: ${s.reason}`);
+    const grouped = new Map<string, string[]>();
+    for (const s of skips) {
+      const key = `${s.backend}: ${s.reason}`;
+      grouped.set(key, [...(grouped.get(key) ?? []), s.workload]);
+    }
+    for (const [what, workloads] of grouped) lines.push(`- ${what} (${workloads.join(', ')})`);
   }
   const failures = rows.filter((r) => r.error);
   if (failures.length > 0) {
