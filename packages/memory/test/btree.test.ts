@@ -150,6 +150,25 @@ describe('BPlusTree details', () => {
     expect(scan(tree.view()).map(([k]) => hex(k))).toEqual(['', '00', '01', '0100', '7f', '8000', 'ff']);
   });
 
+  it('stays sound and ordered through ascending runs (the append shortcut) mixed with other writes', () => {
+    const shape = { maxLeaf: 4, maxChildren: 4 };
+    const tree = new BPlusTree(shape);
+    const k = (i: number) => b(i >> 8, i & 0xff);
+    const expected = new Set<number>();
+    const put = (i: number) => (tree.set(k(i), k(i)), expected.add(i));
+    for (let i = 0; i < 300; i += 2) put(i); // ascending: every insert appends
+    put(1); // then one in the middle
+    for (let i = 301; i < 400; i++) put(i); // ascending again
+    put(300); // a key just below the last: equal-or-below must not take the shortcut
+    tree.set(k(399), b(7)); // overwrite of the last key while appending
+    for (let i = 398; i > 200; i -= 3) put(i); // descending
+    for (const i of [0, 50, 399]) (tree.delete(k(i)), expected.delete(i));
+    put(400);
+    expect(findViolation(tree.view(), shape)).toBeUndefined();
+    expect(scan(tree.view()).map(([key]) => (key[0]! << 8) | key[1]!)).toEqual([...expected].sort((x, y) => x - y));
+    expect(tree.get(k(398))).toEqual(k(398));
+  });
+
   it('overwrites in place and reports whether a key was new', () => {
     const tree = new BPlusTree();
     expect(tree.set(b(1), b(1))).toBe(true);

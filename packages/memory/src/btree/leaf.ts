@@ -208,8 +208,9 @@ export function moveEntry(from: BNode, i: number, leaf: BNode, j: number): void 
 export function splitLeaf(leaf: BNode, mid: number, owner: number): BNode {
   let moving = 0;
   for (let i = mid; i < leaf.offsets.length; i++) moving += arenaSize(leaf.data, leaf.offsets[i]!);
-  // Sized once, with room to grow, rather than doubling up from empty.
-  const right = BNode.leaf(owner, Math.max(MIN_ARENA, moving + (moving >> 1)));
+  // Sized once with room to double (a split half holds half a full leaf), rather than
+  // growing up from empty.
+  const right = BNode.leaf(owner, Math.max(MIN_ARENA, 2 * moving + HEADER * 2));
   appendEntries(right, leaf, mid, leaf.offsets.length);
   for (let i = mid; i < leaf.offsets.length; i++) {
     const offset = leaf.offsets[i]!;

@@ -6,9 +6,10 @@
  * view keeps reading the old nodes untouched. Without open views, writes change nodes in
  * place. The tree stores copies of the bytes it is given and hands out copies.
  */
-import { BNode, countAtMost, newOwner, resetSearch } from './node.js';
+import { BNode, compareKeys, countAtMost, newOwner, resetSearch } from './node.js';
 import {
   appendEntries,
+  compareKeyAt,
   concatInto,
   copyLeaf,
   copyValueAt,
@@ -98,13 +99,18 @@ export class BPlusTree {
 
   /** Stores copies of `key` and `value`. True when the key was new. */
   set(key: Uint8Array, value: Uint8Array): boolean {
-    const leaf = this.#ownedPathTo(key);
+    const leaf = this.#ownedPathTo(key, this.#appending);
     const depth = this.#depth;
-    const i = findInLeaf(leaf, key);
+    const count = entryCount(leaf);
+    const i = this.#appending && count > 0 && compareKeyAt(leaf, count - 1, key) < 0 ? ~count : findInLeaf(leaf, key);
     if (i >= 0) {
+      this.#appending = false;
       replaceValueAt(leaf, i, value);
       return false;
     }
+    // Ascending inserts (counters, timestamps, revisions) all land at the end of the last
+    // leaf; while they do, the next write tries that end first (see #ownedPathTo).
+    this.#appending = this.#rightmost && ~i === count;
     insertAt(leaf, ~i, key, value);
     this.#size++;
     if (entryCount(leaf) > this.#maxLeaf) this.#splitUpward(leaf, depth);
@@ -193,16 +199,27 @@ export class BPlusTree {
   }
 
   #depth = 0;
+  /** Whether the last walk took the last child at every level. */
+  #rightmost = false;
+  /** Whether the last insert appended to the end of the tree. */
+  #appending = false;
 
-  /** Walks to the leaf for `key`, copying shared nodes on the way; records the branch path. */
-  #ownedPathTo(key: Uint8Array): BNode {
+  /**
+   * Walks to the leaf for `key`, copying shared nodes on the way; records the branch path.
+   * With `tryLast`, a key at or above a branch's last separator goes to the last child after
+   * one comparison instead of a binary search.
+   */
+  #ownedPathTo(key: Uint8Array, tryLast = false): BNode {
     const owner = this.#owner;
     if (this.#root.owner !== owner) this.#root = copyNode(this.#root, owner);
     let node = this.#root;
     let depth = 0;
+    let rightmost = true;
     resetSearch();
     while (node.children !== null) {
-      const i = countAtMost(node.keys, key);
+      const keys = node.keys;
+      const i = tryLast && compareKeys(keys[keys.length - 1]!, key) <= 0 ? keys.length : countAtMost(keys, key);
+      rightmost &&= i === keys.length;
       let child = node.children[i]!;
       if (child.owner !== owner) node.children[i] = child = copyNode(child, owner);
       this.#pathNodes[depth] = node;
@@ -211,6 +228,7 @@ export class BPlusTree {
       node = child;
     }
     this.#depth = depth;
+    this.#rightmost = rightmost;
     return node;
   }
 
