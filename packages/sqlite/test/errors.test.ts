@@ -98,6 +98,14 @@ describe('damage found while running', () => {
     await expectCode(() => ks.iterate().all(), 'CORRUPTION');
     expect(() => [...ks.iterateSync!()]).toThrow(expect.objectContaining({ code: 'CORRUPTION' }));
     await expectCode(() => ks.getMany(Array.from({ length: 2000 }, (_, i) => Buffer.from(`key-${String(i).padStart(5, '0')}`))), 'CORRUPTION');
-    await expectCode(() => damaged.write(Array.from({ length: 2000 }, (_, i) => ({ type: 'del' as const, key: Buffer.from(`key-${String(i).padStart(5, '0')}`) }))), 'CORRUPTION');
+    const deletes = Array.from({ length: 2000 }, (_, i) => ({ type: 'del' as const, key: Buffer.from(`key-${String(i).padStart(5, '0')}`) }));
+    await expectCode(() => damaged.write(deletes), 'CORRUPTION');
+    await expectCode(() => damaged.write(deletes, { sync: true }), 'CORRUPTION');
+    // The failed durable commit rolled back cleanly: the engine still writes and flushes.
+    const fresh = damaged.keyspace('fresh');
+    await fresh.put(Buffer.from('k'), Buffer.from('v'), { sync: true });
+    await fresh.put(Buffer.from('k2'), Buffer.from('v2'));
+    await damaged.flush();
+    expect(await fresh.getMany([Buffer.from('k'), Buffer.from('k2')])).toEqual([Buffer.from('v'), Buffer.from('v2')]);
   });
 });

@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSqlite } from '@tidekv/sqlite';
 import { expectCode, open, openTemp, runChild, tempDir, text, utf8 } from './helpers.js';
@@ -42,6 +44,12 @@ describe('one engine per location', () => {
     await expectCode(() => openSqlite({ path: dir, bogus: 1 } as never), 'INVALID_OPTION');
     const engine = await open(dir);
     await engine.close();
+  });
+
+  it('a lock file that cannot be opened fails IO_ERROR, not LOCKED', async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, 'tidekv.lock'));
+    await expectCode(() => openSqlite({ path: dir }), 'IO_ERROR');
   });
 
   it('another process gets LOCKED while this one holds the location', async () => {
