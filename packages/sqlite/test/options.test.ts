@@ -50,6 +50,11 @@ describe('options', () => {
     expect(again.keyspace('default').getSync!(utf8('k'))).toEqual(utf8('v'));
   });
 
+  it('reports a directory the OS cannot create as IO_ERROR', async () => {
+    const dir = await tempDir();
+    await expectCode(() => openSqlite({ path: join(dir, 'x'.repeat(300)) }), 'IO_ERROR'); // ENAMETOOLONG
+  });
+
   it('reports an unusable database file as IO_ERROR', async () => {
     const dir = await tempDir();
     await mkdir(join(dir, 'tidekv.sqlite')); // a directory where the database file goes
