@@ -55,15 +55,18 @@ export class Store {
       return;
     }
     const { start, end } = toHalfOpen(range);
-    const doomed: Uint8Array[] = [];
-    // Collected before any delete, so reading the unfrozen state is safe and copies nothing.
-    new Cursor(tree.current(), start, end, false).each(Infinity, (leaf, i) => void doomed.push(keyAt(leaf, i)));
-    if (doomed.length === 0) return;
-    if (doomed.length > tree.size >> 2) {
+    // Reading the unfrozen state is safe here: each pass ends before anything is deleted.
+    const count = new Cursor(tree.current(), start, end, false).each(Infinity, () => undefined);
+    if (count === 0) return;
+    if (count > tree.size >> 2) {
       // A large share goes: rebuilding from the survivors beats many single deletes.
-      tree.rebuildWithout(tree.current(), (leaf, i) => (start !== undefined && compareKeyAt(leaf, i, start) < 0) || (end !== undefined && compareKeyAt(leaf, i, end) >= 0));
+      const outside = (leaf: BNode, i: number) =>
+        (start !== undefined && compareKeyAt(leaf, i, start) < 0) || (end !== undefined && compareKeyAt(leaf, i, end) >= 0);
+      tree.rebuildWithout(tree.current(), outside);
       return;
     }
+    const doomed: Uint8Array[] = [];
+    new Cursor(tree.current(), start, end, false).each(Infinity, (leaf, i) => void doomed.push(keyAt(leaf, i)));
     for (const key of doomed) tree.delete(key);
   }
 
