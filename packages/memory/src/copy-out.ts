@@ -6,20 +6,29 @@
  * (several hundred ns), which would dominate a read. Small copies are instead carved out of
  * a shared 64 KiB slab, as Node does for small Buffers: each result is a plain Uint8Array
  * whose bytes belong to that result alone, but whose `.buffer` is the shared slab (use
- * `byteOffset`/`byteLength`, never the whole `.buffer`).
+ * `byteOffset`/`byteLength`, never the whole `.buffer`). Slabs are marked untransferable,
+ * as Node's Buffer pool is, so no caller can detach one from under later copies.
  */
+import { markAsUntransferable } from 'node:worker_threads';
+
 const SLAB_SIZE = 64 * 1024;
 /** Larger copies get their own allocation, so a slab is never mostly one value. */
 const POOLED_MAX = 4 * 1024;
 
-let slab = new ArrayBuffer(SLAB_SIZE);
+function newSlab(): ArrayBuffer {
+  const buffer = new ArrayBuffer(SLAB_SIZE);
+  markAsUntransferable(buffer);
+  return buffer;
+}
+
+let slab = newSlab();
 let slabBytes = new Uint8Array(slab);
 let used = 0;
 
 /** Copies `source[start, start + length)` to the slab's free space, starting a new slab if needed. */
 function toSlab(source: Uint8Array, start: number, length: number): void {
   if (used + length > SLAB_SIZE) {
-    slab = new ArrayBuffer(SLAB_SIZE);
+    slab = newSlab();
     slabBytes = new Uint8Array(slab);
     used = 0;
   }
