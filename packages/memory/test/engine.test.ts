@@ -126,7 +126,7 @@ describe('byte ownership', () => {
     await ks.put(b(1), b(1, 2, 3));
     const value = (await ks.get(b(1)))!;
     try {
-      structuredClone(value, { transfer: [value.buffer] });
+      structuredClone(value, { transfer: [value.buffer as ArrayBuffer] });
     } catch {
       // Node versions differ: the transfer throws, or the slab is cloned instead of moved
     }
