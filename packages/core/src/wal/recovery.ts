@@ -43,8 +43,6 @@ export interface Recovered {
 
 export const BROKEN_SUFFIX = '.broken';
 export const SEGMENT_TEMP_SUFFIX = '.tmp';
-/** The next segment while it is being zero-filled ahead of need (a temp file until rotation). */
-export const PREPARED_SEGMENT = 'prepared.wal.tmp';
 
 function isOwnFile(name: string): 'segment' | 'temp' | 'known' | 'foreign' {
   if (parseSegmentName(name)) return 'segment';

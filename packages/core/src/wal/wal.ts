@@ -21,7 +21,8 @@ import { SEGMENT_HEADER_BYTES, encodeFrame, encodeSegmentHeader, frameLength, se
 import { type WalFs, nodeWalFs, syncDirectory, writeFully } from './fs.js';
 import { WalLock } from './lock.js';
 import { type ResolvedWalOptions, type WalOptions, resolveWalOptions } from './options.js';
-import { type SegmentState, PREPARED_SEGMENT, SEGMENT_TEMP_SUFFIX, assertWalDirectory, firstReadableLsn, recover } from './recovery.js';
+import { MAX_PREALLOCATE_BYTES, SegmentPreparer } from './preallocate.js';
+import { type SegmentState, SEGMENT_TEMP_SUFFIX, assertWalDirectory, firstReadableLsn, recover } from './recovery.js';
 import type { WalRecoveryReport } from './report.js';
 import { type ReplayOptions, WalReplay } from './replay.js';
 
@@ -32,18 +33,6 @@ export interface AppendOptions {
    * and `duplicate: true`.
    */
   id?: string | Uint8Array;
-}
-
-/** Segments larger than this are not preallocated (zero-filling them would take too long). */
-const MAX_PREALLOCATE_BYTES = 256 << 20;
-const ZERO_CHUNK_BYTES = 1 << 20;
-
-interface PreparedSegment {
-  path: string;
-  fd: number | undefined;
-  ready: boolean;
-  stopped: boolean;
-  done: Promise<void>;
 }
 
 /** Internal: simulate a crash of this instance (tests only). */
@@ -102,7 +91,7 @@ export class Wal implements AsyncDisposable {
   #abandoned = false;
   #checkpointChain: Promise<void> = Promise.resolve();
   #activeReplays = 0;
-  #prepared: PreparedSegment | undefined;
+  readonly #preparer: SegmentPreparer | undefined;
 
   private constructor(parts: WalParts) {
     this.dir = parts.dir;
@@ -117,6 +106,10 @@ export class Wal implements AsyncDisposable {
     this.#durableLsn = parts.lastLsn;
     this.#checkpointLsn = parts.checkpointLsn;
     this.recovery = parts.recovery;
+    const { preallocate, segmentBytes, sync } = this.options;
+    if (preallocate && segmentBytes <= MAX_PREALLOCATE_BYTES) {
+      this.#preparer = new SegmentPreparer(this.#fs, this.dir, segmentBytes, sync !== 'none');
+    }
   }
 
   static {
@@ -335,60 +328,19 @@ export class Wal implements AsyncDisposable {
       segment.size = group.position + group.used;
       segment.lastLsn = group.lastLsn;
       this.#durableLsn = group.lastLsn;
-      if (segment.size * 2 > this.options.segmentBytes) this.#prepareNext();
+      // Half full: get the next segment ready (zero-filled) in the background.
+      if (segment.size * 2 > this.options.segmentBytes && this.#lifecycle.isOpen && !this.#abandoned) this.#preparer?.start();
     }
     const waiters: Waiter[] = group.waiters;
     for (const waiter of waiters) waiter.resolve(waiter.result);
   }
 
-  /**
-   * Zero-fills the next segment in the background once the current one is half full, so
-   * rotation finds the space allocated and written: appends then overwrite it, and their
-   * fdatasync has no file-size change (no journal commit) to wait for. Best effort: if it
-   * fails or is not ready in time, rotation creates a plain file.
-   */
-  #prepareNext(): void {
-    if (this.#prepared || !this.options.preallocate || this.options.segmentBytes > MAX_PREALLOCATE_BYTES) return;
-    if (this.#abandoned || !this.#lifecycle.isOpen) return;
-    const prepared: PreparedSegment = { path: path.join(this.dir, PREPARED_SEGMENT), fd: undefined, ready: false, stopped: false, done: Promise.resolve() };
-    this.#prepared = prepared;
-    prepared.done = (async () => {
-      try {
-        prepared.fd = await this.#fs.open(prepared.path, 'w');
-        const zeros = Buffer.alloc(Math.min(ZERO_CHUNK_BYTES, this.options.segmentBytes));
-        for (let at = 0; at < this.options.segmentBytes && !prepared.stopped; at += zeros.length) {
-          const length = Math.min(zeros.length, this.options.segmentBytes - at);
-          await writeFully(this.#fs, prepared.fd, zeros, 0, length, at);
-        }
-        if (this.options.sync !== 'none' && !prepared.stopped) await this.#fs.datasync(prepared.fd);
-        prepared.ready = !prepared.stopped;
-      } catch {
-        // Not preallocating is only slower: forget it and let rotation create a plain file.
-        if (this.#prepared === prepared) this.#prepared = undefined;
-        if (prepared.fd !== undefined) await this.#fs.close(prepared.fd).catch(() => undefined);
-        prepared.fd = undefined;
-      }
-    })();
-  }
-
-  /** Stops and removes a prepared segment that rotation did not use (on close). */
-  async #discardPrepared(): Promise<void> {
-    const prepared = this.#prepared;
-    if (!prepared) return;
-    this.#prepared = undefined;
-    prepared.stopped = true;
-    await prepared.done;
-    if (prepared.fd !== undefined) await this.#fs.close(prepared.fd).catch(() => undefined);
-    await this.#fs.unlink(prepared.path).catch(() => undefined);
-  }
-
   /** Rotation: the new file gets its header synced and its name made durable before any record. */
   async #createSegment(segment: WriterSegment): Promise<void> {
     const durable = this.options.sync !== 'none';
-    const prepared = this.#prepared?.ready ? this.#prepared : undefined;
-    if (prepared) this.#prepared = undefined;
-    const temp = prepared ? prepared.path : segment.path + SEGMENT_TEMP_SUFFIX;
-    const fd = prepared ? prepared.fd! : await this.#fs.open(temp, 'w');
+    const preparedFd = this.#preparer?.take();
+    const temp = preparedFd !== undefined ? this.#preparer!.path : segment.path + SEGMENT_TEMP_SUFFIX;
+    const fd = preparedFd ?? (await this.#fs.open(temp, 'w'));
     try {
       const header = encodeSegmentHeader(segment);
       await writeFully(this.#fs, fd, header, 0, header.length, 0);
@@ -506,7 +458,7 @@ export class Wal implements AsyncDisposable {
       this.#delayTimer = undefined;
       while (this.#flushing || this.#sealed.length > 0 || this.#open) await this.#startFlush();
       await this.#checkpointChain;
-      await this.#discardPrepared();
+      await this.#preparer?.discard();
       const fd = this.#tailFd;
       this.#tailFd = undefined;
       if (fd !== undefined) await this.#fs.close(fd).catch(() => undefined);
