@@ -55,8 +55,9 @@ export class KeyspaceReader implements ReadableKeyspace {
     try {
       this.lifecycle.assertOpen();
       assertKey(key, MAX_KEY_SIZE);
-      // A lone awaited read: autocommit is cheaper than opening a burst transaction for it.
-      return Promise.resolve(this.statements === undefined ? undefined : (this.statements.get.get(key) as Uint8Array | undefined));
+      if (this.statements === undefined) return Promise.resolve(undefined);
+      this.#burst?.enter();
+      return Promise.resolve(this.statements.get.get(key) as Uint8Array | undefined);
     } catch (error) {
       return Promise.reject(toTidekvError(error, 'get'));
     }
@@ -69,7 +70,7 @@ export class KeyspaceReader implements ReadableKeyspace {
       const out = new Array<Uint8Array | undefined>(keys.length);
       const statements = this.statements;
       if (statements !== undefined) {
-        this.#burst?.enter(); // every key read in one read transaction
+        this.#burst?.enter();
         const get = statements.get;
         for (let i = 0; i < keys.length; i++) out[i] = get.get(keys[i]) as Uint8Array | undefined;
       }
@@ -102,19 +103,22 @@ export class KeyspaceReader implements ReadableKeyspace {
 
   #source(range: ReturnType<typeof normalizeRange>): ChunkSource {
     if (range.empty || this.statements === undefined) return EMPTY_SOURCE;
-    return new NativeErrorsMapped(new PageReader(this.statements, toHalfOpen(range), range.reverse));
+    return new Pages(new PageReader(this.statements, toHalfOpen(range), range.reverse), this.#burst);
   }
 }
 
-/** Turns native errors thrown while paging into TidekvErrors. */
-class NativeErrorsMapped implements ChunkSource {
-  readonly #inner: PageReader;
-  constructor(inner: PageReader) {
-    this.#inner = inner;
+/** Reads each page inside the connection's read burst (if any), mapping native errors. */
+class Pages implements ChunkSource {
+  readonly #reader: PageReader;
+  readonly #burst: ReadBurst | undefined;
+  constructor(reader: PageReader, burst: ReadBurst | undefined) {
+    this.#reader = reader;
+    this.#burst = burst;
   }
   read(max: number): Entry[] {
     try {
-      return this.#inner.read(max);
+      this.#burst?.enter();
+      return this.#reader.read(max);
     } catch (error) {
       throw toTidekvError(error, 'iterate');
     }

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openTemp, text, utf8 } from './helpers.js';
 
-describe('synchronous reads share a short read transaction', () => {
-  it('sees the engine’s own writes made in the same synchronous run', async () => {
+describe('reads share a read transaction until the next write or the end of the event-loop turn', () => {
+  it('sees the engine’s own writes at once, in the same synchronous run too', async () => {
     const { engine } = await openTemp();
     const ks = engine.keyspace('default');
     expect(ks.getSync!(utf8('k'))).toBeUndefined();
@@ -19,7 +19,7 @@ describe('synchronous reads share a short read transaction', () => {
     await Promise.all([put, batch, del]);
   });
 
-  it('ends the read transaction once the synchronous run is over', async () => {
+  it('ends the read transaction at the end of the event-loop turn', async () => {
     const { dir, engine } = await openTemp();
     const ks = engine.keyspace('default');
     expect(ks.getSync!(utf8('outside'))).toBeUndefined();
@@ -28,11 +28,18 @@ describe('synchronous reads share a short read transaction', () => {
     const writer = new Database(join(dir, 'tidekv.sqlite'));
     try {
       const table = `kv_${Buffer.from('default').toString('hex')}`;
-      writer.prepare(`INSERT INTO "${table}" (k, v) VALUES (?, ?)`).run(utf8('outside'), utf8('x'));
+      const insert = writer.prepare(`INSERT OR REPLACE INTO "${table}" (k, v) VALUES (?, ?)`);
+      insert.run(utf8('outside'), utf8('x'));
       expect(ks.getSync!(utf8('outside')), 'same run: the same read transaction').toBeUndefined();
       await Promise.resolve();
+      expect(await ks.get(utf8('outside')), 'awaited reads in the same turn: still the same one').toBeUndefined();
+      expect(await ks.iterate().all(), 'iterator pages too').toEqual([]);
+      await new Promise((resolve) => setImmediate(resolve));
       expect(text(ks.getSync!(utf8('outside'))), 'next turn: a new read transaction').toBe('x');
-      expect(await ks.getMany([utf8('outside'), utf8('none')])).toEqual([utf8('x'), undefined]);
+      insert.run(utf8('outside'), utf8('y'));
+      await ks.put(utf8('own'), utf8('write')); // the engine's own write ends the transaction too
+      expect(text(await ks.get(utf8('outside')))).toBe('y');
+      expect(await ks.getMany([utf8('outside'), utf8('own')])).toEqual([utf8('y'), utf8('write')]);
     } finally {
       writer.close();
     }
