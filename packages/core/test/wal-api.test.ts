@@ -6,7 +6,7 @@ import { TidekvError, Wal } from '../src/index.js';
 import { CHECKPOINT_FILE } from '../src/wal/checkpoint-file.js';
 import { SEGMENT_HEADER_BYTES, parseSegmentName } from '../src/wal/format.js';
 import { type WalFs, nodeWalFs } from '../src/wal/fs.js';
-import { kAbandon, openWalWith } from '../src/wal/wal.js';
+import { abandonWal, openWalWith } from '../src/wal/wal.js';
 import { appendEach, payloadFor, readAll, segmentFiles, tempWalDir } from './fixtures/wal-helpers.js';
 
 async function expectCode(promise: Promise<unknown> | (() => unknown), code: string): Promise<TidekvError> {
@@ -400,7 +400,7 @@ describe('Wal: locking', () => {
     const dir = tempWalDir();
     const wal = await Wal.open(dir);
     await appendEach(wal, 1, 3);
-    wal[kAbandon]();
+    abandonWal(wal);
     const again = await Wal.open(dir);
     expect(again.lastLsn).toBe(3);
     await again.close();

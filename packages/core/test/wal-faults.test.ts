@@ -9,7 +9,7 @@ import { TidekvError, Wal } from '../src/index.js';
 import { frameLength } from '../src/wal/format.js';
 import { nodeWalFs } from '../src/wal/fs.js';
 import { forgetProcessClaim } from '../src/wal/lock.js';
-import { kAbandon, openWalWith } from '../src/wal/wal.js';
+import { abandonWal, openWalWith } from '../src/wal/wal.js';
 import { CrashFs, FaultFs, prng } from './fixtures/wal-crash-fs.js';
 import { appendEach, payloadFor, readAll, segmentFiles, tempWalDir } from './fixtures/wal-helpers.js';
 
@@ -180,7 +180,7 @@ describe('WAL crashes at every step of appending, rotation and checkpoint', () =
       const crashFs = new CrashFs(n, 'power', prng(seed + n));
       const state: { wal?: Wal; acked: number[]; checkpointed: number } = { acked: [], checkpointed: 0 };
       await Promise.race([workload(crashFs, dir, state), crashFs.died]);
-      state.wal?.[kAbandon]();
+      if (state.wal) abandonWal(state.wal);
       forgetProcessClaim(dir); // the crash may have hit inside open, before there was a Wal
       const log = await crashFs.crash();
       const context = `step ${n} (seed ${seed}): ${log.join('; ')}`;

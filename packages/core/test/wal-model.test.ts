@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { Wal } from '../src/index.js';
 import { forgetProcessClaim } from '../src/wal/lock.js';
 import type { WalOptions } from '../src/wal/options.js';
-import { kAbandon, openWalWith } from '../src/wal/wal.js';
+import { abandonWal, openWalWith } from '../src/wal/wal.js';
 import { CrashFs, prng } from './fixtures/wal-crash-fs.js';
 import { readAll, tempWalDir } from './fixtures/wal-helpers.js';
 
@@ -88,7 +88,7 @@ async function runModel(options: WalOptions, epochs: Epoch[], fsSeed: number): P
     };
     await Promise.race([run(), crashFs.died]);
     if (crashFs.dead) {
-      wal?.[kAbandon]();
+      if (wal) abandonWal(wal);
       forgetProcessClaim(dir);
       await crashFs.crash();
     }

@@ -35,8 +35,6 @@ export interface AppendOptions {
   id?: string | Uint8Array;
 }
 
-/** Internal: simulate a crash of this instance (tests only). */
-export const kAbandon: unique symbol = Symbol('tidekv.wal.abandon');
 
 function ioError(dir: string, what: string, error: unknown): TidekvError {
   if (error instanceof TidekvError) return error;
@@ -63,6 +61,12 @@ interface WalParts {
 
 /** The private constructor, reachable from openWal only (assigned in the class's static block). */
 let construct: (parts: WalParts) => Wal;
+let abandon: (wal: Wal) => void;
+
+/** @internal Simulates a crash of `wal` for tests: it stops without flushing or unlocking. */
+export function abandonWal(wal: Wal): void {
+  abandon(wal);
+}
 
 export class Wal implements AsyncDisposable {
   readonly dir: string;
@@ -114,6 +118,13 @@ export class Wal implements AsyncDisposable {
 
   static {
     construct = (parts) => new Wal(parts);
+    // Stops an instance as a crash would: no more I/O, lock left behind, nothing flushed.
+    abandon = (wal) => {
+      wal.#abandoned = true;
+      if (wal.#delayTimer) clearTimeout(wal.#delayTimer);
+      wal.#lock.abandon();
+      void wal.#lifecycle.close(() => undefined);
+    };
   }
 
   /** Opens (creating if needed) the log in `dir`, recovering it according to `options.recovery`. */
@@ -470,13 +481,6 @@ export class Wal implements AsyncDisposable {
     return this.close();
   }
 
-  /** @internal Stops this instance as a crash would: no more I/O, lock left behind, nothing flushed. */
-  [kAbandon](): void {
-    this.#abandoned = true;
-    if (this.#delayTimer) clearTimeout(this.#delayTimer);
-    this.#lock.abandon();
-    void this.#lifecycle.close(() => undefined);
-  }
 }
 
 /** @internal Opens a log whose file-system calls go through `walFs` (fault injection in tests). */
