@@ -437,6 +437,23 @@ describe('Wal: checkpoint', () => {
     await wal.close();
   });
 
+  it('defers deleting segments while a replay still reads them', async () => {
+    const dir = tempWalDir();
+    const wal = await Wal.open(dir, { segmentBytes: 4096, preallocate: false });
+    await appendEach(wal, 1, 100, 100);
+    const before = segmentFiles(dir);
+    const replay = wal.replay({ from: 1 });
+    expect((await replay.next()).value.lsn).toBe(1);
+    await wal.checkpoint(60);
+    expect(segmentFiles(dir)).toEqual(before);
+    const rest: number[] = [];
+    for await (const record of replay) rest.push(record.lsn);
+    expect(rest).toEqual(Array.from({ length: 99 }, (_, i) => i + 2));
+    await wal.checkpoint(61);
+    expect(segmentFiles(dir).length).toBeLessThan(before.length);
+    await wal.close();
+  });
+
   it('keeps LSNs increasing after every segment was checkpointed away', async () => {
     const dir = tempWalDir();
     let wal = await Wal.open(dir);
