@@ -73,17 +73,29 @@ export async function loadFactory(specifier: string, exportName: string): Promis
   return factory;
 }
 
-function adapterSubject(factory: EngineFactory, label: string, openOptions: (dir: string) => { path?: string }): Subject<KvDriver> {
+/** The adapter's open options for a run directory; `durable` is true for durable workloads. */
+type OpenOptionsFor = (dir: string, durable: boolean) => Record<string, unknown>;
+
+function adapterSubject(factory: EngineFactory, label: string, openOptions: OpenOptionsFor, note = ''): Subject<KvDriver> {
   return {
     variant: 'adapter',
     role: 'primary',
     label,
-    note: `through the StorageEngine contract${factory.capabilities.syncReads ? ' (getSync reads)' : ''}`,
-    open: async ({ dir }) => engineDriver(await factory.open(openOptions(dir))),
+    note: `through the StorageEngine contract${factory.capabilities.syncReads ? ' (getSync reads)' : ''}${note}`,
+    open: async ({ dir, durable }) => engineDriver(await factory.open(openOptions(dir, durable))),
   };
 }
 
-function tidekvEngine(name: string, exportName: string, options: { durable: boolean; openOptions: (dir: string) => { path?: string }; raw: Subject<KvDriver>[] }): EngineBackend {
+interface EngineRegistration {
+  /** Whether the backend can make writes durable (durable workloads skip it otherwise). */
+  durable: boolean;
+  openOptions: OpenOptionsFor;
+  /** How the adapter is configured, appended to its row note. */
+  note?: string;
+  raw: Subject<KvDriver>[];
+}
+
+function tidekvEngine(name: string, exportName: string, options: EngineRegistration): EngineBackend {
   const pkg = `@tidekv/${name}`;
   return {
     kind: 'engine',
@@ -91,7 +103,7 @@ function tidekvEngine(name: string, exportName: string, options: { durable: bool
     source: `${pkg} (${exportName})`,
     durable: options.durable,
     raw: options.raw,
-    adapter: async () => adapterSubject(await loadFactory(pkg, exportName), `${pkg} ${libraryVersion(pkg)}`, options.openOptions),
+    adapter: async () => adapterSubject(await loadFactory(pkg, exportName), `${pkg} ${libraryVersion(pkg)}`, options.openOptions, options.note),
   };
 }
 
@@ -99,9 +111,16 @@ const atPath = (dir: string) => ({ path: dir });
 
 export const BACKENDS: readonly Backend[] = [
   // In-memory and ephemeral (no path): compared with memory-level, the sorted array as a reference.
-  tidekvEngine('memory', 'memoryEngine', { durable: false, openOptions: () => ({}), raw: [memoryLevelRaw, sortedArrayRaw] }),
+  tidekvEngine('memory', 'memoryEngine', { durable: false, openOptions: () => ({}), note: '; ephemeral (no path)', raw: [memoryLevelRaw, sortedArrayRaw] }),
   tidekvEngine('level', 'levelEngine', { durable: true, openOptions: atPath, raw: [classicLevelRaw] }),
-  tidekvEngine('lmdb', 'lmdbEngine', { durable: true, openOptions: atPath, raw: [lmdbRaw] }),
+  // Non-durable rows compare like with like: the raw environment runs with noSync, so the
+  // adapter runs with durability 'flush' (MDB_NOSYNC) too; durable rows use its default.
+  tidekvEngine('lmdb', 'lmdbEngine', {
+    durable: true,
+    openOptions: (dir, durable) => (durable ? { path: dir } : { path: dir, durability: 'flush' }),
+    note: "; durability 'flush' (noSync) unless the workload is durable",
+    raw: [lmdbRaw],
+  }),
   tidekvEngine('sqlite', 'sqliteEngine', { durable: true, openOptions: atPath, raw: [betterSqlite3Raw] }),
   {
     kind: 'log',
