@@ -83,11 +83,14 @@ function reserve(leaf: BNode, size: number): void {
   leaf.data = grown;
 }
 
-/** Rewrites the live entries, in key order, into a fresh arena with room for `need` bytes. */
-function rewrite(leaf: BNode, need: number): void {
+/**
+ * Rewrites the live entries, in key order, into a fresh arena with room for `need` bytes,
+ * plus half as much again unless `exact`.
+ */
+function rewrite(leaf: BNode, need: number, exact = false): void {
   const old = leaf.data;
   const oldOutside = leaf.outside;
-  const data = new Uint8Array(Math.max(MIN_ARENA, need + (need >> 1)));
+  const data = new Uint8Array(exact ? need : Math.max(MIN_ARENA, need + (need >> 1)));
   const outside = oldOutside === null ? null : new Map<number, Uint8Array>();
   const offsets = leaf.offsets;
   let at = 0;
@@ -204,13 +207,16 @@ export function moveEntry(from: BNode, i: number, leaf: BNode, j: number): void 
   removeAt(from, i);
 }
 
-/** Splits off entries [mid, end) into a new leaf owned by `owner`. */
-export function splitLeaf(leaf: BNode, mid: number, owner: number): BNode {
+/**
+ * Splits off entries [mid, end) into a new leaf owned by `owner`, and compacts `leaf`. With
+ * `ascending` (keys arrive in order, so `leaf` will not grow again) the left arena is sized
+ * exactly and the right one for a full leaf; otherwise both get room to grow by half.
+ */
+export function splitLeaf(leaf: BNode, mid: number, owner: number, ascending = false): BNode {
   let moving = 0;
   for (let i = mid; i < leaf.offsets.length; i++) moving += arenaSize(leaf.data, leaf.offsets[i]!);
-  // Sized once with room to double (a split half holds half a full leaf), rather than
-  // growing up from empty.
-  const right = BNode.leaf(owner, Math.max(MIN_ARENA, 2 * moving + HEADER * 2));
+  const rightCapacity = ascending ? 2 * moving + 2 * HEADER : moving + (moving >> 1);
+  const right = BNode.leaf(owner, Math.max(MIN_ARENA, rightCapacity));
   appendEntries(right, leaf, mid, leaf.offsets.length);
   for (let i = mid; i < leaf.offsets.length; i++) {
     const offset = leaf.offsets[i]!;
@@ -218,6 +224,8 @@ export function splitLeaf(leaf: BNode, mid: number, owner: number): BNode {
     leaf.outside?.delete(offset);
   }
   leaf.offsets.length = mid;
+  // Without this, half the left arena would stay garbage until the leaf next needs room.
+  rewrite(leaf, leaf.used - leaf.garbage, ascending);
   return right;
 }
 

@@ -239,7 +239,7 @@ export class BPlusTree {
       let right: BNode;
       let separator: Uint8Array;
       if (node.children === null) {
-        right = splitLeaf(node, entryCount(node) >> 1, owner);
+        right = splitLeaf(node, entryCount(node) >> 1, owner, this.#appending);
         separator = keyAt(right, 0);
       } else {
         const mid = node.keys.length >> 1;
