@@ -99,7 +99,7 @@ describe('Wal: append, replay, reopen', () => {
 
   it('preallocates the next segment ahead and leaves no prepared file behind', async () => {
     const dir = tempWalDir();
-    let wal = await Wal.open(dir, { segmentBytes: 64 << 10 });
+    let wal = await Wal.open(dir, { segmentBytes: 64 << 10, preallocate: true });
     await appendEach(wal, 1, 1500, 100);
     const files = segmentFiles(dir);
     expect(files.length).toBeGreaterThanOrEqual(3);
@@ -114,7 +114,7 @@ describe('Wal: append, replay, reopen', () => {
       await wal.close();
     }
     // Appending after reopen overwrites the zeroed space of the last segment.
-    wal = await Wal.open(dir, { segmentBytes: 64 << 10 });
+    wal = await Wal.open(dir, { segmentBytes: 64 << 10, preallocate: true });
     await appendEach(wal, 1501, 1510, 100);
     await wal.close();
     wal = await Wal.open(dir, { recovery: 'strict' });

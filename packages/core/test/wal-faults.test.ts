@@ -150,7 +150,8 @@ describe('WAL poisoning', () => {
 describe('WAL crashes at every step of appending, rotation and checkpoint', () => {
   const SIZE = 500;
   async function workload(walFs: CrashFs | undefined, dir: string, state: { wal?: Wal; acked: number[]; checkpointed: number }) {
-    const wal = walFs ? await openWalWith(walFs, dir, { segmentBytes: 4096 }) : await Wal.open(dir, { segmentBytes: 4096 });
+    const options = { segmentBytes: 4096, preallocate: true };
+    const wal = walFs ? await openWalWith(walFs, dir, options) : await Wal.open(dir, options);
     state.wal = wal;
     for (let i = 1; i <= 12; i++) {
       await wal.append(payloadFor(i, SIZE));

@@ -40,6 +40,7 @@ const optionsArb = fc.record({
   segmentBytes: fc.constantFrom(4096, 8192, 1 << 20),
   maxBatchBytes: fc.constantFrom(512, 4096, 1 << 20),
   dedupWindow: fc.constantFrom(0, 8),
+  preallocate: fc.boolean(),
 });
 
 let counter = 0;
