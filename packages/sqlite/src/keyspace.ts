@@ -19,17 +19,16 @@ import { deleteRange, deletesNothing } from './delete-range.js';
 
 const DONE = Promise.resolve();
 
-interface KeyValue {
+interface KeyOp {
   statements: TableStatements;
   key: Uint8Array;
-  value: Uint8Array;
 }
 
-function putOne({ statements, key, value }: KeyValue): void {
+function putOne({ statements, key, value }: KeyOp & { value: Uint8Array }): void {
   statements.put.run(key, value);
 }
 
-function delOne({ statements, key }: KeyValue): void {
+function delOne({ statements, key }: KeyOp): void {
   statements.del.run(key);
 }
 
@@ -62,7 +61,7 @@ export class SqliteKeyspace extends KeyspaceReader implements Keyspace {
       this.lifecycle.assertOpen();
       assertKey(key, MAX_KEY_SIZE);
       assertWriteOptions(options);
-      this.#writer.commit(delOne, { statements: this.#statements, key, value: key }, options?.sync === true, true);
+      this.#writer.commit(delOne, { statements: this.#statements, key }, options?.sync === true, true);
       return DONE;
     } catch (error) {
       return Promise.reject(toTidekvError(error, 'del'));

@@ -67,7 +67,7 @@ export class KeyspaceReader implements ReadableKeyspace {
     try {
       this.lifecycle.assertOpen();
       assertKeys(keys, MAX_KEY_SIZE);
-      const out = new Array<Uint8Array | undefined>(keys.length);
+      const out = new Array<Uint8Array | undefined>(keys.length).fill(undefined);
       const statements = this.statements;
       if (statements !== undefined) {
         this.#burst?.enter();

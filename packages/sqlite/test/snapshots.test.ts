@@ -43,7 +43,9 @@ describe('snapshots (a read transaction on a second connection)', () => {
     const view = snapshot.keyspace('later');
     expect(view.getSync!(utf8('k'))).toBeUndefined();
     expect(await view.get(utf8('k'))).toBeUndefined();
-    expect(await view.getMany([utf8('k')])).toEqual([undefined]);
+    const many = await view.getMany([utf8('k'), utf8('j')]);
+    expect(many).toEqual([undefined, undefined]);
+    expect(Object.keys(many), 'a dense array, not holes').toEqual(['0', '1']);
     expect(await view.iterate().all()).toEqual([]);
     expect([...view.iterateSync!({ reverse: true })]).toEqual([]);
     const next = engine.snapshot!();
