@@ -8,6 +8,9 @@
  * also covers every earlier commit, because they sit earlier in the same file. A commit that
  * changes no bytes writes no WAL frame and so triggers no fsync; when unsynced commits are
  * pending, the durable commit therefore also bumps a counter row, which guarantees a frame.
+ *
+ * The `synchronous` setting is switched only when the kind of commit changes, so a run of
+ * durable writes (or of ordinary ones) pays nothing for it.
  */
 import type Database from 'better-sqlite3';
 import { BUMP_SYNC_MARKER_SQL } from './schema.js';
@@ -19,6 +22,7 @@ export class Writer {
   readonly #bumpMarker: Database.Statement;
   readonly #transaction: <A>(apply: (arg: A) => void, arg: A, bump: boolean) => void;
   #dirty = false;
+  #synchronous: 'NORMAL' | 'FULL' = 'NORMAL';
 
   constructor(db: Database.Database, burst: ReadBurst) {
     this.#db = db;
@@ -43,18 +47,23 @@ export class Writer {
   commit<A>(apply: (arg: A) => void, arg: A, sync: boolean, single = false): void {
     this.#burst.end();
     if (!sync) {
+      this.#setSynchronous('NORMAL');
       this.#dirty = true; // set first: a failure half-way may still have committed
       if (single) apply(arg);
       else this.#transaction(apply, arg, false);
       return;
     }
-    this.#db.exec('PRAGMA synchronous = FULL');
-    try {
-      this.#transaction(apply, arg, this.#dirty);
-      this.#dirty = false;
-    } finally {
-      this.#db.exec('PRAGMA synchronous = NORMAL');
-    }
+    this.#setSynchronous('FULL');
+    // With nothing unsynced pending, a lone statement's own commit is all that must be durable.
+    if (single && !this.#dirty) apply(arg);
+    else this.#transaction(apply, arg, this.#dirty);
+    this.#dirty = false;
+  }
+
+  #setSynchronous(mode: 'NORMAL' | 'FULL'): void {
+    if (this.#synchronous === mode) return;
+    this.#db.exec(`PRAGMA synchronous = ${mode}`);
+    this.#synchronous = mode;
   }
 
   /** Makes every commit so far durable; a no-op when nothing is pending. */
