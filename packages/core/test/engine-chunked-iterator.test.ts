@@ -119,6 +119,45 @@ describe('ChunkedIterator', () => {
     expect(src.releases).toBe(1);
   });
 
+  it('for await reads everything across chunks and closes at the end', async () => {
+    const src = source(700, { async: true });
+    const it = new ChunkedIterator(src, { chunkSize: 64 });
+    let count = 0;
+    let last = -1;
+    for await (const [k] of it) {
+      expect(k[0]).toBe((last + 1) & 0xff);
+      last = k[0]!;
+      count++;
+    }
+    expect(count).toBe(700);
+    expect(it.closed).toBe(true);
+    expect(src.releases).toBe(1);
+  });
+
+  it('for await closes the iterator when a read fails, and rethrows', async () => {
+    let releases = 0;
+    let reads = 0;
+    const it = new ChunkedIterator(
+      {
+        read: () => {
+          if (reads++ > 0) throw new Error('disk on fire');
+          return [entry(1), entry(2)];
+        },
+        release: () => void releases++,
+      },
+      { chunkSize: 2 },
+    );
+    const seen: number[] = [];
+    await expect(
+      (async () => {
+        for await (const [k] of it) seen.push(k[0]!);
+      })(),
+    ).rejects.toThrow('disk on fire');
+    expect(seen).toEqual([1, 2]);
+    expect(it.closed).toBe(true);
+    expect(releases).toBe(1);
+  });
+
   it('Symbol.asyncDispose closes it', async () => {
     const src = source(5);
     {

@@ -27,6 +27,7 @@ export interface ChunkedIteratorOptions {
 }
 
 const DEFAULT_CHUNK = 256;
+const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
 
 export class ChunkedIterator implements EntryIterator {
   readonly #source: ChunkSource;
@@ -161,16 +162,31 @@ export class ChunkedIterator implements EntryIterator {
     return this.#closing;
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<Entry> {
-    try {
-      for (;;) {
-        const chunk = await this.nextv(this.#chunkSize);
-        if (chunk.length === 0) return;
-        yield* chunk;
-      }
-    } finally {
-      await this.close();
-    }
+  /**
+   * A hand-rolled iterator rather than an async generator: `for await` over buffered entries
+   * then costs one resolved promise per entry instead of a generator resumption.
+   * It closes the iterator at the end, on `break` (return) and when a read fails.
+   */
+  [Symbol.asyncIterator](): AsyncIterator<Entry> {
+    const finish = (): Promise<IteratorResult<Entry>> => this.close().then(() => DONE);
+    const fail = (error: unknown): Promise<never> =>
+      this.close().then(() => {
+        throw error;
+      });
+    return {
+      next: () => {
+        if (this.#pending === 0 && this.#position < this.#buffer.length && !this.#closed && !this.#signal?.aborted) {
+          try {
+            this.#assertOpen?.();
+          } catch (error) {
+            return fail(error);
+          }
+          return Promise.resolve({ value: this.#buffer[this.#position++]!, done: false });
+        }
+        return this.next().then((entry) => (entry === undefined ? finish() : { value: entry, done: false }), fail);
+      },
+      return: finish,
+    };
   }
 
   [Symbol.asyncDispose](): Promise<void> {
