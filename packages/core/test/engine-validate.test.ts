@@ -103,6 +103,15 @@ describe('resolveWriteOps', () => {
     ['an oversized key', [{ type: 'del', key: new Uint8Array(9) }], 'KEY_TOO_LARGE'],
     ['an oversized value', [{ type: 'put', key: b(1), value: new Uint8Array(17) }], 'VALUE_TOO_LARGE'],
     ['a bad keyspace', [{ type: 'put', keyspace: '../etc', key: b(1), value: b(1) }], 'INVALID_KEYSPACE'],
+    [
+      'a bad keyspace after good ones',
+      [
+        { type: 'put', keyspace: 'a', key: b(1), value: b(1) },
+        { type: 'del', keyspace: 'a', key: b(1) },
+        { type: 'put', keyspace: 'a b', key: b(1), value: b(1) },
+      ],
+      'INVALID_KEYSPACE',
+    ],
     ['a bad range', [{ type: 'delRange', range: { gt: 'x' } }], 'INVALID_RANGE'],
   ])('rejects %s', (_label, ops, code) => {
     expect(codeOf(() => resolveWriteOps(ops, caps))).toBe(code);

@@ -83,13 +83,18 @@ export function resolveWriteOps(ops: unknown, capabilities: Capabilities): Resol
     throw new TidekvError('INVALID_ARGUMENT', `write() takes an array of ops, got ${describeValue(ops)}`);
   }
   const resolved: ResolvedWriteOp[] = new Array(ops.length);
+  // Batches usually target one keyspace: check each distinct name once, not once per op.
+  let checkedKeyspace: string | undefined;
   for (let i = 0; i < ops.length; i++) {
     const op: unknown = ops[i];
     if (op === null || typeof op !== 'object') {
       throw new TidekvError('INVALID_ARGUMENT', `ops[${i}] must be an object, got ${describeValue(op)}`);
     }
     const { type, keyspace = DEFAULT_KEYSPACE } = op as WriteOp;
-    assertKeyspaceName(keyspace);
+    if (keyspace !== checkedKeyspace) {
+      assertKeyspaceName(keyspace);
+      checkedKeyspace = keyspace;
+    }
     if (type === 'put') {
       const { key, value } = op as { key: unknown; value: unknown };
       assertKey(key, capabilities.maxKeySize, `ops[${i}].key`);
