@@ -62,9 +62,9 @@ export class LmdbEngine implements StorageEngine {
   readonly #keyspaces = new Map<string, KeyspaceEntry>();
   #epoch = 0;
 
-  private constructor(env: Env) {
+  private constructor(env: Env, immediate: boolean) {
     this.#env = env;
-    this.#writer = new Writer(env);
+    this.#writer = new Writer(env, immediate);
   }
 
   static async open(input: unknown): Promise<LmdbEngine> {
@@ -87,7 +87,7 @@ export class LmdbEngine implements StorageEngine {
     } catch (error) {
       throw openError(error, options.path);
     }
-    const engine = new LmdbEngine(env);
+    const engine = new LmdbEngine(env, options.durability === 'flush');
     try {
       engine.#openExistingKeyspaces();
     } catch (error) {

@@ -45,6 +45,7 @@ export interface Env {
   useReadTransaction(): ReadTxn;
   batch(action: () => void): Promise<boolean>;
   transaction<T>(action: () => T): Promise<T>;
+  transactionSync<T>(action: () => T): T;
   childTransaction<T>(action: () => T): Promise<T>;
   /** mdb_env_sync on a libuv thread: everything committed is made durable. */
   sync(callback: (error?: unknown) => void): void;

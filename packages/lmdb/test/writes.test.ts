@@ -14,8 +14,10 @@ describe('lmdb writes', () => {
     expect((await ks.iterate().all()).length).toBe(500);
   });
 
-  it('keeps call order across put, write with a range delete, and clear', async () => {
-    const engine = await openTemp();
+  // 'flush' commits on the calling thread while nothing is queued and queues behind a
+  // pending clear(): the order must hold across that switch too.
+  it.each(['commit', 'flush'] as const)('keeps call order across put, write with a range delete, and clear (%s)', async (durability) => {
+    const engine = await openTemp({ durability });
     const ks = engine.keyspace('default');
     // All issued in one turn: the range delete must see the put before it and not the one after.
     const a = ks.put(b(1), b(1));
