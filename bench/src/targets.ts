@@ -81,7 +81,9 @@ const ADAPTER_ISSUE = 'native adapters: >= 0.8x the raw library on 100k entries'
 const RATIO_WORKLOADS = ['fillseq', 'fillrandom', 'readrandom', 'readseq', 'readreverse'];
 
 export const TARGETS: readonly Target[] = [
-  ...['memory', 'level', 'lmdb', 'sqlite'].flatMap((backend) => RATIO_WORKLOADS.map((w) => ratioTarget(w, backend, 0.8, ADAPTER_ISSUE))),
+  // The 0.8x rule is for the native adapters. The memory adapter's goals are its own (below):
+  // it copies every value it returns, where memory-level hands out its stored buffers.
+  ...['level', 'lmdb', 'sqlite'].flatMap((backend) => RATIO_WORKLOADS.map((w) => ratioTarget(w, backend, 0.8, ADAPTER_ISSUE))),
   throughputTarget('readrandom', 'memory', 1_000_000, 'memory adapter: >= 1M random reads/s through getSync'),
   ...['fillseq', 'fillrandom'].map((w) => ratioTarget(w, 'memory', 3, "memory adapter: several times memory-level's write rate (taken as >= 3x)")),
   throughputTarget('wal-append-256', 'wal', 100_000, "WAL: >= 100k durable appends/s with 256 appenders in 'group' mode"),

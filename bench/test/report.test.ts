@@ -17,9 +17,15 @@ const status = (workload: string, backend: string, goal: string) => targets.find
 describe('targets', () => {
   it('covers the adapter, memory and WAL issue targets', () => {
     const ids = TARGETS.map((t) => t.id);
-    for (const backend of ['memory', 'level', 'lmdb', 'sqlite']) {
+    for (const backend of ['level', 'lmdb', 'sqlite']) {
       for (const w of ['fillseq', 'fillrandom', 'readrandom', 'readseq', 'readreverse']) expect(ids).toContain(`${w}/${backend}/ratio`);
     }
+    // The memory adapter is judged by its own goals, not the native adapters' 0.8x rule.
+    expect(TARGETS.filter((t) => t.backend === 'memory').map((t) => `${t.id} ${t.goal}`).sort()).toEqual([
+      'fillrandom/memory/ratio >= 3x raw',
+      'fillseq/memory/ratio >= 3x raw',
+      'readrandom/memory/ops >= 1M ops/s',
+    ]);
     expect(ids).toEqual(expect.arrayContaining(['readrandom/memory/ops', 'wal-append-256/wal/ops', 'wal-append-1/wal/p50', 'wal-replay/wal/ops']));
   });
 
@@ -64,7 +70,7 @@ describe('terminal table and results.md', () => {
   it('prints every row with durability, ratio and target marks', () => {
     const lines = table.split('\n');
     expect(lines[0]).toMatch(/^workload +backend +subject +durability +ops\/s +min-max ops\/s +µs\/op +MB\/s +p50 µs +p99 µs +p99\.9 µs +max µs +adapter\/raw +target$/);
-    expect(table).toMatch(/fillseq +memory +adapter +none +1\.50M +1\.35M-1\.65M .* 4\.55x +✓ >= 0\.8x raw; ✓ >= 3x raw/);
+    expect(table).toMatch(/fillseq +memory +adapter +none +1\.50M +1\.35M-1\.65M .* 4\.55x +✓ >= 3x raw/);
     expect(table).toMatch(/sqlite +adapter +none +400\.0k .* 0\.63x +✗ BELOW >= 0\.8x raw \(0\.63x\)/);
     expect(table).toMatch(/ref: sorted array \(JS\)/);
     expect(table).toMatch(/readmissing +lmdb +adapter +none +FAILED +ValidationError: absent keys found/);
