@@ -230,6 +230,20 @@ describe('Lifecycle', () => {
     expect(await codeOf(lifecycle.rejectIfClosed()!)).toBe('NOT_OPEN');
   });
 
+  it('iterator() binds a ChunkedIterator to its owner, and refuses once the owner is closed', async () => {
+    const lifecycle = new Lifecycle('snapshot');
+    const src = source(10);
+    const it = lifecycle.iterator(src, { limit: 3 });
+    expect(keys(await it.nextv(10))).toEqual([0, 1, 2]);
+    const early = lifecycle.iterator(source(1));
+    await early.close(); // an iterator closed by its user is no longer tracked
+    await lifecycle.close(() => undefined);
+    expect(it.closed).toBe(true);
+    expect(src.releases).toBe(1);
+    expect(await codeOf(it.next())).toBe('NOT_OPEN');
+    expect(() => lifecycle.iterator(source(1))).toThrow(expect.objectContaining({ code: 'NOT_OPEN' }));
+  });
+
   it('an open lifecycle does not reject', () => {
     expect(new Lifecycle().rejectIfClosed()).toBeUndefined();
   });

@@ -3,7 +3,6 @@
  * getMany one native multi-get, iterate a chunked native iterator.
  */
 import {
-  ChunkedIterator,
   TidekvError,
   assertKey,
   assertKeys,
@@ -94,15 +93,6 @@ export class LevelReader implements ReadableKeyspace {
           reverse: normalized.reverse,
           snapshot: this.#readOptions?.snapshot,
         });
-    const lifecycle = this.lifecycle;
-    const iterator: ChunkedIterator = new ChunkedIterator(source, {
-      limit: normalized.limit,
-      signal,
-      chunkSize: CHUNK_SIZE,
-      assertOpen: () => lifecycle.assertOpen(),
-      onClose: () => lifecycle.untrack(iterator),
-    });
-    lifecycle.track(iterator);
-    return iterator;
+    return this.lifecycle.iterator(source, { limit: normalized.limit, signal, chunkSize: CHUNK_SIZE });
   }
 }

@@ -5,7 +5,6 @@
  * (unless it reads a snapshot, which pins one by design).
  */
 import {
-  ChunkedIterator,
   assertKey,
   assertKeys,
   normalizeRange,
@@ -179,14 +178,7 @@ export class ReadView implements ReadableKeyspace {
     lifecycle.assertOpen();
     const normalized = normalizeRange(range);
     const source = store === undefined || normalized.empty ? NO_ENTRIES : new RangeChunks(store, toLmdbRange(normalized), txn);
-    const iterator: ChunkedIterator = new ChunkedIterator(source, {
-      limit: normalized.limit,
-      signal: range?.signal,
-      assertOpen: () => lifecycle.assertOpen(),
-      onClose: () => lifecycle.untrack(iterator),
-    });
-    lifecycle.track(iterator);
-    return iterator;
+    return lifecycle.iterator(source, { limit: normalized.limit, signal: range?.signal });
   }
 
   iterateSync(range?: Range): Iterable<Entry> {

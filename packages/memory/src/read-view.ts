@@ -6,7 +6,6 @@
  */
 import {
   type Capabilities,
-  ChunkedIterator,
   type Entry,
   type EntryIterator,
   type IterateOptions,
@@ -65,7 +64,7 @@ export class MemoryReadView implements ReadableKeyspace {
     this.lifecycle.assertOpen();
     const { cursor, limit } = this.#open(range);
     const lifecycle = this.lifecycle;
-    const iterator: ChunkedIterator = new ChunkedIterator(
+    return lifecycle.iterator(
       {
         read(max) {
           const out: Entry[] = [];
@@ -73,15 +72,8 @@ export class MemoryReadView implements ReadableKeyspace {
           return out;
         },
       },
-      {
-        limit,
-        signal: range?.signal,
-        assertOpen: () => lifecycle.assertOpen(),
-        onClose: () => lifecycle.untrack(iterator),
-      },
+      { limit, signal: range?.signal },
     );
-    lifecycle.track(iterator);
-    return iterator;
   }
 
   iterateSync(range?: Range): Iterable<Entry> {

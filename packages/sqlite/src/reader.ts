@@ -3,7 +3,6 @@
  * (a connection holding an open read transaction).
  */
 import {
-  ChunkedIterator,
   Lifecycle,
   assertKey,
   assertKeys,
@@ -84,15 +83,7 @@ export class KeyspaceReader implements ReadableKeyspace {
     this.lifecycle.assertOpen();
     const normalized = normalizeRange(range);
     const source = this.#source(normalized);
-    const iterator: ChunkedIterator = new ChunkedIterator(source, {
-      limit: normalized.limit,
-      signal: range?.signal,
-      chunkSize: PAGE_SIZE,
-      assertOpen: this.#assertOpen,
-      onClose: () => this.lifecycle.untrack(iterator),
-    });
-    this.lifecycle.track(iterator);
-    return iterator;
+    return this.lifecycle.iterator(source, { limit: normalized.limit, signal: range?.signal, chunkSize: PAGE_SIZE });
   }
 
   iterateSync(range?: Range): Iterable<Entry> {

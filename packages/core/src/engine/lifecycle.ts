@@ -3,6 +3,7 @@
  * idempotent, closes every resource still open, and later operations fail NOT_OPEN.
  */
 import { TidekvError } from '../errors.js';
+import { ChunkedIterator, type ChunkedIteratorOptions, type ChunkSource } from './chunked-iterator.js';
 
 export interface Closable {
   close(): Promise<void>;
@@ -34,6 +35,21 @@ export class Lifecycle {
 
   untrack(resource: Closable): void {
     this.#resources.delete(resource);
+  }
+
+  /**
+   * A ChunkedIterator owned by this engine or snapshot: its reads fail NOT_OPEN once the
+   * owner closes, and closing the owner closes it.
+   */
+  iterator(source: ChunkSource, options: Omit<ChunkedIteratorOptions, 'assertOpen' | 'onClose'> = {}): ChunkedIterator {
+    this.assertOpen();
+    const iterator: ChunkedIterator = new ChunkedIterator(source, {
+      ...options,
+      assertOpen: () => this.assertOpen(),
+      onClose: () => this.untrack(iterator),
+    });
+    this.track(iterator);
+    return iterator;
   }
 
   /**
