@@ -79,6 +79,42 @@ describe('ChunkedIterator', () => {
     expect(src.reads).toEqual([]);
   });
 
+  it('reads a synchronous source at once when idle, and releases it at once on close', async () => {
+    const src = source(5);
+    const it = new ChunkedIterator(src, { limit: 1 });
+    const pending = it.nextv(1);
+    expect(src.reads).toEqual([1]); // no promise hop before the read
+    const closing = it.close();
+    expect(src.releases).toBe(1);
+    expect(keys(await pending)).toEqual([0]);
+    await closing;
+  });
+
+  it('turns a throw from a synchronous source into a rejection, and stays usable for close', async () => {
+    let releases = 0;
+    const it = new ChunkedIterator({
+      read: () => {
+        throw new Error('bad block');
+      },
+      release: () => void releases++,
+    });
+    const result = it.next(); // must not throw synchronously
+    await expect(result).rejects.toThrow('bad block');
+    await it.close();
+    expect(releases).toBe(1);
+  });
+
+  it('mixes a synchronous first read with queued calls in order', async () => {
+    const it = new ChunkedIterator(source(6, { async: true }), { chunkSize: 2 });
+    const calls = [it.next(), it.nextv(3), it.next(), it.nextv(5)];
+    const [a, b, c, d] = await Promise.all(calls);
+    expect((a as Entry)[0][0]).toBe(0);
+    expect(keys(b as Entry[])).toEqual([1]);
+    expect((c as Entry)[0][0]).toBe(2);
+    expect(keys(d as Entry[])).toEqual([3]);
+    await it.close();
+  });
+
   it('keeps concurrent next() calls in order', async () => {
     const it = new ChunkedIterator(source(20, { async: true }), { chunkSize: 3 });
     const results = await Promise.all(Array.from({ length: 21 }, () => it.next()));

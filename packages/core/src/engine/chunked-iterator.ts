@@ -74,20 +74,42 @@ export class ChunkedIterator implements EntryIterator {
     if (this.#closed) throw new TidekvError('ITERATOR_CLOSED', 'the iterator is closed');
   }
 
-  #enqueue<T>(task: () => Promise<T>): Promise<T> {
+  readonly #settle = (): void => {
+    this.#pending--;
+  };
+
+  /**
+   * Runs `step` at once when nothing is in flight, so a synchronous source costs no promise
+   * hop (a seek that reads one entry stays cheap); otherwise after the steps queued before it.
+   */
+  #run<T>(step: () => T | Promise<T>): Promise<T> {
+    if (this.#pending > 0) {
+      this.#pending++;
+      const run = this.#queue.then(step);
+      this.#queue = run.then(this.#settle, this.#settle);
+      return run;
+    }
+    let result: T | Promise<T>;
+    try {
+      result = step();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (!(result instanceof Promise)) return Promise.resolve(result);
     this.#pending++;
-    const run = this.#queue.then(task);
-    this.#queue = run.then(
-      () => this.#pending--,
-      () => this.#pending--,
-    );
-    return run;
+    this.#queue = result.then(this.#settle, this.#settle);
+    return result;
   }
 
-  async #fetch(max: number): Promise<Entry[]> {
+  /** Up to `max` more entries from the source: synchronously when the source answers so. */
+  #fetch(max: number): Entry[] | Promise<Entry[]> {
     if (this.#ended) return [];
     const want = Math.min(max, this.#remaining);
-    const entries = await this.#source.read(want);
+    const result = this.#source.read(want);
+    return Array.isArray(result) ? this.#accept(result, want) : result.then((entries) => this.#accept(entries, want));
+  }
+
+  #accept(entries: Entry[], want: number): Entry[] {
     this.#check(); // the engine may have closed, or the signal fired, while reading
     if (entries.length === 0) {
       this.#ended = true;
@@ -99,22 +121,23 @@ export class ChunkedIterator implements EntryIterator {
     return got;
   }
 
+  readonly #takeOne = (entries: Entry[]): Entry | undefined => {
+    this.#buffer = entries;
+    this.#position = 0;
+    return entries.length > 0 ? entries[this.#position++] : undefined;
+  };
+
   next(): Promise<Entry | undefined> {
     try {
       this.#check();
     } catch (error) {
       return Promise.reject(error);
     }
-    if (this.#pending === 0 && this.#position < this.#buffer.length) {
-      return Promise.resolve(this.#buffer[this.#position++]);
-    }
-    return this.#enqueue(async () => {
+    return this.#run(() => {
       this.#check();
-      if (this.#position >= this.#buffer.length) {
-        this.#buffer = await this.#fetch(this.#chunkSize);
-        this.#position = 0;
-      }
-      return this.#position < this.#buffer.length ? this.#buffer[this.#position++] : undefined;
+      if (this.#position < this.#buffer.length) return this.#buffer[this.#position++];
+      const fetched = this.#fetch(this.#chunkSize);
+      return Array.isArray(fetched) ? this.#takeOne(fetched) : fetched.then(this.#takeOne);
     });
   }
 
@@ -125,7 +148,7 @@ export class ChunkedIterator implements EntryIterator {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#enqueue(async () => {
+    return this.#run(() => {
       this.#check();
       if (this.#position < this.#buffer.length) {
         const out = this.#buffer.slice(this.#position, this.#position + size);
@@ -154,12 +177,29 @@ export class ChunkedIterator implements EntryIterator {
       this.#closed = true;
       this.#buffer = [];
       this.#signal?.removeEventListener('abort', this.#onAbort);
-      this.#closing = this.#queue
-        .catch(() => undefined)
-        .then(() => this.#source.release?.())
-        .finally(() => this.#onClose?.());
+      // Release after any read in flight has settled, never under it; at once when idle.
+      this.#closing =
+        this.#pending === 0
+          ? this.#releaseNow()
+          : this.#queue
+              .catch(() => undefined)
+              .then(() => this.#source.release?.())
+              .finally(() => this.#onClose?.());
     }
     return this.#closing;
+  }
+
+  #releaseNow(): Promise<void> {
+    let released: void | Promise<void>;
+    try {
+      released = this.#source.release?.();
+    } catch (error) {
+      this.#onClose?.();
+      return Promise.reject(error);
+    }
+    if (released instanceof Promise) return released.finally(() => this.#onClose?.());
+    this.#onClose?.();
+    return Promise.resolve();
   }
 
   /**
