@@ -6,6 +6,14 @@ import { propertySeed } from './seed.js';
 const seed = propertySeed('codec-bytes');
 
 describe('utf8Encode / utf8Decode', () => {
+  it.each(['\ud800', 'a\udfffb', 'x\ud83d'])('utf8Encode rejects a lone surrogate in %j', (text) => {
+    expect(() => utf8Encode(text)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
+  it('utf8Encode rejects a non-string', () => {
+    expect(() => utf8Encode(42 as unknown as string)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
   it('keeps a leading U+FEFF (it is text, not a byte-order mark)', () => {
     expect(utf8Decode(utf8Encode('\ufeffabc'))).toBe('\ufeffabc');
     expect(utf8Decode(Uint8Array.from([0xef, 0xbb, 0xbf]))).toBe('\ufeff');

@@ -2,6 +2,7 @@
  * Byte-string primitives shared by the codec and every engine. Order is memcmp order:
  * byte by byte, a shorter prefix first. Never JS string order.
  */
+import { TidekvError } from '../errors.js';
 
 /** memcmp order: negative if a < b, 0 if equal, positive if a > b. */
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
@@ -59,7 +60,17 @@ const utf8 = new TextEncoder();
 // part of the text, not a byte-order mark to strip, so decode(encode(s)) is always s.
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+/**
+ * UTF-8 bytes of `text`. A string with a lone surrogate has no UTF-8 form; encoding it
+ * would silently store U+FFFD instead, so it is rejected.
+ */
 export function utf8Encode(text: string): Uint8Array {
+  if (typeof text !== 'string') {
+    throw new TidekvError('INVALID_ARGUMENT', `utf8Encode takes a string, got ${typeof text}`);
+  }
+  if (!text.isWellFormed()) {
+    throw new TidekvError('INVALID_ARGUMENT', 'the string contains a lone surrogate, which has no UTF-8 encoding');
+  }
   return utf8.encode(text);
 }
 
