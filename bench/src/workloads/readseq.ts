@@ -1,30 +1,4 @@
 /** readseq: one forward scan over all n entries, read in chunks of 1000. */
-import { KEY_SIZE } from '../keys.js';
-import { expectEqual } from '../validation.js';
-import { ascendingIds, expectedTagSum, inReadPhase, load, scan, SCAN_CHUNK, type ScanTally } from './common.js';
-import { nonDurable, type EngineWorkload } from './workload.js';
+import { fullScan } from './full-scan.js';
 
-export const readseq: EngineWorkload = {
-  name: 'readseq',
-  kind: 'engine',
-  summary: `one forward scan of all n entries, in chunks of ${SCAN_CHUNK}`,
-  scale: (n) => n,
-  durable: false,
-  durability: nonDurable,
-  async prepare(driver, { n, valueSize }) {
-    await load(driver, n, valueSize);
-    let tally: ScanTally | undefined;
-    return {
-      ops: n,
-      bytes: n * (KEY_SIZE + valueSize),
-      run: async (latency) => {
-        tally = await inReadPhase(driver, () => scan(driver, {}, 0, 1, latency));
-      },
-      validate: () => {
-        expectEqual('entries scanned', tally?.count ?? -1, n);
-        expectEqual('entries out of order', tally!.outOfOrder, 0);
-        expectEqual('value checksum', tally!.tagSum, expectedTagSum(ascendingIds(n), 0, valueSize));
-      },
-    };
-  },
-};
+export const readseq = fullScan('readseq', false);
