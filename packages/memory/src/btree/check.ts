@@ -4,8 +4,9 @@
  * each leaf arena's accounting exact (live bytes + garbage = used <= capacity).
  * Returns a description of the first violation, or undefined when the state is sound.
  */
+import { compareBytes } from '@tidekv/core';
 import { HEADER, INLINE_MAX, entryCount, keyAt, keyLengthAt, valueLengthAt } from './leaf.js';
-import { type BNode, compareKeys } from './node.js';
+import type { BNode } from './node.js';
 import type { TreeShape, TreeView } from './tree.js';
 
 function leafViolation(leaf: BNode): string | undefined {
@@ -31,11 +32,11 @@ export function findViolation(view: TreeView, shape: TreeShape): string | undefi
   const visit = (node: BNode, depth: number, low: Uint8Array | undefined, high: Uint8Array | undefined, isRoot: boolean): string | undefined => {
     const keys = node.children === null ? Array.from({ length: entryCount(node) }, (_, i) => keyAt(node, i)) : node.keys;
     for (let i = 1; i < keys.length; i++) {
-      if (compareKeys(keys[i - 1]!, keys[i]!) >= 0) return `keys not strictly increasing at depth ${depth}`;
+      if (compareBytes(keys[i - 1]!, keys[i]!) >= 0) return `keys not strictly increasing at depth ${depth}`;
     }
     for (const key of keys) {
-      if (low !== undefined && compareKeys(key, low) < 0) return `key below its lower separator at depth ${depth}`;
-      if (high !== undefined && compareKeys(key, high) >= 0) return `key not below its upper separator at depth ${depth}`;
+      if (low !== undefined && compareBytes(key, low) < 0) return `key below its lower separator at depth ${depth}`;
+      if (high !== undefined && compareBytes(key, high) >= 0) return `key not below its upper separator at depth ${depth}`;
     }
     if (node.children === null) {
       const problem = leafViolation(node);

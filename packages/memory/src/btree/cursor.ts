@@ -3,8 +3,9 @@
  * cursor keeps a root-to-leaf path instead of leaf sibling links, because a copy-on-write
  * tree cannot keep sibling links consistent across versions.
  */
+import { compareBytes } from '@tidekv/core';
 import { compareKeyAt, countBelowInLeaf, entryCount } from './leaf.js';
-import { type BNode, compareKeys, countAtMost, countBelow, resetSearch } from './node.js';
+import { type BNode, countAtMost, countBelow, resetSearch } from './node.js';
 import type { TreeView } from './tree.js';
 
 export class Cursor {
@@ -24,7 +25,7 @@ export class Cursor {
     this.#start = start;
     this.#end = end;
     this.#reverse = reverse;
-    if (start !== undefined && end !== undefined && compareKeys(start, end) >= 0) this.#done = true;
+    if (start !== undefined && end !== undefined && compareBytes(start, end) >= 0) this.#done = true;
     let node = view.root;
     resetSearch();
     while (node.children !== null) {

@@ -53,16 +53,6 @@ export class BNode {
   }
 }
 
-/** memcmp order: negative if a < b, 0 if equal, positive if a > b. */
-export function compareKeys(a: Uint8Array, b: Uint8Array): number {
-  const n = a.length < b.length ? a.length : b.length;
-  for (let i = 0; i < n; i++) {
-    const d = a[i]! - b[i]!;
-    if (d !== 0) return d;
-  }
-  return a.length - b.length;
-}
-
 /*
  * The searches skip the bytes the search key is known to share with every candidate.
  * Any key sorted between two keys a and b starts with the first min(lcp(a, key), lcp(b, key))

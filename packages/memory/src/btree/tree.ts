@@ -6,7 +6,8 @@
  * view keeps reading the old nodes untouched. Without open views, writes change nodes in
  * place. The tree stores copies of the bytes it is given and hands out copies.
  */
-import { BNode, compareKeys, countAtMost, newOwner, resetSearch } from './node.js';
+import { compareBytes } from '@tidekv/core';
+import { BNode, countAtMost, newOwner, resetSearch } from './node.js';
 import {
   appendEntries,
   compareKeyAt,
@@ -218,7 +219,7 @@ export class BPlusTree {
     resetSearch();
     while (node.children !== null) {
       const keys = node.keys;
-      const i = tryLast && compareKeys(keys[keys.length - 1]!, key) <= 0 ? keys.length : countAtMost(keys, key);
+      const i = tryLast && compareBytes(keys[keys.length - 1]!, key) <= 0 ? keys.length : countAtMost(keys, key);
       rightmost &&= i === keys.length;
       let child = node.children[i]!;
       if (child.owner !== owner) node.children[i] = child = copyNode(child, owner);
