@@ -7,14 +7,13 @@ import {
   encodeKey,
   entityPrefix,
   entityTagPrefix,
-  isTidekvError,
   normalizeRange,
   inRange,
   parseKey,
   prefixSuccessor,
-  type TidekvErrorCode,
 } from '../src/index.js';
 import { propertySeed } from './seed.js';
+import { expectCode } from './expect-code.js';
 
 const seed = propertySeed('codec-entity-key');
 const params = { seed, numRuns: 10_000 };
@@ -23,16 +22,6 @@ const b = (...bytes: number[]) => Uint8Array.from(bytes);
 const U64_MAX = 2n ** 64n - 1n;
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
-function expectCode(run: () => unknown, code: TidekvErrorCode, message?: RegExp): void {
-  let caught: unknown;
-  try {
-    run();
-  } catch (error) {
-    caught = error;
-  }
-  expect(isTidekvError(caught, code), `expected ${code}, got ${String(caught)}`).toBe(true);
-  if (message) expect((caught as Error).message).toMatch(message);
-}
 
 /** Ids near every byte boundary, 2^53 and 2^64, as bigint. */
 const idArb = fc.oneof(

@@ -7,26 +7,15 @@ import {
   compareRevisions,
   decodeRevisionKey,
   encodeRevisionKey,
-  isTidekvError,
-  type TidekvErrorCode,
 } from '../src/index.js';
 import { propertySeed } from './seed.js';
+import { expectCode } from './expect-code.js';
 
 const seed = propertySeed('codec-revision-key');
 const params = { seed, numRuns: 10_000 };
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
-function expectCode(run: () => unknown, code: TidekvErrorCode, message?: RegExp): void {
-  let caught: unknown;
-  try {
-    run();
-  } catch (error) {
-    caught = error;
-  }
-  expect(isTidekvError(caught, code), `expected ${code}, got ${String(caught)}`).toBe(true);
-  if (message) expect((caught as Error).message).toMatch(message);
-}
 
 const counterArb = fc.oneof(
   fc.constantFrom(0, 1, 255, 256, 2 ** 32 - 1, 2 ** 32, MAX_SAFE - 1, MAX_SAFE),

@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { TidekvError, TupleDouble, type TupleElement, compareBytes, concatBytes, TUPLE_MAX_DEPTH, double, isTidekvError, pack, range, unpack, utf8Encode, type TidekvErrorCode } from '../src/index.js';
+import { TupleDouble, type TupleElement, compareBytes, concatBytes, TUPLE_MAX_DEPTH, double, pack, range, unpack, utf8Encode } from '../src/index.js';
+import { expectCode } from './expect-code.js';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex').replace(/(..)(?=.)/g, '$1 ');
 const b = (...bytes: number[]) => Uint8Array.from(bytes);
 
-function expectCode(run: () => unknown, code: TidekvErrorCode, message?: RegExp): TidekvError {
-  let caught: unknown;
-  try {
-    run();
-  } catch (error) {
-    caught = error;
-  }
-  expect(isTidekvError(caught, code), `expected ${code}, got ${String(caught)}`).toBe(true);
-  if (message) expect((caught as Error).message).toMatch(message);
-  return caught as TidekvError;
-}
 
 describe('pack: FoundationDB vectors and hand-derived encodings', () => {
   const cases: [string, unknown[], string][] = [

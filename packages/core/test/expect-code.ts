@@ -1,0 +1,15 @@
+import { expect } from 'vitest';
+import { isTidekvError, type TidekvError, type TidekvErrorCode } from '../src/index.js';
+
+/** Runs `run`, asserts it threw a TidekvError with `code` (and a message matching `message`), returns it. */
+export function expectCode(run: () => unknown, code: TidekvErrorCode, message?: RegExp): TidekvError {
+  let caught: unknown;
+  try {
+    run();
+  } catch (error) {
+    caught = error;
+  }
+  expect(isTidekvError(caught, code), `expected ${code}, got ${String(caught)}`).toBe(true);
+  if (message) expect((caught as Error).message).toMatch(message);
+  return caught as TidekvError;
+}
