@@ -7,3 +7,4 @@ export { compareBytes, bytesEqual, prefixSuccessor, keySuccessor, concatBytes, u
 export * from './engine/index.js';
 export * from './codec/index.js';
 export * from './wal/index.js';
+export * from './mvcc/index.js';
