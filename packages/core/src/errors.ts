@@ -32,7 +32,8 @@ export type TidekvErrorCode =
   | 'TOO_MANY_OPS'
   | 'KEY_NOT_FOUND'
   | 'LEASE_NOT_FOUND'
-  | 'LEASE_EXISTS';
+  | 'LEASE_EXISTS'
+  | 'LEASE_TTL_TOO_LARGE';
 
 export interface TidekvErrorOptions {
   cause?: unknown;

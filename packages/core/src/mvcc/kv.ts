@@ -187,3 +187,148 @@ export interface KV extends AsyncDisposable {
   /** Idempotent. Waits for acknowledged commits; later calls fail NOT_OPEN. */
   close(): Promise<void>;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Watch
+// ---------------------------------------------------------------------------------------------
+
+/** 'noput' drops put events, 'nodelete' drops delete events (etcd's NOPUT / NODELETE). */
+export type WatchFilter = 'noput' | 'nodelete';
+
+export interface WatchOptions {
+  /** etcd's range_end, as in range(). Excludes `prefix`. An end <= key (other than "\0"): INVALID_RANGE. */
+  end?: Bytes;
+  /** Every key starting with `key`. Excludes `end`. */
+  prefix?: boolean;
+  /**
+   * First revision to report. 0 or absent: the next one (current + 1). <= current: history
+   * first, then live. > current: waits for it. Below compactRevision: one response carrying
+   * `compactRevision`, then the stream ends.
+   */
+  startRevision?: number;
+  /** Attach each event's previous KeyValue (absent for creates, and when that was compacted). */
+  prevKv?: boolean;
+  filters?: WatchFilter[];
+  /** Also send periodic progress notifications while the watch is caught up and idle. */
+  progressNotify?: boolean;
+  /** Aborting ends the stream (the iterator finishes; no error). */
+  signal?: AbortSignal;
+}
+
+/**
+ * One change. A put carries the full KeyValue ("create" when createRevision === modRevision);
+ * a delete carries `{ key, modRevision: the delete's revision }` with every other field zero
+ * or empty, as etcd does.
+ */
+export interface WatchEvent {
+  type: 'put' | 'delete';
+  kv: KeyValue;
+  prevKv?: KeyValue;
+}
+
+/**
+ * One message of a watch stream. Every event of this watch with a revision <= `revision` has
+ * been delivered once this response is read, so a watch resumed at `revision + 1` misses
+ * nothing and repeats nothing. The events of one revision are never split across responses.
+ */
+export interface WatchResponse {
+  /** In (revision, sub-revision) order; empty for progress and compaction notices. */
+  events: WatchEvent[];
+  revision: number;
+  /** Present on the last response of a watch whose next revision was compacted away. */
+  compactRevision?: number;
+  /** True on a progress notification (no events): a bookmark at `revision`. */
+  progress?: boolean;
+}
+
+/**
+ * A running watch: iterate it with `for await`. It ends (done) when cancelled, aborted,
+ * compacted past, or when the store closes. It never blocks writers: a consumer that falls
+ * behind is caught up from stored history, losing nothing.
+ */
+export interface WatchStream extends AsyncIterableIterator<WatchResponse>, AsyncDisposable {
+  /** Queue a progress notification, sent as soon as the watch is caught up. */
+  requestProgress(): void;
+  /** Ends the watch and releases everything it holds. Idempotent. */
+  cancel(): void;
+  return(): Promise<IteratorResult<WatchResponse>>;
+}
+
+/** The watch half of etcd's API. */
+export interface WatchKV {
+  /** Streams the changes to `key` (or a range) from `startRevision` on. Bad input or a closed store throw at once. */
+  watch(key: Bytes, options?: WatchOptions): WatchStream;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Leases
+// ---------------------------------------------------------------------------------------------
+
+export interface LeaseGrantOptions {
+  /** Use this id (a positive safe integer); 0 or absent: assign a fresh one. Taken: LEASE_EXISTS. */
+  id?: number;
+}
+
+export interface LeaseGrantResponse {
+  id: number;
+  /** The granted TTL in seconds (raised to the store's minimum TTL when below it). */
+  ttl: number;
+}
+
+export interface LeaseRevokeResponse {
+  /** The revision of the deletes; the current revision when no key was attached. */
+  revision: number;
+}
+
+export interface LeaseKeepAliveResponse {
+  id: number;
+  /** The TTL the lease was renewed for, in seconds. */
+  ttl: number;
+}
+
+export interface LeaseKeepAliveOptions {
+  /** Renewal period in milliseconds; default a third of the lease's TTL. */
+  intervalMs?: number;
+  /** Aborting ends the stream. */
+  signal?: AbortSignal;
+}
+
+export interface LeaseTimeToLiveOptions {
+  /** Also list the attached keys (in key order). */
+  keys?: boolean;
+}
+
+export interface LeaseTimeToLiveResponse {
+  id: number;
+  /** Remaining seconds (rounded down); -1 when the lease does not exist or has expired. */
+  ttl: number;
+  /** The TTL the lease was granted with; 0 when it does not exist. */
+  grantedTtl: number;
+  keys?: Uint8Array[];
+}
+
+export interface LeaseListResponse {
+  leases: { id: number }[];
+}
+
+/**
+ * The lease half of etcd's API. A lease expires `ttl` seconds after its grant or last
+ * keep-alive; expiry and revoke delete every attached key in one revision (in key order, one
+ * delete event each) and use no revision when no key is attached. Remaining TTLs survive a
+ * reopen. Unknown ids fail LEASE_NOT_FOUND (except leaseTimeToLive, which reports ttl -1).
+ */
+export interface LeaseKV {
+  /** TTL in whole seconds >= 0; above the maximum: LEASE_TTL_TOO_LARGE. Uses no revision. */
+  leaseGrant(ttlSeconds: number, options?: LeaseGrantOptions): Promise<LeaseGrantResponse>;
+  leaseRevoke(id: number): Promise<LeaseRevokeResponse>;
+  /** Renews the lease once: it now expires `ttl` seconds from now. */
+  leaseKeepAlive(id: number): Promise<LeaseKeepAliveResponse>;
+  /** Renews the lease periodically until the stream ends; one response per renewal. */
+  leaseKeepAliveStream(id: number, options?: LeaseKeepAliveOptions): AsyncIterableIterator<LeaseKeepAliveResponse>;
+  leaseTimeToLive(id: number, options?: LeaseTimeToLiveOptions): Promise<LeaseTimeToLiveResponse>;
+  /** Every live lease, by id ascending. */
+  leases(): Promise<LeaseListResponse>;
+}
+
+/** etcd's whole KV, Watch and Lease API, as MvccStore offers it. */
+export interface WatchLeaseKV extends KV, WatchKV, LeaseKV {}
