@@ -1,1 +1,2 @@
 export type * from './kv.js';
+export { encodeKeyValue, decodeKeyValue, tombstoneKeyValue } from './layout.js';

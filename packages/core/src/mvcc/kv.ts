@@ -152,7 +152,13 @@ export interface CompactResponse {
 }
 
 export interface HashKVResponse {
-  /** CRC-32C over every kept (revision key, stored value) up to `revision`; equal on every backend. */
+  /**
+   * zlib's CRC-32, chained in revision order over every stored revision r <= `revision` that
+   * is above compactRevision or is its key's latest change <= compactRevision and a put (a
+   * tombstone at or below compactRevision is never hashed): each contributes its revision key
+   * (17 bytes, 18 for a tombstone) then encodeKeyValue(kv) (a tombstone: the key alone).
+   * Equal on every backend, after reopen, and before and after physical compaction.
+   */
   hash: number;
   revision: number;
   /** -1 when the store was never compacted, as etcd reports. */

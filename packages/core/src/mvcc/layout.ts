@@ -1,0 +1,187 @@
+/**
+ * How the MVCC store lays itself out over any StorageEngine.
+ *
+ * Keyspaces
+ * - `rev`:  revision key -> stored KeyValue. The key is core's revision-key codec,
+ *           `BE64(main) '_' BE64(sub)` (17 bytes), plus `'t'` (18 bytes) for a tombstone, so
+ *           byte order is revision order and history is one ordered log.
+ * - `meta`: the store's bookkeeping, one u64 per name (see META_KEYS): the current revision,
+ *           the scheduled and finished compaction revisions, and the last WAL LSN applied.
+ * - `lease`: reserved for leases.
+ *
+ * The canonical KeyValue encoding (encodeKeyValue), big-endian, fixed header:
+ *
+ *     offset  size  field
+ *      0       1    format (1)
+ *      1       8    createRevision
+ *      9       8    modRevision
+ *     17       8    version
+ *     25       8    lease
+ *     33       4    key length K
+ *     37       K    key
+ *     37+K     ...  value (the rest)
+ *
+ * A tombstone is stored as the KeyValue { key, value: empty, every number 0 }, as etcd
+ * stores only the key. hashKV hashes `revision key ++ encodeKeyValue(kv)`, so this encoding is
+ * part of the cross-backend hash and must never change within format 1.
+ *
+ * Stored values are framed with a checksum: `u32 crc32(storage key ++ body) ++ body` (zlib's
+ * CRC-32). Covering the storage key too means a value moved under another key is caught as
+ * well as a flipped byte; every read verifies it and fails CORRUPTION with the key and
+ * revision instead of returning a wrong value.
+ */
+import { crc32 } from 'node:zlib';
+import { TidekvError } from '../errors.js';
+import { bytesEqual, utf8Decode, utf8Encode } from '../codec/bytes.js';
+import { decodeRevisionKey, encodeRevisionKey, type Revision } from '../codec/revision-key.js';
+import { readSafeU64, writeU64 } from '../codec/u64.js';
+import type { KeyValue } from './kv.js';
+
+export const REV_KEYSPACE = 'rev';
+export const META_KEYSPACE = 'meta';
+export const LEASE_KEYSPACE = 'lease';
+
+const KEY_VALUE_FORMAT = 1;
+const HEADER_BYTES = 37;
+const CHECKSUM_BYTES = 4;
+const EMPTY = new Uint8Array(0);
+
+/** The canonical bytes of a KeyValue (no checksum): what is stored, logged and hashed. */
+export function encodeKeyValue(kv: KeyValue): Uint8Array {
+  const out = new Uint8Array(HEADER_BYTES + kv.key.length + kv.value.length);
+  out[0] = KEY_VALUE_FORMAT;
+  writeU64(out, 1, kv.createRevision);
+  writeU64(out, 9, kv.modRevision);
+  writeU64(out, 17, kv.version);
+  writeU64(out, 25, kv.lease);
+  new DataView(out.buffer).setUint32(33, kv.key.length);
+  out.set(kv.key, HEADER_BYTES);
+  out.set(kv.value, HEADER_BYTES + kv.key.length);
+  return out;
+}
+
+function malformed(what: string, details: Record<string, unknown> = {}): TidekvError {
+  return new TidekvError('CORRUPTION', `decodeKeyValue(): ${what}`, { details });
+}
+
+/** Inverse of encodeKeyValue. The result's key and value are copies. Throws CORRUPTION on malformed bytes. */
+export function decodeKeyValue(bytes: Uint8Array): KeyValue {
+  if (bytes.length < HEADER_BYTES) throw malformed(`a KeyValue has at least ${HEADER_BYTES} bytes, got ${bytes.length}`);
+  if (bytes[0] !== KEY_VALUE_FORMAT) throw malformed(`unknown format ${bytes[0]}`, { format: bytes[0] });
+  const numbers = [1, 9, 17, 25].map((at) => readSafeU64(bytes, at));
+  if (numbers.some((n) => n === undefined)) throw malformed('a number is above Number.MAX_SAFE_INTEGER');
+  const keyLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(33);
+  if (HEADER_BYTES + keyLength > bytes.length) throw malformed(`key length ${keyLength} runs past the end (${bytes.length} bytes)`);
+  const [createRevision, modRevision, version, lease] = numbers as number[];
+  return {
+    key: bytes.slice(HEADER_BYTES, HEADER_BYTES + keyLength),
+    value: bytes.slice(HEADER_BYTES + keyLength),
+    createRevision: createRevision!,
+    modRevision: modRevision!,
+    version: version!,
+    lease: lease!,
+  };
+}
+
+/** What a tombstone stores and hashes: the key alone. */
+export function tombstoneKeyValue(key: Uint8Array): KeyValue {
+  return { key, value: EMPTY, createRevision: 0, modRevision: 0, version: 0, lease: 0 };
+}
+
+function checksum(storageKey: Uint8Array, body: Uint8Array): number {
+  return crc32(body, crc32(storageKey));
+}
+
+/** Frames `body` for storage under `storageKey`: checksum first. */
+export function sealValue(storageKey: Uint8Array, body: Uint8Array): Uint8Array {
+  const out = new Uint8Array(CHECKSUM_BYTES + body.length);
+  new DataView(out.buffer).setUint32(0, checksum(storageKey, body));
+  out.set(body, CHECKSUM_BYTES);
+  return out;
+}
+
+/** The body of a value sealed under `storageKey`, or undefined when the checksum does not match. */
+export function unsealValue(storageKey: Uint8Array, stored: Uint8Array): Uint8Array | undefined {
+  if (stored.length < CHECKSUM_BYTES) return undefined;
+  const body = stored.subarray(CHECKSUM_BYTES);
+  const expected = new DataView(stored.buffer, stored.byteOffset, stored.byteLength).getUint32(0);
+  return checksum(storageKey, body) === expected ? body : undefined;
+}
+
+/** One stored revision: where it lives and what it holds. */
+export interface RevisionRecord {
+  revision: Revision;
+  tombstone: boolean;
+  kv: KeyValue;
+}
+
+function describeKey(key: Uint8Array): string {
+  const text = utf8Decode(key);
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+/** The `rev` keyspace entry for a change. */
+export function encodeRevisionRecord(revision: Revision, tombstone: boolean, kv: KeyValue): [key: Uint8Array, value: Uint8Array] {
+  const key = encodeRevisionKey(revision, tombstone);
+  return [key, sealValue(key, encodeKeyValue(tombstone ? tombstoneKeyValue(kv.key) : kv))];
+}
+
+/**
+ * Decodes and verifies a `rev` keyspace entry. `expectedKey`, when given, is the user key the
+ * key index says lives there. Anything that does not add up is CORRUPTION naming the revision.
+ */
+export function decodeRevisionRecord(storageKey: Uint8Array, stored: Uint8Array, expectedKey?: Uint8Array): RevisionRecord {
+  let decoded: ReturnType<typeof decodeRevisionKey>;
+  try {
+    decoded = decodeRevisionKey(storageKey);
+  } catch (error) {
+    throw new TidekvError('CORRUPTION', `MVCC store: a 'rev' key is malformed`, { cause: error, details: { storageKey } });
+  }
+  const revision = { main: decoded.main, sub: decoded.sub };
+  const where = `revision ${revision.main}.${revision.sub}${expectedKey ? ` of key "${describeKey(expectedKey)}"` : ''}`;
+  const details = { revision: revision.main, sub: revision.sub, key: expectedKey };
+  const body = unsealValue(storageKey, stored);
+  if (body === undefined) throw new TidekvError('CORRUPTION', `MVCC store: checksum mismatch in ${where}`, { details });
+  let kv: KeyValue;
+  try {
+    kv = decodeKeyValue(body);
+  } catch (error) {
+    throw new TidekvError('CORRUPTION', `MVCC store: undecodable value in ${where}`, { cause: error, details });
+  }
+  const consistent = decoded.tombstone
+    ? kv.modRevision === 0 && kv.createRevision === 0 && kv.version === 0 && kv.value.length === 0
+    : kv.modRevision === revision.main && kv.version >= 1 && kv.createRevision >= 1 && kv.createRevision <= revision.main;
+  if (!consistent || (expectedKey !== undefined && !bytesEqual(kv.key, expectedKey))) {
+    throw new TidekvError('CORRUPTION', `MVCC store: the value stored at ${where} belongs elsewhere`, { details });
+  }
+  return { revision, tombstone: decoded.tombstone, kv };
+}
+
+/** The `meta` keyspace: one checksummed u64 per name. */
+export const META_KEYS = {
+  /** The latest revision whose changes are in `rev`. */
+  revision: utf8Encode('revision'),
+  /** The compaction revision whose physical removal has started (logically in force). */
+  scheduledCompact: utf8Encode('scheduledCompact'),
+  /** The compaction revision whose physical removal has finished. */
+  finishedCompact: utf8Encode('finishedCompact'),
+  /** The LSN of the last WAL record whose changes are in `rev` (0: none). */
+  appliedLsn: utf8Encode('appliedLsn'),
+} as const;
+
+export type MetaName = keyof typeof META_KEYS;
+
+export function encodeMetaValue(name: MetaName, value: number): Uint8Array {
+  const body = new Uint8Array(8);
+  writeU64(body, 0, value);
+  return sealValue(META_KEYS[name], body);
+}
+
+export function decodeMetaValue(name: MetaName, stored: Uint8Array): number {
+  const body = unsealValue(META_KEYS[name], stored);
+  const value = body && body.length === 8 ? readSafeU64(body, 0) : undefined;
+  if (value === undefined) {
+    throw new TidekvError('CORRUPTION', `MVCC store: meta entry '${name}' is damaged`, { details: { meta: name } });
+  }
+  return value;
+}
