@@ -1,0 +1,199 @@
+/**
+ * Every watch of one store: etcd's watchableStore, attached to the store's commit path from
+ * the outside. The store calls `notify(revision, events)` once per acknowledged revision, in
+ * order, synchronously when that revision becomes readable; the group reads older history
+ * only through the narrow `WatchHistory` interface.
+ *
+ * No gap, no duplicate, at the catch-up/live boundary: the group's `revision` is the last
+ * revision it was notified of. A catching-up watcher reads history only up to that revision
+ * and joins the synced set in the same synchronous step in which it finds it has reached it,
+ * so the next notify is exactly the next revision it needs.
+ *
+ * Writers never wait: notify only appends to bounded queues; a watcher that cannot take more
+ * is moved to the unsynced side and later reads what it missed from storage.
+ */
+import { TidekvError } from '../errors.js';
+import type { KeyValue, WatchEvent } from './kv.js';
+import { watchWants, type WatchSpec } from './watch.js';
+import { Watcher, type WatcherHost, type WatcherLimits } from './watcher.js';
+
+/** The part of the store the group reads history from. */
+export interface WatchHistory {
+  /** The store's compact revision: revisions below it are gone (-1 or 0 when never compacted). */
+  readonly compactRevision: number;
+  /**
+   * The events of revisions from..to inclusive, in (revision, sub-revision) order, in whole
+   * revisions: reading may stop after the first revision that brings the count to
+   * `maxEvents` or more. `through` is the last revision covered (`to` when it got there).
+   * Deletes carry `{ key, modRevision }` with the other fields zero, as watch reports them.
+   */
+  readEvents(from: number, to: number, maxEvents: number): Promise<{ events: WatchEvent[]; through: number }>;
+  /** The key's KeyValue as of `revision`; undefined when absent or compacted. */
+  readKv(key: Uint8Array, revision: number): Promise<KeyValue | undefined>;
+}
+
+export interface WatcherGroupOptions extends Partial<WatcherLimits> {
+  /** Events read from history per catch-up batch (whole revisions); default 1000. */
+  catchUpBatchEvents?: number;
+  /** Period of the progress notifications asked for with progressNotify; default 10 minutes, as etcd. */
+  progressIntervalMs?: number;
+}
+
+export const DEFAULT_WATCHER_LIMITS: WatcherLimits = {
+  maxQueuedEvents: 1024,
+  maxQueuedBytes: 1 << 20,
+  maxResponseEvents: 1000,
+};
+
+export class WatcherGroup implements WatcherHost {
+  /** The last revision notified: everything up to it has been offered to synced watchers. */
+  revision: number;
+  private readonly synced = new Set<Watcher>();
+  private readonly all = new Set<Watcher>();
+  private readonly limits: WatcherLimits;
+  private readonly batchEvents: number;
+  private readonly progressIntervalMs: number;
+  private progressWatchers = 0;
+  private progressTimer: ReturnType<typeof setInterval> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly history: WatchHistory,
+    revision: number,
+    options: WatcherGroupOptions = {},
+  ) {
+    this.revision = revision;
+    this.limits = {
+      maxQueuedEvents: options.maxQueuedEvents ?? DEFAULT_WATCHER_LIMITS.maxQueuedEvents,
+      maxQueuedBytes: options.maxQueuedBytes ?? DEFAULT_WATCHER_LIMITS.maxQueuedBytes,
+      maxResponseEvents: options.maxResponseEvents ?? DEFAULT_WATCHER_LIMITS.maxResponseEvents,
+    };
+    this.batchEvents = options.catchUpBatchEvents ?? 1000;
+    this.progressIntervalMs = options.progressIntervalMs ?? 10 * 60_000;
+  }
+
+  /** Number of open watchers. */
+  get size(): number {
+    return this.all.size;
+  }
+
+  /** Opens a watcher for a validated spec. */
+  watch(spec: WatchSpec): Watcher {
+    if (this.closed) throw new TidekvError('NOT_OPEN', 'the store is closed');
+    const start = spec.startRevision;
+    const future = start > this.revision;
+    const watcher = new Watcher(spec, this, this.limits, start === 0 ? this.revision + 1 : start, future ? start : 0);
+    if (spec.signal?.aborted) {
+      watcher.ended = true;
+      return watcher;
+    }
+    this.all.add(watcher);
+    if (spec.progressNotify && this.progressWatchers++ === 0) this.startProgressTimer();
+    if (start === 0 || future) this.join(watcher);
+    return watcher;
+  }
+
+  /** The commit hook: revision `revision` is acknowledged and readable; `events` are its changes in order. */
+  notify(revision: number, events: readonly WatchEvent[]): void {
+    this.revision = revision;
+    for (const watcher of this.synced) {
+      if (revision < watcher.liveFrom) continue;
+      let matched: WatchEvent[] | undefined;
+      for (const event of events) {
+        if (watchWants(watcher.spec, event)) (matched ??= []).push(event);
+      }
+      if (matched !== undefined && !watcher.offer(revision, matched)) {
+        // A victim: it keeps what it has queued and later reads `revision` on from storage.
+        this.synced.delete(watcher);
+        watcher.synced = false;
+        watcher.nextRevision = revision;
+        continue;
+      }
+      if (watcher.progressRequested) this.progress(watcher);
+    }
+  }
+
+  async catchUp(watcher: Watcher): Promise<void> {
+    const from = watcher.nextRevision;
+    if (this.compacted(watcher, from)) return;
+    if (from > this.revision) {
+      this.join(watcher);
+      return;
+    }
+    const { events, through } = await this.history.readEvents(from, this.revision, this.batchEvents);
+    if (watcher.ended) return;
+    if (!(through >= from && through <= this.revision)) {
+      throw new TidekvError('CORRUPTION', `history read of revisions ${from}..${this.revision} reported ${through}`);
+    }
+    // A compaction that began during the read may have removed part of what it saw.
+    if (this.compacted(watcher, from)) return;
+    let matched: WatchEvent[] | undefined;
+    for (const event of events) {
+      if (watchWants(watcher.spec, event)) (matched ??= []).push(event);
+    }
+    watcher.nextRevision = through + 1;
+    if (matched !== undefined) watcher.push({ kind: 'events', revision: through, events: matched });
+    if (watcher.nextRevision > this.revision) this.join(watcher);
+  }
+
+  readKv(key: Uint8Array, revision: number): Promise<KeyValue | undefined> {
+    return this.history.readKv(key, revision);
+  }
+
+  release(watcher: Watcher): void {
+    if (!this.all.delete(watcher)) return;
+    this.synced.delete(watcher);
+    watcher.synced = false;
+    if (watcher.spec.progressNotify && --this.progressWatchers === 0) this.stopProgressTimer();
+  }
+
+  progress(watcher: Watcher): void {
+    if (!watcher.synced || !watcher.progressRequested || this.revision < watcher.progressFloor) return;
+    watcher.progressRequested = false;
+    watcher.push({ kind: 'progress', revision: this.revision });
+  }
+
+  /** One period of progressNotify: a bookmark to every caught-up watcher that received nothing since the last period. */
+  progressTick(): void {
+    for (const watcher of this.synced) {
+      if (!watcher.spec.progressNotify) continue;
+      if (!watcher.activeSinceTick && watcher.queued === 0 && this.revision >= watcher.progressFloor) {
+        watcher.push({ kind: 'progress', revision: this.revision });
+      }
+      watcher.activeSinceTick = false;
+    }
+  }
+
+  /** Ends every watcher (their iterators finish) and refuses new ones. */
+  close(): void {
+    this.closed = true;
+    for (const watcher of [...this.all]) watcher.cancel();
+    this.stopProgressTimer();
+  }
+
+  private join(watcher: Watcher): void {
+    watcher.liveFrom = watcher.nextRevision;
+    watcher.synced = true;
+    this.synced.add(watcher);
+    if (watcher.progressRequested) this.progress(watcher);
+  }
+
+  /** Queues the compaction notice when `from` is no longer readable; true if it did. */
+  private compacted(watcher: Watcher, from: number): boolean {
+    const compactRevision = this.history.compactRevision;
+    if (from >= compactRevision) return false;
+    watcher.push({ kind: 'compacted', revision: this.revision, compactRevision });
+    watcher.nextRevision = Number.MAX_SAFE_INTEGER;
+    return true;
+  }
+
+  private startProgressTimer(): void {
+    this.progressTimer = setInterval(() => this.progressTick(), this.progressIntervalMs);
+    this.progressTimer.unref?.();
+  }
+
+  private stopProgressTimer(): void {
+    if (this.progressTimer !== undefined) clearInterval(this.progressTimer);
+    this.progressTimer = undefined;
+  }
+}

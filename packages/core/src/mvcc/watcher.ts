@@ -1,0 +1,231 @@
+/**
+ * One watch stream: the consumer's side of a watch. It holds a bounded queue of responses
+ * that its group fills, and hands them out through the async-iterator protocol.
+ *
+ * A watcher is in one of two states, as in etcd's watchableStore:
+ * - synced: caught up; the group hands it every matching commit as it is acknowledged.
+ * - unsynced: behind; when its queue is empty and its consumer asks for more, it reads the
+ *   next batch of history through its group, and rejoins the synced set once it reaches the
+ *   group's revision. A synced watcher whose queue is full is moved here (etcd's "victim"):
+ *   writers never wait for a slow consumer, and the consumer loses nothing.
+ *
+ * Queued items always hold whole revisions, so a revision's events are never split.
+ */
+import type { KeyValue, WatchEvent, WatchResponse, WatchStream } from './kv.js';
+import { isCreateEvent, type WatchSpec } from './watch.js';
+
+/** What a watcher needs from its group. */
+export interface WatcherHost {
+  /** Reads the watcher's next batch of history (or joins it to the live set). */
+  catchUp(watcher: Watcher): Promise<void>;
+  /** The key's KeyValue as of `revision`; undefined when absent or compacted. */
+  readKv(key: Uint8Array, revision: number): Promise<KeyValue | undefined>;
+  /** Forget the watcher: it ended. */
+  release(watcher: Watcher): void;
+  /** Try to queue a requested progress notification now. */
+  progress(watcher: Watcher): void;
+}
+
+export type QueuedItem =
+  | { kind: 'events'; revision: number; events: WatchEvent[] }
+  | { kind: 'progress'; revision: number }
+  | { kind: 'compacted'; revision: number; compactRevision: number };
+
+export interface WatcherLimits {
+  /** A synced watcher holding this many queued events stops taking live events. */
+  maxQueuedEvents: number;
+  /** Likewise for the bytes of the queued keys and values. */
+  maxQueuedBytes: number;
+  /** Largest number of events merged into one response (whole revisions are never split). */
+  maxResponseEvents: number;
+}
+
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+function eventBytes(events: readonly WatchEvent[]): number {
+  let bytes = 0;
+  for (const event of events) bytes += event.kv.key.length + event.kv.value.length + 64;
+  return bytes;
+}
+
+export class Watcher implements WatchStream {
+  /** Live: in the group's synced set. */
+  synced = false;
+  /** The next revision this watcher needs (meaningful while unsynced). */
+  nextRevision: number;
+  /** While synced: revisions below this are not delivered (a watch of the future). */
+  liveFrom = 0;
+  /** Progress notifications wait until the group's revision reaches this (etcd: never before a future start). */
+  readonly progressFloor: number;
+  /** A requested progress notification not yet queued. */
+  progressRequested = false;
+  /** Something was queued since the last periodic progress tick. */
+  activeSinceTick = false;
+  ended = false;
+
+  private items: QueuedItem[] = [];
+  private head = 0;
+  private queuedEvents = 0;
+  private queuedBytes = 0;
+  private wake: (() => void) | undefined;
+  private chain: Promise<unknown> = Promise.resolve();
+  private readonly onAbort: (() => void) | undefined;
+
+  constructor(
+    readonly spec: WatchSpec,
+    private readonly host: WatcherHost,
+    private readonly limits: WatcherLimits,
+    nextRevision: number,
+    progressFloor: number,
+  ) {
+    this.nextRevision = nextRevision;
+    this.progressFloor = progressFloor;
+    if (spec.signal) {
+      this.onAbort = () => this.cancel();
+      spec.signal.addEventListener('abort', this.onAbort, { once: true });
+    }
+  }
+
+  get queued(): number {
+    return this.items.length - this.head;
+  }
+
+  /**
+   * Queues one live revision's matching events. Refuses (false) when the queue is over its
+   * bounds, unless it is empty: a revision is taken whole even when it alone is larger.
+   */
+  offer(revision: number, events: WatchEvent[]): boolean {
+    if (this.queued > 0 && (this.queuedEvents >= this.limits.maxQueuedEvents || this.queuedBytes >= this.limits.maxQueuedBytes)) {
+      return false;
+    }
+    this.push({ kind: 'events', revision, events });
+    return true;
+  }
+
+  push(item: QueuedItem): void {
+    if (this.ended) return;
+    this.items.push(item);
+    if (item.kind === 'events') {
+      this.queuedEvents += item.events.length;
+      this.queuedBytes += eventBytes(item.events);
+    }
+    this.activeSinceTick = true;
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  requestProgress(): void {
+    if (this.ended) return;
+    this.progressRequested = true;
+    this.host.progress(this);
+  }
+
+  cancel(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.items = [];
+    this.head = 0;
+    this.queuedEvents = 0;
+    this.queuedBytes = 0;
+    if (this.onAbort) this.spec.signal!.removeEventListener('abort', this.onAbort);
+    this.host.release(this);
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  next(): Promise<IteratorResult<WatchResponse>> {
+    // Serialised: a response is composed only after the previous one was handed out.
+    const result = this.chain.then(() => this.pull());
+    this.chain = result.catch(() => undefined);
+    return result;
+  }
+
+  async return(): Promise<IteratorResult<WatchResponse>> {
+    this.cancel();
+    return DONE;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.cancel();
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  private async pull(): Promise<IteratorResult<WatchResponse>> {
+    for (;;) {
+      if (this.ended) return DONE;
+      if (this.queued > 0) {
+        const response = await this.compose();
+        return response === undefined ? DONE : { done: false, value: response };
+      }
+      if (this.synced) {
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        continue;
+      }
+      try {
+        await this.host.catchUp(this);
+      } catch (error) {
+        this.cancel();
+        throw error;
+      }
+    }
+  }
+
+  private shift(): QueuedItem {
+    const item = this.items[this.head]!;
+    this.items[this.head++] = undefined as unknown as QueuedItem;
+    if (this.head > 64 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    if (item.kind === 'events') {
+      this.queuedEvents -= item.events.length;
+      this.queuedBytes -= eventBytes(item.events);
+    }
+    return item;
+  }
+
+  /** The next response from the queue; undefined when the watch ended meanwhile. */
+  private async compose(): Promise<WatchResponse | undefined> {
+    const first = this.shift();
+    if (first.kind === 'progress') return { events: [], revision: first.revision, progress: true };
+    if (first.kind === 'compacted') {
+      this.cancel();
+      return { events: [], revision: first.revision, compactRevision: first.compactRevision };
+    }
+    let events = first.events;
+    let revision = first.revision;
+    while (this.queued > 0 && events.length < this.limits.maxResponseEvents) {
+      const item = this.items[this.head]!;
+      if (item.kind !== 'events') break;
+      this.shift();
+      if (events === first.events) events = events.slice();
+      for (const event of item.events) events.push(event);
+      revision = item.revision;
+    }
+    const shaped = await this.shape(events);
+    return shaped === undefined ? undefined : { events: shaped, revision };
+  }
+
+  /** Gives each event exactly the prevKv this watch asked for. */
+  private async shape(events: WatchEvent[]): Promise<WatchEvent[] | undefined> {
+    const out = new Array<WatchEvent>(events.length);
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
+      if (!this.spec.prevKv) {
+        out[i] = event.prevKv === undefined ? event : { type: event.type, kv: event.kv };
+      } else if (event.prevKv !== undefined || isCreateEvent(event)) {
+        out[i] = event;
+      } else {
+        const prevKv = await this.host.readKv(event.kv.key, event.kv.modRevision - 1);
+        if (this.ended) return undefined;
+        out[i] = prevKv === undefined ? event : { type: event.type, kv: event.kv, prevKv };
+      }
+    }
+    return out;
+  }
+}
