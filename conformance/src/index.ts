@@ -12,3 +12,12 @@ export type { CrashOptions, DescribeEngineOptions, EngineLocation, Pass } from '
 export { PASSES } from './options.js';
 export { referenceEngine, openReference, ReferenceEngine, type ReferenceEngineOptions } from './reference/reference-engine.js';
 export { expectedRange, matchesRange } from './support/oracle.js';
+export {
+  validateWatch,
+  assertWatchValid,
+  watchSelects,
+  type RecordedWatch,
+  type WatchHistoryTruth,
+  type WatchProperty,
+  type WatchViolation,
+} from './mvcc/watch-validators.js';
