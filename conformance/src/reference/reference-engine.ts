@@ -14,6 +14,7 @@ import {
   assertValue,
   assertWriteOptions,
   normalizeRange,
+  normalizeIterateRange,
   resolveWriteOps,
   type Capabilities,
   type EngineFactory,
@@ -86,7 +87,7 @@ class TableReader implements ReadableKeyspace {
 
   iterate(options: IterateOptions = {}): EntryIterator {
     this.lifecycle.assertOpen();
-    const range = normalizeRange(options);
+    const range = normalizeIterateRange(options);
     let after: Uint8Array | undefined;
     const iterator: ChunkedIterator = new ChunkedIterator(
       {
@@ -111,7 +112,7 @@ class TableReader implements ReadableKeyspace {
 
   *iterateSync(options: Range = {}): Iterable<Entry> {
     this.lifecycle.assertOpen();
-    const range = normalizeRange(options);
+    const range = normalizeIterateRange(options);
     if (range.empty) return;
     let after: Uint8Array | undefined;
     let remaining = range.limit;

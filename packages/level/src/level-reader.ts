@@ -7,7 +7,7 @@ import {
   assertKey,
   assertKeys,
   describeValue,
-  normalizeRange,
+  normalizeIterateRange,
   type EntryIterator,
   type IterateOptions,
   type Lifecycle,
@@ -80,7 +80,7 @@ export class LevelReader implements ReadableKeyspace {
 
   iterate(range?: IterateOptions): EntryIterator {
     this.lifecycle.assertOpen();
-    const normalized = normalizeRange(range);
+    const normalized = normalizeIterateRange(range);
     const signal = range?.signal;
     // Checked here (ChunkedIterator checks too) so that no native iterator is opened for a bad call.
     if (signal !== undefined && !(signal instanceof AbortSignal)) {

@@ -184,7 +184,7 @@ export class LmdbEngine implements StorageEngine {
   }
 
   flush(): Promise<void> {
-    return this.#lifecycle.rejectIfClosed() ?? this.#writer.flush();
+    return this.#lifecycle.isOpen ? this.#writer.flush() : Promise.reject(this.#lifecycle.closedError());
   }
 
   close(): Promise<void> {

@@ -7,7 +7,7 @@
 import {
   assertKey,
   assertKeys,
-  normalizeRange,
+  normalizeIterateRange,
   type ChunkSource,
   type Entry,
   type EntryIterator,
@@ -176,7 +176,7 @@ export class ReadView implements ReadableKeyspace {
   iterate(range?: IterateOptions): EntryIterator {
     const { store, txn, lifecycle } = this.source;
     lifecycle.assertOpen();
-    const normalized = normalizeRange(range);
+    const normalized = normalizeIterateRange(range);
     const source = store === undefined || normalized.empty ? NO_ENTRIES : new RangeChunks(store, toLmdbRange(normalized), txn);
     return lifecycle.iterator(source, { limit: normalized.limit, signal: range?.signal });
   }
@@ -184,7 +184,7 @@ export class ReadView implements ReadableKeyspace {
   iterateSync(range?: Range): Iterable<Entry> {
     const { store, txn, lifecycle } = this.source;
     lifecycle.assertOpen();
-    const normalized = normalizeRange(range);
+    const normalized = normalizeIterateRange(range);
     if (store === undefined || normalized.empty) return [];
     const options = rangeOptions(toLmdbRange(normalized), normalized.limit, txn);
     return {

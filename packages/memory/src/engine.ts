@@ -1,35 +1,27 @@
 /** The memory StorageEngine: keyspaces over copy-on-write B+trees, optionally snapshot-persistent. */
 import {
-  type Capabilities,
+  BaseEngine,
   DEFAULT_KEYSPACE,
-  type Keyspace,
-  Lifecycle,
-  type Snapshot,
-  type StorageEngine,
-  type WriteOp,
-  type WriteOptions,
-  assertKeyspaceName,
-  assertWriteOptions,
-  resolveWriteOps,
+  type KeyspacePrimitives,
+  type ResolvedWriteOp,
+  type SnapshotPrimitives,
 } from '@tidekv/core';
 import { EPHEMERAL_CAPABILITIES, PERSISTENT_CAPABILITIES } from './capabilities.js';
-import { MemoryKeyspace, type KeyspaceHost } from './keyspace.js';
+import { memoryKeyspace } from './keyspace.js';
 import { resolveMemoryOptions, type MemoryOptions } from './options.js';
 import { Persistence } from './persist/persistence.js';
-import { MemorySnapshot } from './snapshot.js';
+import { memorySnapshot } from './snapshot.js';
 import { Store } from './store.js';
 
-export class MemoryEngine implements StorageEngine, KeyspaceHost {
-  readonly capabilities: Capabilities;
-  readonly store: Store;
-  readonly lifecycle = new Lifecycle('engine');
+export class MemoryEngine extends BaseEngine {
+  readonly #store: Store;
   readonly #persistence: Persistence | undefined;
-  readonly #keyspaces = new Map<string, MemoryKeyspace>();
+  readonly #settle = (): void | Promise<void> => this.#persistence?.flush();
 
   private constructor(store: Store, persistence: Persistence | undefined) {
-    this.store = store;
+    super(persistence ? PERSISTENT_CAPABILITIES : EPHEMERAL_CAPABILITIES);
+    this.#store = store;
     this.#persistence = persistence;
-    this.capabilities = persistence ? PERSISTENT_CAPABILITIES : EPHEMERAL_CAPABILITIES;
     this.keyspace(DEFAULT_KEYSPACE);
   }
 
@@ -45,48 +37,24 @@ export class MemoryEngine implements StorageEngine, KeyspaceHost {
     return this.#persistence?.dir;
   }
 
-  keyspace(name: string): Keyspace {
-    this.lifecycle.assertOpen();
-    assertKeyspaceName(name);
-    let keyspace = this.#keyspaces.get(name);
-    if (keyspace === undefined) {
-      keyspace = new MemoryKeyspace(name, this);
-      this.#keyspaces.set(name, keyspace);
-    }
-    return keyspace;
+  protected keyspacePrimitives(name: string): KeyspacePrimitives {
+    return memoryKeyspace(name, this.#store, this.#settle);
   }
 
-  async write(ops: readonly WriteOp[], options?: WriteOptions): Promise<void> {
-    this.lifecycle.assertOpen();
-    assertWriteOptions(options);
-    // Every op is validated before the first one is applied: a bad op writes nothing.
-    this.store.apply(resolveWriteOps(ops, this.capabilities));
-    if (options?.sync) await this.settle(options);
+  protected writeBatch(ops: ResolvedWriteOp[], sync: boolean): void | Promise<void> {
+    this.#store.apply(ops);
+    if (sync) return this.#settle();
   }
 
-  snapshot(): Snapshot {
-    this.lifecycle.assertOpen();
-    const snapshot: MemorySnapshot = new MemorySnapshot(this.store.views(), this.capabilities, () => this.lifecycle.untrack(snapshot));
-    this.lifecycle.track(snapshot);
-    return snapshot;
+  protected snapshotPrimitives(): SnapshotPrimitives {
+    return memorySnapshot(this.#store.views());
   }
 
-  async flush(): Promise<void> {
-    this.lifecycle.assertOpen();
-    await this.#persistence?.flush();
+  protected flushAll(): void | Promise<void> {
+    return this.#settle();
   }
 
-  async settle(options: WriteOptions | undefined): Promise<void> {
-    if (options?.sync) await this.#persistence?.flush();
-  }
-
-  close(): Promise<void> {
-    return this.lifecycle.close(async () => {
-      await this.#persistence?.close();
-    });
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
+  protected release(): void | Promise<void> {
+    return this.#persistence?.close();
   }
 }

@@ -1,6 +1,6 @@
 /** Options of `openMemory` and `memoryEngine.open`, validated up front. */
 import { resolve } from 'node:path';
-import { TidekvError, describeValue } from '@tidekv/core';
+import { optionsObject, pathOption } from '@tidekv/core';
 
 export interface MemoryOptions {
   /**
@@ -18,18 +18,8 @@ export interface ResolvedMemoryOptions {
 
 const KNOWN = new Set(['path']);
 
-export function resolveMemoryOptions(options: unknown): ResolvedMemoryOptions {
-  if (options === undefined) return { path: undefined };
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new TidekvError('INVALID_OPTION', `memory options must be an object, got ${describeValue(options)}`);
-  }
-  for (const name of Object.keys(options)) {
-    if (!KNOWN.has(name)) throw new TidekvError('INVALID_OPTION', `unknown memory option '${name}'`);
-  }
-  const { path } = options as MemoryOptions;
-  if (path === undefined) return { path: undefined };
-  if (typeof path !== 'string' || path.length === 0 || path.includes('\0')) {
-    throw new TidekvError('INVALID_OPTION', `options.path must be a non-empty directory path, got ${describeValue(path)}`);
-  }
-  return { path: resolve(path) };
+export function resolveMemoryOptions(input: unknown): ResolvedMemoryOptions {
+  if (input === undefined) return { path: undefined };
+  const path = pathOption(optionsObject(input, 'memory', KNOWN), 'path', false);
+  return { path: path === undefined ? undefined : resolve(path) };
 }

@@ -6,7 +6,7 @@ import {
   Lifecycle,
   assertKey,
   assertKeys,
-  normalizeRange,
+  normalizeIterateRange,
   toHalfOpen,
   type ChunkSource,
   type Entry,
@@ -81,18 +81,18 @@ export class KeyspaceReader implements ReadableKeyspace {
 
   iterate(range?: IterateOptions): EntryIterator {
     this.lifecycle.assertOpen();
-    const normalized = normalizeRange(range);
+    const normalized = normalizeIterateRange(range);
     const source = this.#source(normalized);
     return this.lifecycle.iterator(source, { limit: normalized.limit, signal: range?.signal, chunkSize: PAGE_SIZE });
   }
 
   iterateSync(range?: Range): Iterable<Entry> {
     this.lifecycle.assertOpen();
-    const normalized = normalizeRange(range);
+    const normalized = normalizeIterateRange(range);
     return readPagesSync(this.#source(normalized), normalized.limit, this.#assertOpen);
   }
 
-  #source(range: ReturnType<typeof normalizeRange>): ChunkSource {
+  #source(range: ReturnType<typeof normalizeIterateRange>): ChunkSource {
     if (range.empty || this.statements === undefined) return EMPTY_SOURCE;
     return new Pages(new PageReader(this.statements, toHalfOpen(range), range.reverse), this.#burst);
   }

@@ -24,9 +24,17 @@ export interface ChunkedIteratorOptions {
   assertOpen?: () => void;
   /** Called once when the iterator closes, e.g. to untrack it from its engine. */
   onClose?: () => void;
+  /** Turns a failure of the source (a read or the release) into the error the caller sees. */
+  mapError?: (error: unknown) => unknown;
 }
 
 const DEFAULT_CHUNK = 256;
+/**
+ * The most entries asked of a source at once, whatever nextv(n) asks for: a native library
+ * may reserve room for n entries up front (LevelDB's nextv(1e9) aborts the process with
+ * std::bad_alloc). nextv may return fewer entries than asked; an empty array alone means the end.
+ */
+export const MAX_READ_CHUNK = 65_536;
 const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
 
 export class ChunkedIterator implements EntryIterator {
@@ -34,6 +42,7 @@ export class ChunkedIterator implements EntryIterator {
   readonly #chunkSize: number;
   readonly #assertOpen: (() => void) | undefined;
   readonly #onClose: (() => void) | undefined;
+  readonly #mapError: ((error: unknown) => unknown) | undefined;
   readonly #signal: AbortSignal | undefined;
   #remaining: number;
   #buffer: Entry[] = [];
@@ -52,6 +61,7 @@ export class ChunkedIterator implements EntryIterator {
     this.#chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
     this.#assertOpen = options.assertOpen;
     this.#onClose = options.onClose;
+    this.#mapError = options.mapError;
     this.#signal = options.signal;
     if (this.#remaining === 0) this.#ended = true;
     if (this.#signal) {
@@ -104,9 +114,24 @@ export class ChunkedIterator implements EntryIterator {
   /** Up to `max` more entries from the source: synchronously when the source answers so. */
   #fetch(max: number): Entry[] | Promise<Entry[]> {
     if (this.#ended) return [];
-    const want = Math.min(max, this.#remaining);
-    const result = this.#source.read(want);
-    return Array.isArray(result) ? this.#accept(result, want) : result.then((entries) => this.#accept(entries, want));
+    const want = Math.min(max, this.#remaining, MAX_READ_CHUNK);
+    let result: Entry[] | Promise<Entry[]>;
+    try {
+      result = this.#source.read(want);
+    } catch (error) {
+      throw this.#failure(error);
+    }
+    if (Array.isArray(result)) return this.#accept(result, want);
+    return result.then(
+      (entries) => this.#accept(entries, want),
+      (error: unknown) => {
+        throw this.#failure(error);
+      },
+    );
+  }
+
+  #failure(error: unknown): unknown {
+    return this.#mapError === undefined ? error : this.#mapError(error);
   }
 
   #accept(entries: Entry[], want: number): Entry[] {
@@ -184,6 +209,9 @@ export class ChunkedIterator implements EntryIterator {
           : this.#queue
               .catch(() => undefined)
               .then(() => this.#source.release?.())
+              .catch((error: unknown) => {
+                throw this.#failure(error);
+              })
               .finally(() => this.#onClose?.());
     }
     return this.#closing;
@@ -195,9 +223,13 @@ export class ChunkedIterator implements EntryIterator {
       released = this.#source.release?.();
     } catch (error) {
       this.#onClose?.();
-      return Promise.reject(error);
+      return Promise.reject(this.#failure(error));
     }
-    if (released instanceof Promise) return released.finally(() => this.#onClose?.());
+    if (released instanceof Promise) {
+      return released.then(undefined, (error: unknown) => {
+        throw this.#failure(error);
+      }).finally(() => this.#onClose?.());
+    }
     this.#onClose?.();
     return Promise.resolve();
   }

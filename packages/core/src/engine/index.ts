@@ -12,8 +12,22 @@ export {
   type ResolvedWriteOp,
 } from './validate.js';
 export { describeValue } from './describe.js';
+export { realByteLength } from './byte-input.js';
+export {
+  optionsObject,
+  integerOption,
+  numberOption,
+  oneOfOption,
+  booleanOption,
+  pathOption,
+  type OptionBag,
+} from './options.js';
+export * from './template/index.js';
 export {
   normalizeRange,
+  normalizeIterateRange,
+  normalizeDeleteRange,
+  type NormalizedIterateRange,
   aboveLower,
   belowUpper,
   inRange,
@@ -23,4 +37,4 @@ export {
   type HalfOpenRange,
 } from './range.js';
 export { Lifecycle, type Closable } from './lifecycle.js';
-export { ChunkedIterator, type ChunkSource, type ChunkedIteratorOptions } from './chunked-iterator.js';
+export { ChunkedIterator, MAX_READ_CHUNK, type ChunkSource, type ChunkedIteratorOptions } from './chunked-iterator.js';

@@ -21,12 +21,12 @@ export class Lifecycle {
   }
 
   assertOpen(): void {
-    if (!this.#open) throw new TidekvError('NOT_OPEN', `the ${this.what} is closed`);
+    if (!this.#open) throw this.closedError();
   }
 
-  /** Rejects with NOT_OPEN instead of throwing, for Promise-returning methods. */
-  rejectIfClosed(): Promise<never> | undefined {
-    return this.#open ? undefined : Promise.reject(new TidekvError('NOT_OPEN', `the ${this.what} is closed`));
+  /** The NOT_OPEN error for a use after close, for callers that reject rather than throw. */
+  closedError(): TidekvError {
+    return new TidekvError('NOT_OPEN', `the ${this.what} is closed`);
   }
 
   track(resource: Closable): void {

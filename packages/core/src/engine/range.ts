@@ -6,6 +6,7 @@ import { TidekvError } from '../errors.js';
 import { compareBytes, keySuccessor, prefixSuccessor } from '../codec/bytes.js';
 import type { Range } from './types.js';
 import { describeValue } from './describe.js';
+import { realByteLength } from './byte-input.js';
 
 export interface Bound {
   key: Uint8Array;
@@ -28,15 +29,21 @@ export interface HalfOpenRange {
   end: Uint8Array | undefined;
 }
 
-const RANGE_KEYS = new Set(['gt', 'gte', 'lt', 'lte', 'prefix', 'reverse', 'limit', 'signal']);
+/** A normalised iterate() range, with the caller's AbortSignal. */
+export interface NormalizedIterateRange extends NormalizedRange {
+  signal: AbortSignal | undefined;
+}
+
+const RANGE_KEYS = new Set(['gt', 'gte', 'lt', 'lte', 'prefix', 'reverse', 'limit']);
+const ITERATE_KEYS = new Set([...RANGE_KEYS, 'signal']);
 
 function bound(range: Record<string, unknown>, name: string): Uint8Array | undefined {
   const value = range[name];
   if (value === undefined) return undefined;
-  if (!(value instanceof Uint8Array)) {
+  if (realByteLength(value) < 0) {
     throw new TidekvError('INVALID_RANGE', `range.${name} must be a Uint8Array, got ${describeValue(value)}`);
   }
-  return value;
+  return value as Uint8Array;
 }
 
 /** The tighter of two lower bounds. */
@@ -57,13 +64,52 @@ function minUpper(a: Bound | undefined, b: Bound | undefined): Bound | undefined
   return a.inclusive ? b : a;
 }
 
+/**
+ * A range for clear() and delRange: a plain object (a Map, a class instance or an array is not
+ * one, and reading it as {} would delete everything) with only the Range options.
+ */
 export function normalizeRange(input: unknown = {}): NormalizedRange {
+  return normalizeWith(input, RANGE_KEYS);
+}
+
+/** iterate() and iterateSync() options: a Range plus an optional AbortSignal. */
+export function normalizeIterateRange(input: unknown = {}): NormalizedIterateRange {
+  const range = normalizeWith(input, ITERATE_KEYS) as NormalizedIterateRange;
+  const signal = (input as { signal?: unknown }).signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TidekvError('INVALID_OPTION', `signal must be an AbortSignal, got ${describeValue(signal)}`);
+  }
+  range.signal = signal;
+  return range;
+}
+
+/**
+ * The range a delete covers: only its bounds count (deletes ignore `reverse` and `limit`), so
+ * it is empty only when the bounds cross. Absent means everything; null is bad input.
+ */
+export function normalizeDeleteRange(input: unknown): NormalizedRange {
+  const range = normalizeRange(input === undefined ? {} : input);
+  const { lower, upper } = range;
+  return { lower, upper, reverse: false, limit: Infinity, empty: crossed(lower, upper) };
+}
+
+function crossed(lower: Bound | undefined, upper: Bound | undefined): boolean {
+  if (!lower || !upper) return false;
+  const c = compareBytes(lower.key, upper.key);
+  return c > 0 || (c === 0 && !(lower.inclusive && upper.inclusive));
+}
+
+function normalizeWith(input: unknown, known: ReadonlySet<string>): NormalizedRange {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new TidekvError('INVALID_RANGE', `range must be an object, got ${describeValue(input)}`);
   }
+  const prototype: unknown = Object.getPrototypeOf(input);
+  if (prototype !== Object.prototype && prototype !== null) {
+    throw new TidekvError('INVALID_RANGE', `range must be a plain object, got ${describeValue(input)}`);
+  }
   const range = input as Record<string, unknown>;
   for (const name of Object.keys(range)) {
-    if (!RANGE_KEYS.has(name)) throw new TidekvError('INVALID_RANGE', `unknown range option '${name}'`);
+    if (!known.has(name)) throw new TidekvError('INVALID_RANGE', `unknown range option '${name}'`);
   }
   const gt = bound(range, 'gt');
   const gte = bound(range, 'gte');
@@ -87,11 +133,7 @@ export function normalizeRange(input: unknown = {}): NormalizedRange {
     if (end) upper = minUpper(upper, { key: end, inclusive: false });
   }
 
-  let empty = limit === 0;
-  if (lower && upper) {
-    const c = compareBytes(lower.key, upper.key);
-    if (c > 0 || (c === 0 && !(lower.inclusive && upper.inclusive))) empty = true;
-  }
+  const empty = limit === 0 || crossed(lower, upper);
   return { lower, upper, reverse, limit, empty };
 }
 

@@ -4,32 +4,41 @@
  */
 import { TidekvError } from '../errors.js';
 import type { Capabilities, WriteOp, WriteOptions } from './types.js';
-import { normalizeRange, type NormalizedRange } from './range.js';
+import { normalizeDeleteRange, type NormalizedRange } from './range.js';
 import { describeValue } from './describe.js';
+import { realByteLength } from './byte-input.js';
 
 /** Keyspace names: letters, digits, '_' and '-', 1 to 64 characters. Safe in a path or SQL name. */
 export const KEYSPACE_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const DEFAULT_KEYSPACE = 'default';
 
 
+/** Why `value` is not usable bytes, for the message of an INVALID_KEY / INVALID_VALUE. */
+function notBytes(value: unknown): string {
+  if (!(value instanceof Uint8Array)) return `got ${describeValue(value)}`;
+  return 'got a Uint8Array look-alike (a Proxy, a detached buffer or a redefined length)';
+}
+
+/**
+ * Keys and values are checked by their real byte length (see byte-input.ts), never by
+ * `instanceof` and `.length` alone, which a Proxy or a redefined property can fake.
+ */
 export function assertKey(key: unknown, maxKeySize: number, what = 'key'): asserts key is Uint8Array {
-  if (!(key instanceof Uint8Array)) {
-    throw new TidekvError('INVALID_KEY', `${what} must be a Uint8Array, got ${describeValue(key)}`);
-  }
-  if (key.length > maxKeySize) {
-    throw new TidekvError('KEY_TOO_LARGE', `${what} is ${key.length} bytes; this engine allows at most ${maxKeySize}`, {
-      details: { size: key.length, max: maxKeySize },
+  const size = realByteLength(key);
+  if (size < 0) throw new TidekvError('INVALID_KEY', `${what} must be a Uint8Array, ${notBytes(key)}`);
+  if (size > maxKeySize) {
+    throw new TidekvError('KEY_TOO_LARGE', `${what} is ${size} bytes; this engine allows at most ${maxKeySize}`, {
+      details: { size, max: maxKeySize },
     });
   }
 }
 
 export function assertValue(value: unknown, maxValueSize: number): asserts value is Uint8Array {
-  if (!(value instanceof Uint8Array)) {
-    throw new TidekvError('INVALID_VALUE', `value must be a Uint8Array, got ${describeValue(value)}`);
-  }
-  if (value.length > maxValueSize) {
-    throw new TidekvError('VALUE_TOO_LARGE', `value is ${value.length} bytes; this engine allows at most ${maxValueSize}`, {
-      details: { size: value.length, max: maxValueSize },
+  const size = realByteLength(value);
+  if (size < 0) throw new TidekvError('INVALID_VALUE', `value must be a Uint8Array, ${notBytes(value)}`);
+  if (size > maxValueSize) {
+    throw new TidekvError('VALUE_TOO_LARGE', `value is ${size} bytes; this engine allows at most ${maxValueSize}`, {
+      details: { size, max: maxValueSize },
     });
   }
 }
@@ -107,7 +116,7 @@ export function resolveWriteOps(ops: unknown, capabilities: Capabilities): Resol
     } else if (type === 'delRange') {
       // Only an absent range means "everything": a null range is bad input, not a wipe.
       const range = (op as { range?: unknown }).range;
-      resolved[i] = { type, keyspace, range: normalizeRange(range === undefined ? {} : range) };
+      resolved[i] = { type, keyspace, range: normalizeDeleteRange(range) };
     } else {
       throw new TidekvError('INVALID_ARGUMENT', `ops[${i}].type must be 'put', 'del' or 'delRange', got ${describeValue(type)}`);
     }

@@ -1,6 +1,5 @@
 /** Options of Wal.open, their defaults and their validation. */
-import { TidekvError } from '../errors.js';
-import { describeValue } from '../engine/describe.js';
+import { booleanOption, integerOption, numberOption, oneOfOption, optionsObject } from '../engine/options.js';
 import { MAX_BODY_BYTES } from './format.js';
 
 export type WalSyncMode = 'always' | 'group' | 'none';
@@ -64,59 +63,21 @@ export const WAL_DEFAULTS: ResolvedWalOptions = {
   preallocate: false,
 };
 
-function integerIn(options: Record<string, unknown>, name: keyof ResolvedWalOptions, min: number, max: number, allowInfinity = false): number {
-  const value = options[name];
-  if (value === undefined) return WAL_DEFAULTS[name] as number;
-  const ok =
-    typeof value === 'number' &&
-    ((allowInfinity && value === Infinity) || (Number.isInteger(value) && value >= min && value <= max));
-  if (!ok) {
-    throw new TidekvError(
-      'INVALID_OPTION',
-      `options.${name} must be an integer from ${min} to ${max}${allowInfinity ? ' or Infinity' : ''}, got ${describeValue(value)}`,
-    );
-  }
-  return value;
-}
-
-function oneOf<T extends string>(options: Record<string, unknown>, name: string, allowed: readonly T[], fallback: T): T {
-  const value = options[name];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || !allowed.includes(value as T)) {
-    throw new TidekvError('INVALID_OPTION', `options.${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describeValue(value)}`);
-  }
-  return value as T;
-}
-
-function booleanOption(options: Record<string, unknown>, name: string, fallback: boolean): boolean {
-  const value = options[name];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new TidekvError('INVALID_OPTION', `options.${name} must be a boolean, got ${describeValue(value)}`);
-  return value;
-}
+const KNOWN: ReadonlySet<string> = new Set(Object.keys(WAL_DEFAULTS));
 
 export function resolveWalOptions(input: unknown): ResolvedWalOptions {
   if (input === undefined) return { ...WAL_DEFAULTS };
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new TidekvError('INVALID_OPTION', `WAL options must be an object, got ${describeValue(input)}`);
-  }
-  const options = input as Record<string, unknown>;
-  for (const name of Object.keys(options)) {
-    if (!(name in WAL_DEFAULTS)) throw new TidekvError('INVALID_OPTION', `unknown WAL option '${name}'`);
-  }
-  const maxDelayMs = options.maxDelayMs ?? 0;
-  if (typeof maxDelayMs !== 'number' || !Number.isFinite(maxDelayMs) || maxDelayMs < 0 || maxDelayMs > 60_000) {
-    throw new TidekvError('INVALID_OPTION', `options.maxDelayMs must be a number from 0 to 60000, got ${describeValue(maxDelayMs)}`);
-  }
+  const options = optionsObject(input, 'WAL', KNOWN);
+  const d = WAL_DEFAULTS;
   return {
-    sync: oneOf(options, 'sync', SYNC_MODES, WAL_DEFAULTS.sync),
-    recovery: oneOf(options, 'recovery', RECOVERY_MODES, WAL_DEFAULTS.recovery),
-    segmentBytes: integerIn(options, 'segmentBytes', 4096, 2 ** 40),
-    maxBatchBytes: integerIn(options, 'maxBatchBytes', 1, 2 ** 31),
-    maxDelayMs,
-    maxBatch: integerIn(options, 'maxBatch', 1, 2 ** 31, true),
-    dedupWindow: integerIn(options, 'dedupWindow', 0, 2 ** 26),
-    maxRecordBytes: integerIn(options, 'maxRecordBytes', 1, MAX_BODY_BYTES),
-    preallocate: booleanOption(options, 'preallocate', WAL_DEFAULTS.preallocate),
+    sync: oneOfOption(options, 'sync', SYNC_MODES, d.sync),
+    recovery: oneOfOption(options, 'recovery', RECOVERY_MODES, d.recovery),
+    segmentBytes: integerOption(options, 'segmentBytes', d.segmentBytes, 4096, 2 ** 40),
+    maxBatchBytes: integerOption(options, 'maxBatchBytes', d.maxBatchBytes, 1, 2 ** 31),
+    maxDelayMs: numberOption(options, 'maxDelayMs', d.maxDelayMs, 0, 60_000),
+    maxBatch: integerOption(options, 'maxBatch', d.maxBatch, 1, 2 ** 31, true),
+    dedupWindow: integerOption(options, 'dedupWindow', d.dedupWindow, 0, 2 ** 26),
+    maxRecordBytes: integerOption(options, 'maxRecordBytes', d.maxRecordBytes, 1, MAX_BODY_BYTES),
+    preallocate: booleanOption(options, 'preallocate', d.preallocate),
   };
 }

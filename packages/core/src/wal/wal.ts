@@ -166,7 +166,7 @@ export class Wal implements AsyncDisposable {
    * promises; rejects WAL_POISONED if the log failed before that.
    */
   append(payload: Uint8Array, options?: AppendOptions): Promise<AppendResult> {
-    if (!this.#lifecycle.isOpen) return this.#lifecycle.rejectIfClosed()!;
+    if (!this.#lifecycle.isOpen) return Promise.reject(this.#lifecycle.closedError());
     if (this.#poison) return Promise.reject(this.#poison);
     let id: Uint8Array | undefined;
     try {
@@ -388,7 +388,7 @@ export class Wal implements AsyncDisposable {
    * checkpoint never moves backwards: a lower lsn is a no-op.
    */
   checkpoint(lsn: number): Promise<void> {
-    if (!this.#lifecycle.isOpen) return this.#lifecycle.rejectIfClosed()!;
+    if (!this.#lifecycle.isOpen) return Promise.reject(this.#lifecycle.closedError());
     if (this.#poison) return Promise.reject(this.#poison);
     if (typeof lsn !== 'number' || !Number.isSafeInteger(lsn) || lsn < 0) {
       return Promise.reject(new TidekvError('INVALID_ARGUMENT', `checkpoint LSN must be a non-negative integer, got ${describeValue(lsn)}`));
