@@ -21,3 +21,13 @@ export {
   type WatchProperty,
   type WatchViolation,
 } from './mvcc/watch-validators.js';
+export { describeMvcc } from './describe-mvcc.js';
+export { mvccCases } from './mvcc-cases/index.js';
+export { runMvccCase } from './run-mvcc-case.js';
+export { resolveMvccOptions } from './validate-mvcc-options.js';
+export type { MvccCase, MvccCaseContext } from './mvcc-case.js';
+export type { DescribeMvccOptions, MvccLocation, ResolvedMvccOptions } from './mvcc-options.js';
+export { ReferenceKV, openReferenceKV, DEFAULT_MAX_TXN_OPS, type ReferenceKVOptions } from './mvcc/reference-kv.js';
+export { runSequence, type SequenceSubject } from './mvcc-model/run-sequence.js';
+export { sequenceArb, stepArb, crashesEtcd, type Step, type StepOptions } from './mvcc-model/steps.js';
+export { canonical, canonicalError, outcome, type Canonical } from './mvcc-model/canonical.js';

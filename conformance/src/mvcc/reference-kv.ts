@@ -1,0 +1,255 @@
+/**
+ * The reference KV: a small, obviously-correct implementation of tidekv's KV interface
+ * (etcd's key-value API) that answers everything by scanning a plain list of every change
+ * (history.ts). The conformance suite (describeMvcc) runs real stores against it operation
+ * by operation, and a differential test runs it against a real etcd server.
+ *
+ * Where etcd itself has no answer, the model refuses cleanly: a txn whose put with
+ * ignoreValue / ignoreLease meets a key that an earlier from-key delete of the same txn
+ * removed (etcd's pre-checks see the key, then its applier panics) fails KEY_NOT_FOUND and
+ * changes nothing.
+ *
+ * With `dir`, the state is written to one file there on close and read back on open.
+ */
+import { TidekvError, type CompactOptions, type CompactResponse, type DeleteRangeOptions, type DeleteRangeResponse, type HashKVResponse, type KV, type KeyValue, type PutOptions, type PutResponse, type RangeOptions, type RangeResponse, type ResponseOp, type TxnRequest as PublicTxnRequest, type TxnResponse } from '@tidekv/core';
+import { byteOrder } from '../support/bytes.js';
+import { Commit } from './commit.js';
+import { hashHistory } from './hash.js';
+import { History } from './history.js';
+import { answerRange } from './range-read.js';
+import { readReferenceState, writeReferenceState } from './reference-file.js';
+import {
+  parseCompactOptions,
+  parseDeleteRange,
+  parsePut,
+  parseRange,
+  parseRevision,
+  parseTxn,
+  toCount,
+  type CompareRequest,
+  type OpRequest,
+  type TxnRequest,
+} from './request.js';
+import { checkDuplicateKeys, checkKey, checkPut, checkTxn } from './txn-rules.js';
+
+export interface ReferenceKVOptions {
+  /** A directory to persist to (one file, written on close). Absent: in memory only. */
+  dir?: string;
+  /** Ops per txn list, as etcd's --max-txn-ops. Default 128. */
+  maxTxnOps?: number;
+}
+
+export const DEFAULT_MAX_TXN_OPS = 128;
+
+export class ReferenceKV implements KV {
+  #history: History;
+  #revision: number;
+  #compactRevision: number;
+  #open = true;
+  readonly #dir: string | undefined;
+  readonly #maxTxnOps: number;
+
+  private constructor(options: ReferenceKVOptions) {
+    this.#dir = options.dir;
+    this.#maxTxnOps = options.maxTxnOps ?? DEFAULT_MAX_TXN_OPS;
+    const state = this.#dir === undefined ? undefined : readReferenceState(this.#dir);
+    this.#history = new History(state?.changes ?? []);
+    this.#revision = state?.revision ?? 1;
+    this.#compactRevision = state?.compactRevision ?? -1;
+  }
+
+  static async open(options: ReferenceKVOptions = {}): Promise<ReferenceKV> {
+    if (options === null || typeof options !== 'object') throw new TidekvError('INVALID_OPTION', 'openReferenceKV() takes an options object');
+    for (const name of Object.keys(options)) {
+      if (name !== 'dir' && name !== 'maxTxnOps') throw new TidekvError('INVALID_OPTION', `unknown option '${name}'`);
+    }
+    if (options.dir !== undefined && (typeof options.dir !== 'string' || options.dir === '')) {
+      throw new TidekvError('INVALID_OPTION', 'options.dir must be a non-empty string');
+    }
+    if (options.maxTxnOps !== undefined && toCount(options.maxTxnOps, 'INVALID_OPTION', 'options.maxTxnOps') < 1) {
+      throw new TidekvError('INVALID_OPTION', 'options.maxTxnOps must be at least 1');
+    }
+    return new ReferenceKV(options);
+  }
+
+  get revision(): number {
+    return this.#revision;
+  }
+
+  get compactRevision(): number {
+    return this.#compactRevision;
+  }
+
+  #assertOpen(): void {
+    if (!this.#open) throw new TidekvError('NOT_OPEN', 'the store is closed');
+  }
+
+  /** FUTURE_REV above the current revision, COMPACTED below the compact revision; 0 = current. */
+  #readRevision(revision: number): number {
+    if (revision > this.#revision) throw new TidekvError('FUTURE_REV', `revision ${revision} is above the current revision ${this.#revision}`);
+    if (revision !== 0 && revision < this.#compactRevision) {
+      throw new TidekvError('COMPACTED', `revision ${revision} is below the compact revision ${this.#compactRevision}`);
+    }
+    return revision || this.#revision;
+  }
+
+  #commit(commit: Commit): number {
+    if (!commit.changed) return this.#revision;
+    this.#history = commit.history;
+    this.#revision = commit.main;
+    return this.#revision;
+  }
+
+  async put(key: unknown, value: unknown, options?: PutOptions): Promise<PutResponse> {
+    this.#assertOpen();
+    const op = parsePut(key, value, options);
+    checkPut(op);
+    if (op.lease !== 0) throw new TidekvError('LEASE_NOT_FOUND', `lease ${op.lease} does not exist`);
+    const commit = new Commit(this.#history.clone(), this.#revision + 1);
+    const prevKv = commit.put(op);
+    const revision = this.#commit(commit);
+    return op.prevKv && prevKv ? { revision, prevKv } : { revision };
+  }
+
+  async range(key: unknown, options?: RangeOptions): Promise<RangeResponse> {
+    this.#assertOpen();
+    const op = parseRange(key, options);
+    checkKey(op.key);
+    const rev = this.#readRevision(op.revision);
+    return { ...answerRange(op, this.#history.liveAt(rev, op.selection)), revision: this.#revision };
+  }
+
+  async deleteRange(key: unknown, options?: DeleteRangeOptions): Promise<DeleteRangeResponse> {
+    this.#assertOpen();
+    const op = parseDeleteRange(key, options);
+    checkKey(op.key);
+    const commit = new Commit(this.#history.clone(), this.#revision + 1);
+    const prevKvs = commit.deleteRange(op);
+    const revision = this.#commit(commit);
+    return op.prevKv ? { deleted: prevKvs.length, revision, prevKvs } : { deleted: prevKvs.length, revision };
+  }
+
+  async txn(request: PublicTxnRequest): Promise<TxnResponse> {
+    this.#assertOpen();
+    const txn = parseTxn(request);
+    checkTxn(txn, this.#maxTxnOps);
+    checkDuplicateKeys(txn);
+    // Every compare, nested ones included, sees the state before the txn.
+    const decisions = new Map<TxnRequest, boolean>();
+    const decide = (t: TxnRequest) => {
+      const succeeded = t.compare.every((c) => this.#compareHolds(c));
+      decisions.set(t, succeeded);
+      for (const op of succeeded ? t.success : t.failure) if (op.type === 'txn') decide(op);
+    };
+    decide(txn);
+    const taken: OpRequest[] = [];
+    const walk = (t: TxnRequest) => {
+      for (const op of decisions.get(t) ? t.success : t.failure) {
+        if (op.type === 'txn') walk(op);
+        else taken.push(op);
+      }
+    };
+    walk(txn);
+    // etcd checks every put of the chosen branches, then every range, against the state before the txn.
+    for (const op of taken) {
+      if (op.type !== 'put') continue;
+      if ((op.ignoreValue || op.ignoreLease) && this.#history.get(op.key, this.#revision) === undefined) {
+        throw new TidekvError('KEY_NOT_FOUND', 'ignoreValue / ignoreLease need the key to exist');
+      }
+      if (op.lease !== 0) throw new TidekvError('LEASE_NOT_FOUND', `lease ${op.lease} does not exist`);
+    }
+    for (const op of taken) if (op.type === 'range') this.#readRevision(op.revision);
+    const commit = new Commit(this.#history.clone(), this.#revision + 1);
+    const run = (t: TxnRequest): { succeeded: boolean; responses: ResponseOp[] } => {
+      const succeeded = decisions.get(t)!;
+      const responses = (succeeded ? t.success : t.failure).map((op): ResponseOp => {
+        switch (op.type) {
+          case 'put': {
+            const prevKv = commit.put(op);
+            return op.prevKv && prevKv ? { type: 'put', prevKv } : { type: 'put' };
+          }
+          case 'range':
+            return { type: 'range', ...commit.range(op) };
+          case 'deleteRange': {
+            const prevKvs = commit.deleteRange(op);
+            return op.prevKv ? { type: 'deleteRange', deleted: prevKvs.length, prevKvs } : { type: 'deleteRange', deleted: prevKvs.length };
+          }
+          case 'txn':
+            return { type: 'txn', ...run(op) };
+        }
+      });
+      return { succeeded, responses };
+    };
+    const response = run(txn);
+    return { ...response, revision: this.#commit(commit) };
+  }
+
+  #compareHolds(compare: CompareRequest): boolean {
+    const kvs = this.#history.liveAt(this.#revision, compare.selection);
+    // A value compare on no key is false; the other targets compare a missing key as zeros.
+    if (kvs.length === 0 && compare.target === 'value') return false;
+    const subjects: KeyValue[] = kvs.length > 0 ? kvs : [{ key: compare.key, value: new Uint8Array(0), createRevision: 0, modRevision: 0, version: 0, lease: 0 }];
+    return subjects.every((kv) => {
+      const order = (() => {
+        switch (compare.target) {
+          case 'value':
+            return byteOrder(kv.value, compare.value as Uint8Array);
+          case 'version':
+            return Math.sign(kv.version - (compare.value as number));
+          case 'create':
+            return Math.sign(kv.createRevision - (compare.value as number));
+          case 'mod':
+            return Math.sign(kv.modRevision - (compare.value as number));
+          case 'lease':
+            return Math.sign(kv.lease - (compare.value as number));
+        }
+      })();
+      switch (compare.result) {
+        case '=':
+          return order === 0;
+        case '!=':
+          return order !== 0;
+        case '<':
+          return order < 0;
+        case '>':
+          return order > 0;
+      }
+    });
+  }
+
+  async compact(revision: unknown, options?: CompactOptions): Promise<CompactResponse> {
+    this.#assertOpen();
+    const rev = parseRevision(revision, 'the compact revision');
+    parseCompactOptions(options);
+    if (rev <= this.#compactRevision) {
+      throw new TidekvError('COMPACTED', `revision ${rev} is at or below the compact revision ${this.#compactRevision}`);
+    }
+    if (rev > this.#revision) throw new TidekvError('FUTURE_REV', `revision ${rev} is above the current revision ${this.#revision}`);
+    this.#compactRevision = rev;
+    this.#history.compact(rev);
+    return { revision: this.#revision };
+  }
+
+  async hashKV(revision?: unknown): Promise<HashKVResponse> {
+    this.#assertOpen();
+    const rev = this.#readRevision(revision === undefined ? 0 : parseRevision(revision, 'the hashKV revision'));
+    return { hash: hashHistory(this.#history, rev, this.#compactRevision), revision: this.#revision, compactRevision: this.#compactRevision };
+  }
+
+  async close(): Promise<void> {
+    if (!this.#open) return;
+    this.#open = false;
+    if (this.#dir !== undefined) {
+      writeReferenceState(this.#dir, { revision: this.#revision, compactRevision: this.#compactRevision, changes: this.#history.changes });
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+/** Opens a reference KV: in memory, or persisted to one file in `dir`. */
+export function openReferenceKV(options: ReferenceKVOptions = {}): Promise<ReferenceKV> {
+  return ReferenceKV.open(options);
+}

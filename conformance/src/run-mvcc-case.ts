@@ -1,0 +1,67 @@
+/**
+ * Runs one MVCC case: a fresh temp directory, a store opened on it, and cleanup that closes
+ * every store the case opened and removes the directory even when the case fails.
+ */
+import type { KV } from '@tidekv/core';
+import type { MvccCase, MvccCaseContext } from './mvcc-case.js';
+import type { ResolvedMvccOptions } from './mvcc-options.js';
+import { makeTempDir, removeDir } from './run-case.js';
+import { assertMvccCase, assertMvccOptions } from './validate-mvcc-options.js';
+
+class Context implements MvccCaseContext {
+  readonly #opened: KV[] = [];
+  #kv: KV | undefined;
+
+  constructor(
+    readonly options: ResolvedMvccOptions,
+    readonly dir: string,
+  ) {}
+
+  get kv(): KV {
+    if (!this.#kv) throw new Error('conformance: the store is not open yet');
+    return this.#kv;
+  }
+
+  async open(): Promise<void> {
+    const kv = await this.options.open({ dir: this.dir });
+    this.#opened.push(kv);
+    this.#kv = kv;
+  }
+
+  async reopen(): Promise<void> {
+    await this.#kv?.close();
+    await this.open();
+  }
+
+  async dispose(): Promise<unknown> {
+    let failure: unknown;
+    for (const kv of this.#opened.reverse()) {
+      try {
+        await kv.close();
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    return failure;
+  }
+}
+
+export async function runMvccCase(testCase: MvccCase, options: ResolvedMvccOptions): Promise<void> {
+  assertMvccCase(testCase);
+  assertMvccOptions(options);
+  const dir = await makeTempDir();
+  const ctx = new Context(options, dir);
+  let failed = false;
+  try {
+    await ctx.open();
+    await testCase.run(ctx);
+  } catch (error) {
+    failed = true;
+    throw error;
+  } finally {
+    const closeError = await ctx.dispose();
+    await removeDir(dir);
+    // A close failure only surfaces when the case itself passed, so it never hides the real error.
+    if (closeError !== undefined && !failed) throw closeError;
+  }
+}
