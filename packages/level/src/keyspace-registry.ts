@@ -9,8 +9,8 @@
  */
 import { TidekvError, KEYSPACE_NAME_PATTERN } from '@tidekv/core';
 import { FIRST_KEYSPACE_ID, KeyspacePrefix, LAST_KEYSPACE_ID } from './keyspace-prefix.js';
-import type { LevelDb } from './level-types.js';
-import type { NativeOp } from './level-types.js';
+import type { LevelDb } from './types.js';
+import type { NativeOp } from './types.js';
 
 const REGISTRY_START = Buffer.from([0x00, 0x6b]); // 0x00 'k'
 const REGISTRY_END = Buffer.from([0x00, 0x6c]); // 0x00 'l'

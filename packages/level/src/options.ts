@@ -3,7 +3,7 @@
  * INVALID_OPTION error, never silently ignored. Numeric limits are LevelDB's own: it would
  * otherwise clip out-of-range values without saying so.
  */
-import { TidekvError, describeValue } from '@tidekv/core';
+import { booleanOption, integerOption, optionsObject, pathOption } from '@tidekv/core';
 
 export interface LevelOptions {
   /** Directory of the database (created, with its parents, when missing). Required. */
@@ -49,39 +49,12 @@ const NUMERIC: Record<string, [number, number, number]> = {
 };
 const BOOLEAN: Record<string, boolean> = { createIfMissing: true, compression: true };
 
-function invalid(message: string): TidekvError {
-  return new TidekvError('INVALID_OPTION', message);
-}
+const KNOWN = new Set(['path', ...Object.keys(NUMERIC), ...Object.keys(BOOLEAN)]);
 
 export function resolveLevelOptions(input: unknown): ResolvedLevelOptions {
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw invalid(`options must be an object with a path, got ${describeValue(input)}`);
-  }
-  const options = input as Record<string, unknown>;
-  for (const name of Object.keys(options)) {
-    if (name !== 'path' && !(name in NUMERIC) && !(name in BOOLEAN)) {
-      throw invalid(`unknown option '${name}'`);
-    }
-  }
-
-  const path = options.path;
-  if (typeof path !== 'string' || path.length === 0) {
-    throw invalid(`options.path must be a non-empty string, got ${describeValue(path)}`);
-  }
-  if (path.includes('\u0000')) throw invalid('options.path must not contain a NUL character');
-
-  const resolved: Record<string, unknown> = { path };
-  for (const [name, fallback] of Object.entries(BOOLEAN)) {
-    const value = options[name] ?? fallback;
-    if (typeof value !== 'boolean') throw invalid(`options.${name} must be a boolean, got ${describeValue(value)}`);
-    resolved[name] = value;
-  }
-  for (const [name, [fallback, min, max]] of Object.entries(NUMERIC)) {
-    const value = options[name] ?? fallback;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      throw invalid(`options.${name} must be an integer from ${min} to ${max}, got ${describeValue(value)}`);
-    }
-    resolved[name] = value;
-  }
+  const options = optionsObject(input, 'level', KNOWN, 'a path');
+  const resolved: Record<string, unknown> = { path: pathOption(options, 'path', true) };
+  for (const [name, fallback] of Object.entries(BOOLEAN)) resolved[name] = booleanOption(options, name, fallback);
+  for (const [name, [fallback, min, max]] of Object.entries(NUMERIC)) resolved[name] = integerOption(options, name, fallback, min, max);
   return resolved as unknown as ResolvedLevelOptions;
 }

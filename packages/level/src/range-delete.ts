@@ -10,8 +10,8 @@
 import type { ResolvedWriteOp } from '@tidekv/core';
 import type { StoredBounds } from './keyspace-prefix.js';
 import type { KeyspaceRegistry, RegisteredKeyspace } from './keyspace-registry.js';
-import { ITERATOR_HIGH_WATER_BYTES } from './level-chunk-source.js';
-import type { LevelDb, NativeOp } from './level-types.js';
+import { ITERATOR_HIGH_WATER_BYTES } from './reader.js';
+import type { LevelDb, NativeOp } from './types.js';
 
 const SCAN_CHUNK = 1000;
 

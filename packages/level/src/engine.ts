@@ -1,0 +1,110 @@
+/**
+ * The StorageEngine over one LevelDB database (classic-level). Keyspaces are key prefixes
+ * inside it, so a write across keyspaces is one native batch and therefore atomic.
+ */
+import {
+  BaseEngine,
+  type EngineFactory,
+  type KeyspacePrimitives,
+  type ResolvedWriteOp,
+  type SnapshotPrimitives,
+  type StorageEngine,
+  type TidekvError,
+} from '@tidekv/core';
+import { ClassicLevel } from 'classic-level';
+import { LEVEL_CAPABILITIES } from './capabilities.js';
+import { fromNative, fromOpenFailure } from './errors.js';
+import { levelKeyspace } from './keyspace.js';
+import { KeyspaceRegistry } from './keyspace-registry.js';
+import { resolveLevelOptions, type LevelOptions } from './options.js';
+import { levelSnapshot } from './snapshot.js';
+import type { LevelDb } from './types.js';
+import { LevelWriter } from './writer.js';
+
+export class LevelEngine extends BaseEngine {
+  readonly #db: LevelDb;
+  readonly #registry: KeyspaceRegistry;
+  readonly #writer: LevelWriter;
+
+  private constructor(db: LevelDb, registry: KeyspaceRegistry, writeBufferSize: number) {
+    super(LEVEL_CAPABILITIES);
+    this.#db = db;
+    this.#registry = registry;
+    this.#writer = new LevelWriter(db, registry, writeBufferSize);
+  }
+
+  /**
+   * Opens (creating by default) the LevelDB database at `options.path`. Fails LOCKED when the
+   * location is already open, in this process or another.
+   */
+  static async open(options: LevelOptions): Promise<LevelEngine> {
+    const { path, ...native } = resolveLevelOptions(options);
+    let db: LevelDb;
+    try {
+      db = new ClassicLevel<Uint8Array, Uint8Array>(path, {
+        ...native,
+        errorIfExists: false,
+        keyEncoding: 'view',
+        valueEncoding: 'view',
+      });
+      await db.open();
+    } catch (error) {
+      throw fromOpenFailure(error, path);
+    }
+    let registry: KeyspaceRegistry;
+    try {
+      registry = await KeyspaceRegistry.load(db);
+    } catch (error) {
+      await db.close().catch(() => undefined);
+      throw fromOpenFailure(error, path);
+    }
+    return new LevelEngine(db, registry, native.writeBufferSize);
+  }
+
+  protected override toError(error: unknown, doing: string): TidekvError {
+    return fromNative(error, doing);
+  }
+
+  protected keyspacePrimitives(name: string): KeyspacePrimitives {
+    return levelKeyspace(this.#db, this.#registry.get(name), this.#writer);
+  }
+
+  protected writeBatch(ops: ResolvedWriteOp[], sync: boolean): Promise<void> {
+    return this.#writer.write(ops, sync);
+  }
+
+  protected snapshotPrimitives(): SnapshotPrimitives {
+    return levelSnapshot(this.#db, this.#registry);
+  }
+
+  protected flushAll(): Promise<void> {
+    return this.#writer.flush();
+  }
+
+  /**
+   * Waits for writes in flight, makes everything durable (as flush does), then closes. After
+   * a failed write nothing more is written: the database closes as it is.
+   */
+  protected async release(): Promise<void> {
+    let flushError: unknown;
+    if (!this.writesFailed) {
+      try {
+        await this.#writer.flushAlone();
+      } catch (error) {
+        flushError = error;
+      }
+    }
+    await this.#db.close();
+    if (flushError !== undefined) throw fromNative(flushError, 'flush');
+  }
+}
+
+export function openLevel(options: LevelOptions): Promise<StorageEngine> {
+  return LevelEngine.open(options);
+}
+
+export const levelEngine: EngineFactory<LevelOptions> = Object.freeze({
+  name: 'level',
+  capabilities: LEVEL_CAPABILITIES,
+  open: openLevel,
+});
