@@ -32,7 +32,7 @@
  */
 import { crc32 } from 'node:zlib';
 import { TidekvError } from '../errors.js';
-import { bytesEqual, utf8Decode, utf8Encode } from '../codec/bytes.js';
+import { bytesEqual, utf8Encode } from '../codec/bytes.js';
 import { decodeRevisionKey, encodeRevisionKey, type Revision } from '../codec/revision-key.js';
 import { readSafeU64, writeU64 } from '../codec/u64.js';
 import type { KeyValue } from './kv.js';
@@ -116,7 +116,7 @@ export interface RevisionRecord {
 }
 
 function describeKey(key: Uint8Array): string {
-  const text = utf8Decode(key);
+  const text = Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('utf8');
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
 
@@ -138,21 +138,21 @@ export function decodeRevisionRecord(storageKey: Uint8Array, stored: Uint8Array,
     throw new TidekvError('CORRUPTION', `MVCC store: a 'rev' key is malformed`, { cause: error, details: { storageKey } });
   }
   const revision = { main: decoded.main, sub: decoded.sub };
-  const where = `revision ${revision.main}.${revision.sub}${expectedKey ? ` of key "${describeKey(expectedKey)}"` : ''}`;
+  const where = () => `revision ${revision.main}.${revision.sub}${expectedKey ? ` of key "${describeKey(expectedKey)}"` : ''}`;
   const details = { revision: revision.main, sub: revision.sub, key: expectedKey };
   const body = unsealValue(storageKey, stored);
-  if (body === undefined) throw new TidekvError('CORRUPTION', `MVCC store: checksum mismatch in ${where}`, { details });
+  if (body === undefined) throw new TidekvError('CORRUPTION', `MVCC store: checksum mismatch in ${where()}`, { details });
   let kv: KeyValue;
   try {
     kv = decodeKeyValue(body);
   } catch (error) {
-    throw new TidekvError('CORRUPTION', `MVCC store: undecodable value in ${where}`, { cause: error, details });
+    throw new TidekvError('CORRUPTION', `MVCC store: undecodable value in ${where()}`, { cause: error, details });
   }
   const consistent = decoded.tombstone
     ? kv.modRevision === 0 && kv.createRevision === 0 && kv.version === 0 && kv.value.length === 0
     : kv.modRevision === revision.main && kv.version >= 1 && kv.createRevision >= 1 && kv.createRevision <= revision.main;
   if (!consistent || (expectedKey !== undefined && !bytesEqual(kv.key, expectedKey))) {
-    throw new TidekvError('CORRUPTION', `MVCC store: the value stored at ${where} belongs elsewhere`, { details });
+    throw new TidekvError('CORRUPTION', `MVCC store: the value stored at ${where()} belongs elsewhere`, { details });
   }
   return { revision, tombstone: decoded.tombstone, kv };
 }

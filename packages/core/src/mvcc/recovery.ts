@@ -1,0 +1,95 @@
+/**
+ * Opening a store: read `meta`, replay the WAL records the engine lacks into the engine, and
+ * rebuild the key index from the `rev` keyspace. The current revision is the largest of the
+ * recorded one, the last revision seen and the scheduled compaction, so it never goes back.
+ */
+import { TidekvError } from '../errors.js';
+import type { Keyspace, StorageEngine, WriteOp } from '../engine/types.js';
+import type { CommitLog } from './commit-log.js';
+import { KeyIndex } from './key-index.js';
+import { KeyTree } from './key-tree.js';
+import { META_KEYSPACE, META_KEYS, REV_KEYSPACE, decodeMetaValue, decodeRevisionRecord, encodeMetaValue, encodeRevisionRecord, type MetaName } from './layout.js';
+
+export interface StoredMeta {
+  revision: number;
+  /** -1 when none. */
+  scheduledCompact: number;
+  finishedCompact: number;
+  appliedLsn: number;
+}
+
+export async function readMeta(meta: Keyspace): Promise<StoredMeta> {
+  const names: MetaName[] = ['revision', 'scheduledCompact', 'finishedCompact', 'appliedLsn'];
+  const values = await meta.getMany(names.map((name) => META_KEYS[name]));
+  const read = (i: number, fallback: number) => (values[i] === undefined ? fallback : decodeMetaValue(names[i]!, values[i]!));
+  return { revision: read(0, 1), scheduledCompact: read(1, -1), finishedCompact: read(2, -1), appliedLsn: read(3, 0) };
+}
+
+const REPLAY_BATCH_BYTES = 4 << 20;
+
+/** Applies the log's commits after meta.appliedLsn to the engine. Returns the new revision and applied LSN. */
+export async function replayLog(engine: StorageEngine, log: CommitLog, meta: StoredMeta): Promise<{ revision: number; appliedLsn: number }> {
+  let { revision, appliedLsn } = meta;
+  let ops: WriteOp[] = [];
+  let bytes = 0;
+  const flush = async () => {
+    if (ops.length === 0) return;
+    ops.push(
+      { type: 'put', keyspace: META_KEYSPACE, key: META_KEYS.revision, value: encodeMetaValue('revision', revision) },
+      { type: 'put', keyspace: META_KEYSPACE, key: META_KEYS.appliedLsn, value: encodeMetaValue('appliedLsn', appliedLsn) },
+    );
+    await engine.write(ops);
+    ops = [];
+    bytes = 0;
+  };
+  for await (const commit of log.replay(meta.appliedLsn)) {
+    if (commit.revision !== revision + 1) {
+      throw new TidekvError('CORRUPTION', `WAL record ${commit.lsn} holds revision ${commit.revision}, but the store is at ${revision}`, {
+        details: { lsn: commit.lsn, revision: commit.revision, current: revision },
+      });
+    }
+    for (const change of commit.changes) {
+      const [key, value] = encodeRevisionRecord(change.revision, change.tombstone, change.kv);
+      ops.push({ type: 'put', keyspace: REV_KEYSPACE, key, value });
+      bytes += key.length + value.length;
+    }
+    revision = commit.revision;
+    appliedLsn = commit.lsn;
+    if (bytes >= REPLAY_BATCH_BYTES) await flush();
+  }
+  await flush();
+  return { revision, appliedLsn };
+}
+
+/** Rebuilds the key index from every stored revision, verifying each. */
+export async function rebuildIndex(rev: Keyspace): Promise<{ tree: KeyTree; lastRevision: number }> {
+  const tree = new KeyTree();
+  let lastRevision = 0;
+  const iterator = rev.iterate();
+  try {
+    for (;;) {
+      const entries = await iterator.nextv(1024);
+      if (entries.length === 0) break;
+      for (const [key, value] of entries) {
+        const { revision, tombstone, kv } = decodeRevisionRecord(key, value);
+        let index = tree.get(kv.key);
+        if (!index) {
+          index = new KeyIndex(kv.key);
+          // The first record left of a key may follow compacted ones: it says where its generation began.
+          if (tombstone) index.restoreTombstone(revision);
+          else index.restore({ main: kv.createRevision, sub: 0 }, revision, kv.version);
+          tree.insert(index);
+        } else if (tombstone) {
+          if (!index.live) throw new TidekvError('CORRUPTION', `revision ${revision.main}.${revision.sub} deletes a key that does not exist`, { details: { revision: revision.main, key: kv.key } });
+          index.tombstone(revision);
+        } else {
+          index.put(revision);
+        }
+        lastRevision = revision.main;
+      }
+    }
+  } finally {
+    await iterator.close();
+  }
+  return { tree, lastRevision };
+}

@@ -1,0 +1,95 @@
+/** MvccStore.open's options, their defaults and their validation (nothing is opened before all pass). */
+import { TidekvError } from '../errors.js';
+import { describeValue } from '../engine/describe.js';
+import type { StorageEngine } from '../engine/types.js';
+import { WAL_DEFAULTS, resolveWalOptions } from '../wal/options.js';
+import { COMMIT_LOG_OPTION_NAMES, type CommitLogOptions } from './commit-log.js';
+import { checkCompactorOptions, type CompactorOptions } from './compactor.js';
+
+export interface MvccStoreOptions {
+  /** An open engine; the store owns it from now on and closes it on close(). */
+  engine: StorageEngine;
+  /** A write-ahead log in `dir` (commits durable on fsync of the log), or false (each commit a synced engine write). */
+  wal: CommitLogOptions | false;
+  /** Automatic compaction (etcd's --auto-compaction-mode / --auto-compaction-retention). */
+  compactor?: CompactorOptions;
+  /** Most operations in one list of a txn (compare, success or failure). Default 128, as etcd. */
+  maxTxnOps?: number;
+  /** Revisions examined per physical-compaction batch. Default 1000. */
+  compactionBatchSize?: number;
+  /** Pause between physical-compaction batches, in ms. Default 10, as etcd. */
+  compactionPauseMs?: number;
+}
+
+export interface ResolvedStoreOptions {
+  engine: StorageEngine;
+  wal: (CommitLogOptions & { checkpointBytes: number; checkpointIntervalMs: number }) | false;
+  compactor: CompactorOptions | undefined;
+  maxTxnOps: number;
+  compactionBatchSize: number;
+  compactionPauseMs: number;
+}
+
+const NAMES = ['engine', 'wal', 'compactor', 'maxTxnOps', 'compactionBatchSize', 'compactionPauseMs'];
+
+function integer(options: Record<string, unknown>, name: string, min: number, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  const value = options[name];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new TidekvError('INVALID_OPTION', `options.${name} must be an integer from ${min} to ${max}, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+function checkEngine(engine: unknown): StorageEngine {
+  const e = engine as Partial<StorageEngine> | null;
+  const ok =
+    e !== null &&
+    typeof e === 'object' &&
+    typeof e.keyspace === 'function' &&
+    typeof e.write === 'function' &&
+    typeof e.flush === 'function' &&
+    typeof e.close === 'function' &&
+    typeof e.capabilities === 'object';
+  if (!ok) throw new TidekvError('INVALID_OPTION', `options.engine must be an open StorageEngine, got ${describeValue(engine)}`);
+  return engine as StorageEngine;
+}
+
+export function resolveStoreOptions(input: unknown): ResolvedStoreOptions {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new TidekvError('INVALID_OPTION', `MvccStore.open takes an options object, got ${describeValue(input)}`);
+  }
+  const options = input as Record<string, unknown>;
+  for (const name of Object.keys(options)) {
+    if (!NAMES.includes(name)) throw new TidekvError('INVALID_OPTION', `MvccStore.open: unknown option '${name}'`);
+  }
+  const engine = checkEngine(options.engine);
+  let wal: ResolvedStoreOptions['wal'];
+  if (options.wal === false) wal = false;
+  else if (options.wal !== null && typeof options.wal === 'object' && !Array.isArray(options.wal)) {
+    const { dir, checkpointBytes: _b, checkpointIntervalMs: _i, ...walOptions } = options.wal as Record<string, unknown>;
+    if (typeof dir !== 'string' || dir.length === 0) throw new TidekvError('INVALID_OPTION', `options.wal.dir must be a non-empty string, got ${describeValue(dir)}`);
+    for (const name of Object.keys(walOptions)) {
+      if (!(name in WAL_DEFAULTS) && !(COMMIT_LOG_OPTION_NAMES as readonly string[]).includes(name)) {
+        throw new TidekvError('INVALID_OPTION', `options.wal: unknown option '${name}'`);
+      }
+    }
+    resolveWalOptions(walOptions);
+    const walInput = options.wal as Record<string, unknown>;
+    wal = {
+      ...(options.wal as CommitLogOptions),
+      checkpointBytes: integer(walInput, 'checkpointBytes', 1, 64 << 20),
+      checkpointIntervalMs: integer(walInput, 'checkpointIntervalMs', 0, 60_000, 2 ** 31 - 1),
+    };
+  } else {
+    throw new TidekvError('INVALID_OPTION', `options.wal must be { dir, ... } or false, got ${describeValue(options.wal)}`);
+  }
+  return {
+    engine,
+    wal,
+    compactor: checkCompactorOptions(options.compactor),
+    maxTxnOps: integer(options, 'maxTxnOps', 1, 128),
+    compactionBatchSize: integer(options, 'compactionBatchSize', 1, 1000),
+    compactionPauseMs: integer(options, 'compactionPauseMs', 0, 10, 60_000),
+  };
+}

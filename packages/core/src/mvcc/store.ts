@@ -1,0 +1,586 @@
+/**
+ * MvccStore: etcd's versioned key-value store over any StorageEngine (see kv.ts for the
+ * rules of each method and layout.ts for what is stored where).
+ *
+ * The commit path. Writes are prepared one at a time, in revision order, against the latest
+ * prepared state (as etcd serializes its applies): the key index is updated at once and the
+ * changes wait in `#pending`. With a WAL the commit's record is appended (concurrent commits
+ * share fsyncs through the WAL's group commit) and, once durable, applied to the engine in
+ * one atomic unsynced `engine.write` with `meta` (revision, applied LSN) — several ready
+ * commits go into one write. Without a WAL that write is the durable one (`sync: true`).
+ * Only then is the revision published: `revision`, range and read-only txns read at the
+ * published revision, so no reader ever sees a change a crash could take back. Every commit
+ * is handed, in order, to the commit listeners (watch builds on them).
+ *
+ * A write or fsync failure poisons the store: the failing commit and every commit queued
+ * behind it are rejected, later writes fail at once, reads keep working. Reopen to recover.
+ */
+import { TidekvError } from '../errors.js';
+import type { Keyspace, StorageEngine, WriteOp } from '../engine/types.js';
+import { Lifecycle } from '../engine/lifecycle.js';
+import { encodeRevisionKey } from '../codec/revision-key.js';
+import { CommitLog } from './commit-log.js';
+import { compactIndex, removeCompacted } from './compaction.js';
+import { Compactor } from './compactor.js';
+import { hashRevisions } from './hash.js';
+import type { KeyTree } from './key-tree.js';
+import type {
+  Bytes,
+  CompactOptions,
+  CompactResponse,
+  DeleteRangeOptions,
+  DeleteRangeResponse,
+  HashKVResponse,
+  KV,
+  KeyValue,
+  PutOptions,
+  PutResponse,
+  RangeOptions,
+  RangeResponse,
+  TxnRequest,
+  TxnResponse,
+} from './kv.js';
+import { META_KEYSPACE, META_KEYS, REV_KEYSPACE, decodeRevisionRecord, encodeMetaValue, encodeRevisionRecord } from './layout.js';
+import { readMeta, rebuildIndex, replayLog } from './recovery.js';
+import { assertCount, checkDeleteRange, checkPut, checkRange, checkTxn, isReadOnly, optionsObject, booleanOption } from './request.js';
+import { resolveStoreOptions, type MvccStoreOptions, type ResolvedStoreOptions } from './store-options.js';
+import { TxnRun, compacted, evaluateRange, futureRevision, type Change, type TxnHost, type ValueRef } from './txn.js';
+
+export type { MvccStoreOptions } from './store-options.js';
+
+/** One published commit: its revision and changes in sub-revision order. */
+export interface CommitEvent {
+  revision: number;
+  changes: readonly Change[];
+}
+
+export type CommitListener = (commit: CommitEvent) => void;
+
+interface QueuedCommit {
+  /** undefined: the request changed nothing and only waits for the commits before it. */
+  revision: number | undefined;
+  /** The revision the request read at. */
+  base: number;
+  changes: Change[];
+  lsn: number;
+  durable: boolean;
+  failure: TidekvError | undefined;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+const OPEN_NAMES = ['physical'] as const;
+
+function asTidekvError(error: unknown, what: string): TidekvError {
+  if (error instanceof TidekvError) return error;
+  return new TidekvError('IO_ERROR', `${what}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+}
+
+export class MvccStore implements KV {
+  readonly #engine: StorageEngine;
+  readonly #rev: Keyspace;
+  readonly #log: CommitLog | undefined;
+  readonly #options: ResolvedStoreOptions;
+  readonly #tree: KeyTree;
+  readonly #lifecycle = new Lifecycle('MVCC store');
+  /** The latest revision acknowledged to its writer: what readers see. */
+  #revision: number;
+  /** The latest revision prepared: what the next write builds on. */
+  #latest: number;
+  #compactRevision: number;
+  #appliedLsn: number;
+  /** Prepared but not yet applied changes, by main revision. */
+  readonly #pending = new Map<number, Change[]>();
+  readonly #queue: QueuedCommit[] = [];
+  #draining = false;
+  /** The serial chain every write and compaction is prepared on. */
+  #chain: Promise<unknown> = Promise.resolve();
+  #poison: TidekvError | undefined;
+  readonly #inflight = new Set<Promise<unknown>>();
+  readonly #reads = new Set<Promise<unknown>>();
+  /** Reads that started before the latest logical compaction. */
+  #readsBeforeCompaction: Promise<unknown> = Promise.resolve();
+  #physical: Promise<boolean> = Promise.resolve(true);
+  #closing = false;
+  /** Held by hashKV and logical compaction so a hash sees one compaction state. */
+  #compactionLock: Promise<unknown> = Promise.resolve();
+  readonly #listeners = new Set<CommitListener>();
+  #checkpointing: Promise<void> | undefined;
+  #checkpointTimer: NodeJS.Timeout | undefined;
+  readonly #compactor: Compactor | undefined;
+  readonly #host: TxnHost;
+
+  private constructor(parts: {
+    engine: StorageEngine;
+    log: CommitLog | undefined;
+    options: ResolvedStoreOptions;
+    tree: KeyTree;
+    revision: number;
+    compactRevision: number;
+    appliedLsn: number;
+  }) {
+    this.#engine = parts.engine;
+    this.#rev = parts.engine.keyspace(REV_KEYSPACE);
+    this.#log = parts.log;
+    this.#options = parts.options;
+    this.#tree = parts.tree;
+    this.#revision = this.#latest = parts.revision;
+    this.#compactRevision = parts.compactRevision;
+    this.#appliedLsn = parts.appliedLsn;
+    const store = this;
+    this.#host = {
+      tree: parts.tree,
+      get compactRevision() {
+        return store.#compactRevision;
+      },
+      fetch: (refs) => this.#fetch(refs),
+      leaseExists: () => false,
+    };
+    if (this.#log && this.#options.wal && this.#options.wal.checkpointIntervalMs > 0) {
+      this.#checkpointTimer = setInterval(() => {
+        if (this.#log!.bytesSinceCheckpoint > 0) void this.#checkpoint().catch(() => undefined);
+      }, this.#options.wal.checkpointIntervalMs).unref();
+    }
+    if (this.#options.compactor) this.#compactor = new Compactor(this, this.#options.compactor);
+  }
+
+  /**
+   * Opens a store on `engine` (already open; the store closes it on close()). With `wal`,
+   * commits are durable through the write-ahead log in `wal.dir`; with `wal: false` every
+   * commit is a synced engine write. Recovers: replays the log, rebuilds the key index,
+   * resumes an unfinished compaction.
+   */
+  static async open(input: MvccStoreOptions): Promise<MvccStore> {
+    const options = resolveStoreOptions(input);
+    const engine = options.engine;
+    const log = options.wal ? await CommitLog.open(options.wal) : undefined;
+    try {
+      const meta = await readMeta(engine.keyspace(META_KEYSPACE));
+      let { revision, appliedLsn } = meta;
+      if (log) ({ revision, appliedLsn } = await replayLog(engine, log, meta));
+      const { tree, lastRevision } = await rebuildIndex(engine.keyspace(REV_KEYSPACE));
+      const current = Math.max(revision, lastRevision, meta.scheduledCompact, 1);
+      if (meta.scheduledCompact >= 0) compactIndex(tree, meta.scheduledCompact);
+      const store = new MvccStore({ engine, log, options, tree, revision: current, compactRevision: meta.scheduledCompact, appliedLsn });
+      if (meta.scheduledCompact > meta.finishedCompact) store.#startPhysical(meta.scheduledCompact);
+      return store;
+    } catch (error) {
+      await log?.wal.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  get revision(): number {
+    return this.#revision;
+  }
+
+  get compactRevision(): number {
+    return this.#compactRevision;
+  }
+
+  /** The automatic compactor, when the store was opened with one. */
+  get compactor(): Pick<Compactor, 'pause' | 'resume' | 'paused' | 'options'> | undefined {
+    return this.#compactor;
+  }
+
+  /** True after a failed write: the store refuses writes until reopened. */
+  get poisoned(): boolean {
+    return this.#poison !== undefined;
+  }
+
+  /** Calls `listener` with every published commit, in revision order. Returns an unsubscribe function. */
+  onCommit(listener: CommitListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  // --- reads ------------------------------------------------------------------------------
+
+  /** Verified KeyValues at `refs`: unapplied ones from #pending, the rest from the engine. */
+  async #fetch(refs: readonly ValueRef[]): Promise<KeyValue[]> {
+    const out: KeyValue[] = new Array(refs.length);
+    const keys: Uint8Array[] = [];
+    const slots: number[] = [];
+    refs.forEach((ref, i) => {
+      const pending = ref.revision.main > this.#revision ? this.#pending.get(ref.revision.main) : undefined;
+      if (pending) {
+        const kv = pending[ref.revision.sub]!.kv;
+        out[i] = { ...kv };
+      } else {
+        keys.push(encodeRevisionKey(ref.revision));
+        slots.push(i);
+      }
+    });
+    if (keys.length === 0) return out;
+    const values = keys.length === 1 && this.#rev.getSync ? [this.#rev.getSync(keys[0]!)] : await this.#rev.getMany(keys);
+    values.forEach((value, j) => {
+      const ref = refs[slots[j]!]!;
+      if (value === undefined) {
+        throw new TidekvError('CORRUPTION', `MVCC store: revision ${ref.revision.main}.${ref.revision.sub} of a live key is missing from the engine`, {
+          details: { revision: ref.revision.main, sub: ref.revision.sub, key: ref.key },
+        });
+      }
+      out[slots[j]!] = decodeRevisionRecord(keys[j]!, value, ref.key).kv;
+    });
+    return out;
+  }
+
+  /** Runs a read, tracked so physical compaction never removes what it still needs. */
+  #read<T>(run: () => Promise<T>): Promise<T> {
+    const closed = this.#lifecycle.rejectIfClosed();
+    if (closed) return closed;
+    let promise: Promise<T>;
+    try {
+      promise = run();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.#reads.add(promise);
+    const done = () => this.#reads.delete(promise);
+    promise.then(done, done);
+    return promise;
+  }
+
+  range(key: Bytes, options?: RangeOptions): Promise<RangeResponse> {
+    return this.#read(async () => {
+      const request = checkRange(key, options);
+      const current = this.#revision;
+      if (request.revision > current) throw futureRevision(request.revision, current);
+      const at = request.revision > 0 ? request.revision : current;
+      if (at < this.#compactRevision) throw compacted(at, this.#compactRevision);
+      const result = await evaluateRange(this.#host, request, at);
+      return { ...result, revision: current };
+    });
+  }
+
+  // --- writes -----------------------------------------------------------------------------
+
+  #assertWritable(): void {
+    this.#lifecycle.assertOpen();
+    if (this.#poison) {
+      throw new TidekvError(this.#poison.code, `MVCC store refuses writes after a failed commit (${this.#poison.message}); reopen it`, {
+        cause: this.#poison,
+      });
+    }
+  }
+
+  /** Runs `task` on the serial chain. */
+  #serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#chain.then(task);
+    this.#chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Prepares a write on the serial chain, queues it for durability and resolves once it is
+   * published, with the revision it made (or read at, when it changed nothing).
+   */
+  #write<T>(run: (txn: TxnRun) => Promise<T>): Promise<{ result: T; revision: number }> {
+    try {
+      this.#assertWritable();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const prepared = this.#serial(async () => {
+      // Accepted before close(): close waits for it. Only a poisoned store refuses it now.
+      if (this.#poison) this.#assertWritable();
+      const base = this.#latest;
+      const txn = new TxnRun(this.#host, base, true);
+      let result: T;
+      let payloadLsn: Promise<number> | undefined;
+      try {
+        result = await run(txn);
+        if (txn.changes.length > 0) {
+          this.#checkSizes(txn.changes);
+          if (this.#log) {
+            const payload = this.#log.encode(base + 1, txn.changes);
+            payloadLsn = this.#log.append(payload);
+          }
+        }
+      } catch (error) {
+        txn.rollback();
+        throw error;
+      }
+      const commit = this.#enqueue(base, txn.changes, payloadLsn);
+      return { commit, result };
+    });
+    const finished = prepared.then(async ({ commit, result }) => {
+      await commit.done;
+      return { result, revision: commit.entry.revision ?? commit.entry.base };
+    });
+    this.#inflight.add(finished);
+    const untrack = () => this.#inflight.delete(finished);
+    finished.then(untrack, untrack);
+    return finished;
+  }
+
+  #checkSizes(changes: readonly Change[]): void {
+    const max = this.#engine.capabilities.maxValueSize;
+    for (const change of changes) {
+      const size = 41 + change.kv.key.length + change.kv.value.length;
+      if (size > max) {
+        throw new TidekvError('VALUE_TOO_LARGE', `a stored KeyValue would be ${size} bytes; the engine takes at most ${max}`, {
+          details: { size, max, key: change.kv.key },
+        });
+      }
+    }
+  }
+
+  #enqueue(base: number, changes: Change[], lsn: Promise<number> | undefined): { entry: QueuedCommit; done: Promise<void> } {
+    let resolve!: () => void;
+    let reject!: (error: unknown) => void;
+    const done = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const revision = changes.length > 0 ? base + 1 : undefined;
+    const entry: QueuedCommit = { revision, base, changes, lsn: 0, durable: lsn === undefined, failure: undefined, resolve, reject };
+    if (revision !== undefined) {
+      this.#latest = revision;
+      this.#pending.set(revision, changes);
+    }
+    if (lsn) {
+      lsn.then(
+        (value) => {
+          entry.lsn = value;
+          entry.durable = true;
+          void this.#drain();
+        },
+        (error) => {
+          entry.failure = asTidekvError(error, 'WAL append');
+          void this.#drain();
+        },
+      );
+    }
+    this.#queue.push(entry);
+    void this.#drain();
+    return { entry, done };
+  }
+
+  /** Applies ready commits to the engine in order, several per write, then publishes them. */
+  async #drain(): Promise<void> {
+    if (this.#draining) return;
+    this.#draining = true;
+    try {
+      while (this.#queue.length > 0 && !this.#poison) {
+        const first = this.#queue[0]!;
+        if (first.failure) return this.#poisonWith(first.failure);
+        let ready = 0;
+        while (ready < this.#queue.length && this.#queue[ready]!.durable && !this.#queue[ready]!.failure) ready++;
+        if (ready === 0) return;
+        const batch = this.#queue.splice(0, ready);
+        const ops: WriteOp[] = [];
+        let lastRevision = 0;
+        let lastLsn = 0;
+        for (const commit of batch) {
+          if (commit.revision === undefined) continue;
+          for (const change of commit.changes) {
+            const [key, value] = encodeRevisionRecord(change.revision, change.tombstone, change.kv);
+            ops.push({ type: 'put', keyspace: REV_KEYSPACE, key, value });
+          }
+          lastRevision = commit.revision;
+          lastLsn = commit.lsn;
+        }
+        if (ops.length > 0) {
+          ops.push({ type: 'put', keyspace: META_KEYSPACE, key: META_KEYS.revision, value: encodeMetaValue('revision', lastRevision) });
+          if (this.#log) ops.push({ type: 'put', keyspace: META_KEYSPACE, key: META_KEYS.appliedLsn, value: encodeMetaValue('appliedLsn', lastLsn) });
+          try {
+            await this.#engine.write(ops, { sync: !this.#log });
+          } catch (error) {
+            this.#queue.unshift(...batch);
+            return this.#poisonWith(asTidekvError(error, 'engine write'));
+          }
+          if (this.#log) this.#appliedLsn = lastLsn;
+        }
+        for (const commit of batch) this.#publish(commit);
+        if (this.#log && this.#options.wal && this.#log.bytesSinceCheckpoint >= this.#options.wal.checkpointBytes) void this.#checkpoint().catch(() => undefined);
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  #publish(commit: QueuedCommit): void {
+    if (commit.revision !== undefined) {
+      this.#revision = commit.revision;
+      this.#pending.delete(commit.revision);
+      const event: CommitEvent = { revision: commit.revision, changes: commit.changes };
+      for (const listener of this.#listeners) {
+        try {
+          listener(event);
+        } catch {
+          // A listener's failure is its own; the commit is already durable.
+        }
+      }
+    }
+    commit.resolve();
+  }
+
+  #poisonWith(error: TidekvError): void {
+    this.#poison ??= error;
+    for (const commit of this.#queue.splice(0)) commit.reject(commit.failure ?? error);
+  }
+
+  /** Flushes the engine, then lets the WAL drop what the engine now holds durably. */
+  #checkpoint(): Promise<void> {
+    if (this.#checkpointing) return this.#checkpointing;
+    const log = this.#log!;
+    const lsn = this.#appliedLsn;
+    const bytes = log.bytesSinceCheckpoint;
+    this.#checkpointing = (async () => {
+      try {
+        await this.#engine.flush();
+        await log.wal.checkpoint(lsn);
+        log.bytesSinceCheckpoint -= bytes;
+      } catch (error) {
+        this.#poisonWith(asTidekvError(error, 'checkpoint'));
+        throw error;
+      } finally {
+        this.#checkpointing = undefined;
+      }
+    })();
+    return this.#checkpointing;
+  }
+
+  async put(key: Bytes, value: Bytes, options?: PutOptions): Promise<PutResponse> {
+    const closed = this.#lifecycle.rejectIfClosed();
+    if (closed) return closed;
+    const request = checkPut(key, value, options);
+    const { result, revision } = await this.#write(async (txn) => {
+      await txn.checkPut(request, true);
+      return txn.put(request);
+    });
+    return { revision, ...result };
+  }
+
+  async deleteRange(key: Bytes, options?: DeleteRangeOptions): Promise<DeleteRangeResponse> {
+    const closed = this.#lifecycle.rejectIfClosed();
+    if (closed) return closed;
+    const request = checkDeleteRange(key, options);
+    const { result, revision } = await this.#write((txn) => txn.deleteRange(request));
+    return { deleted: result.deleted, revision, ...(result.prevKvs ? { prevKvs: result.prevKvs } : {}) };
+  }
+
+  async txn(request: TxnRequest): Promise<TxnResponse> {
+    const closed = this.#lifecycle.rejectIfClosed();
+    if (closed) return closed;
+    const checked = checkTxn(request, this.#options.maxTxnOps);
+    if (isReadOnly(checked)) {
+      // Reads only: run at the published revision, beside the writers.
+      return this.#read(async () => {
+        const base = this.#revision;
+        const result = await new TxnRun(this.#host, base, false).txn(checked);
+        return { ...result, revision: base };
+      });
+    }
+    const { result, revision } = await this.#write((txn) => txn.txn(checked));
+    return { ...result, revision };
+  }
+
+  // --- compaction and hashing -------------------------------------------------------------
+
+  #exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#compactionLock.then(task);
+    this.#compactionLock = run.catch(() => undefined);
+    return run;
+  }
+
+  async compact(revision: number, options?: CompactOptions): Promise<CompactResponse> {
+    const closed = this.#lifecycle.rejectIfClosed();
+    if (closed) return closed;
+    assertCount(revision, 'compact revision');
+    const physical = booleanOption(optionsObject(options, 'compact options', OPEN_NAMES), 'physical');
+    const { removal } = await this.#exclusive(() =>
+      this.#serial(async () => {
+        if (this.#poison) this.#assertWritable();
+        if (revision <= this.#compactRevision) throw compacted(revision, this.#compactRevision);
+        if (revision > this.#revision) throw futureRevision(revision, this.#revision);
+        try {
+          await this.#engine.write(
+            [{ type: 'put', keyspace: META_KEYSPACE, key: META_KEYS.scheduledCompact, value: encodeMetaValue('scheduledCompact', revision) }],
+            { sync: true },
+          );
+        } catch (error) {
+          const failure = asTidekvError(error, 'compaction');
+          this.#poisonWith(failure);
+          throw failure;
+        }
+        this.#compactRevision = revision;
+        compactIndex(this.#tree, revision);
+        this.#readsBeforeCompaction = Promise.allSettled([...this.#reads]);
+        // Wrapped: returning the promise itself would make the chain wait for the removal.
+        return { removal: this.#startPhysical(revision) };
+      }),
+    );
+    if (physical) await removal;
+    return { revision: this.#revision };
+  }
+
+  /** Queues the physical removal for `revision` behind any running one. */
+  #startPhysical(revision: number): Promise<boolean> {
+    const run = this.#physical.then(() =>
+      removeCompacted({
+        engine: this.#engine,
+        tree: this.#tree,
+        revision,
+        batchSize: this.#options.compactionBatchSize,
+        pauseMs: this.#options.compactionPauseMs,
+        readsDone: () => this.#readsBeforeCompaction,
+        stopped: () => this.#closing,
+      }),
+    );
+    // A failed removal is retried by the next compaction or the next open.
+    this.#physical = run.catch(() => false);
+    return run;
+  }
+
+  hashKV(revision?: number): Promise<HashKVResponse> {
+    const closed = this.#lifecycle.rejectIfClosed();
+    if (closed) return closed;
+    try {
+      if (revision !== undefined) assertCount(revision, 'hashKV revision');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#exclusive(() =>
+      this.#read(async () => {
+        const current = this.#revision;
+        const compactRevision = this.#compactRevision;
+        const at = revision || current;
+        if (revision && revision < compactRevision) throw compacted(revision, compactRevision);
+        if (at > current) throw futureRevision(at, current);
+        const hash = await hashRevisions(this.#rev, this.#tree, at, compactRevision);
+        return { hash, revision: at, compactRevision };
+      }),
+    );
+  }
+
+  // --- lifecycle --------------------------------------------------------------------------
+
+  close(): Promise<void> {
+    return this.#lifecycle.close(async () => {
+      this.#compactor?.stop();
+      if (this.#checkpointTimer) clearInterval(this.#checkpointTimer);
+      await this.#compactionLock;
+      await this.#chain;
+      await Promise.allSettled([...this.#inflight]);
+      await Promise.allSettled([...this.#reads]);
+      this.#closing = true;
+      await this.#physical;
+      try {
+        if (this.#log) {
+          await this.#checkpointing?.catch(() => undefined);
+          if (!this.#poison && !this.#log.wal.poisoned) await this.#checkpoint().catch(() => undefined);
+          await this.#log.wal.close();
+        }
+      } finally {
+        await this.#engine.close();
+      }
+    });
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
