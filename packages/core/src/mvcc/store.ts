@@ -225,9 +225,13 @@ export class MvccStore implements KV {
     return out;
   }
 
+  #rejectIfClosed(): Promise<never> | undefined {
+    return this.#lifecycle.isOpen ? undefined : Promise.reject(this.#lifecycle.closedError());
+  }
+
   /** Runs a read, tracked so physical compaction never removes what it still needs. */
   #read<T>(run: () => Promise<T>): Promise<T> {
-    const closed = this.#lifecycle.rejectIfClosed();
+    const closed = this.#rejectIfClosed();
     if (closed) return closed;
     let promise: Promise<T>;
     try {
@@ -443,7 +447,7 @@ export class MvccStore implements KV {
   }
 
   async put(key: Bytes, value: Bytes, options?: PutOptions): Promise<PutResponse> {
-    const closed = this.#lifecycle.rejectIfClosed();
+    const closed = this.#rejectIfClosed();
     if (closed) return closed;
     const request = checkPut(key, value, options);
     const { result, revision } = await this.#write(async (txn) => {
@@ -454,7 +458,7 @@ export class MvccStore implements KV {
   }
 
   async deleteRange(key: Bytes, options?: DeleteRangeOptions): Promise<DeleteRangeResponse> {
-    const closed = this.#lifecycle.rejectIfClosed();
+    const closed = this.#rejectIfClosed();
     if (closed) return closed;
     const request = checkDeleteRange(key, options);
     const { result, revision } = await this.#write((txn) => txn.deleteRange(request));
@@ -462,7 +466,7 @@ export class MvccStore implements KV {
   }
 
   async txn(request: TxnRequest): Promise<TxnResponse> {
-    const closed = this.#lifecycle.rejectIfClosed();
+    const closed = this.#rejectIfClosed();
     if (closed) return closed;
     const checked = checkTxn(request, this.#options.maxTxnOps);
     if (isReadOnly(checked)) {
@@ -486,7 +490,7 @@ export class MvccStore implements KV {
   }
 
   async compact(revision: number, options?: CompactOptions): Promise<CompactResponse> {
-    const closed = this.#lifecycle.rejectIfClosed();
+    const closed = this.#rejectIfClosed();
     if (closed) return closed;
     assertCount(revision, 'compact revision');
     const physical = booleanOption(optionsObject(options, 'compact options', OPEN_NAMES), 'physical');
@@ -535,7 +539,7 @@ export class MvccStore implements KV {
   }
 
   hashKV(revision?: number): Promise<HashKVResponse> {
-    const closed = this.#lifecycle.rejectIfClosed();
+    const closed = this.#rejectIfClosed();
     if (closed) return closed;
     try {
       if (revision !== undefined) assertCount(revision, 'hashKV revision');
