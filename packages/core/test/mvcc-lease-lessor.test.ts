@@ -4,7 +4,7 @@
  * keys in order), checkpoints and recovery of remaining TTLs, the one unref'd timer.
  */
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../src/mvcc/clock.js';
+import { ManualClock, systemClock } from '../src/mvcc/clock.js';
 import { ExpiryQueue } from '../src/mvcc/lease/expiry-queue.js';
 import type { LeaseRecord } from '../src/mvcc/lease/lease.js';
 import { Lessor, type LessorBackend, type LessorOptions } from '../src/mvcc/lease/lessor.js';
@@ -221,7 +221,7 @@ describe('lessor: expiry', () => {
   });
 
   it('with timers, one unref\'d timer expires leases on real time', async () => {
-    const { lessor, store } = setup({ timers: true, minTtlSeconds: 1, clock: { now: () => performance.now() } });
+    const { lessor, store } = setup({ timers: true, minTtlSeconds: 1, clock: systemClock });
     lessor.start();
     await lessor.grant(0, 1);
     await store.put('a', 1);
@@ -233,6 +233,28 @@ describe('lessor: expiry', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(950);
     expect(store.keys.size).toBe(0);
     await lessor.close();
+  });
+});
+
+describe('lessor: clock timers', () => {
+  it('one clock timer expires leases and a periodic one writes checkpoints', async () => {
+    const { lessor, store, clock } = setup({ timers: true, checkpointIntervalMs: 60_000 });
+    lessor.start();
+    await lessor.grant(10, 1);
+    await lessor.grant(100, 2);
+    await lessor.grant(300, 3);
+    await store.put('a', 1);
+    expect(clock.pending).toBe(2); // one for expiry, one for checkpoints: not one per lease
+    clock.advance(10_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lessor.list()).toEqual([2, 3]);
+    expect(store.keys.size).toBe(0);
+    clock.advance(50_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(store.records.get(2)).toEqual({ id: 2, ttl: 100, remainingMs: 40_000 });
+    expect(store.records.get(3)).toEqual({ id: 3, ttl: 300, remainingMs: 240_000 });
+    await lessor.close();
+    expect(clock.pending).toBe(0);
   });
 });
 

@@ -10,14 +10,14 @@
  * no key can be attached between the snapshot of the keys and their deletion.
  *
  * Expiry is driven by the injectable clock: `expireDue()` revokes every lease whose time has
- * come. With `timers: true` one unref'd timer, set for the earliest expiry, calls it: never a
- * timer per lease, and never one that keeps the process alive. Remaining TTLs are
+ * come, and one clock timer, set for the earliest expiry, calls it: never a timer per lease,
+ * and (on the system clock) never one that keeps the process alive. Remaining TTLs are
  * checkpointed (periodically, and on close) so they survive a reopen or a crash, as etcd's
  * lease checkpoints do; a renewal of a checkpointed lease writes "full TTL" back.
  */
 import { TidekvError } from '../../errors.js';
 import type { Clock } from '../clock.js';
-import type { LeaseGrantResponse, LeaseKeepAliveResponse, LeaseTimeToLiveResponse, WatchEvent } from '../kv.js';
+import type { KeyValue, LeaseGrantResponse, LeaseKeepAliveResponse, LeaseTimeToLiveResponse } from '../kv.js';
 import { ExpiryQueue, type ExpiryEntry } from './expiry-queue.js';
 import { keyImage, Lease, type LeaseRecord } from './lease.js';
 
@@ -41,7 +41,7 @@ export interface LessorOptions {
   maxTtlSeconds?: number;
   /** First id to try when assigning one. Default 1. */
   idBase?: number;
-  /** Let one unref'd timer expire leases and write checkpoints. Default true. */
+  /** Arm clock timers (once start() is called) that expire leases and write checkpoints. Default true. */
   timers?: boolean;
   /** Period of the remaining-TTL checkpoints, ms; default 5 minutes, as etcd. */
   checkpointIntervalMs?: number;
@@ -71,9 +71,9 @@ export class Lessor {
   private readonly checkpointIntervalMs: number;
   private readonly onError: (error: unknown) => void;
   private nextId: number;
-  private expiryTimer: ReturnType<typeof setTimeout> | undefined;
+  private expiryTimer: unknown;
   private expiryTimerAt = Infinity;
-  private checkpointTimer: ReturnType<typeof setInterval> | undefined;
+  private checkpointTimer: unknown;
   private expiring: Promise<void> | undefined;
   private closed = false;
   private started = false;
@@ -112,8 +112,7 @@ export class Lessor {
   start(): void {
     if (!this.timers || this.started) return;
     this.started = true;
-    this.checkpointTimer = setInterval(() => void this.checkpoint().catch(this.onError), this.checkpointIntervalMs);
-    this.checkpointTimer.unref?.();
+    this.armCheckpoint();
     this.schedule();
   }
 
@@ -153,12 +152,17 @@ export class Lessor {
     this.keyLease.delete(image);
   }
 
-  /** Applies one commit's changes in order (the same changes the watch hook sees). */
-  applyEvents(events: readonly WatchEvent[]): void {
-    for (const event of events) {
-      if (event.type === 'put') this.applyPut(event.kv.key, event.kv.lease);
-      else this.applyDelete(event.kv.key);
+  /** Applies one commit's changes in order. */
+  applyChanges(changes: readonly { tombstone: boolean; kv: KeyValue }[]): void {
+    for (const change of changes) {
+      if (!change.tombstone) this.applyPut(change.kv.key, change.kv.lease);
+      else this.applyDelete(change.kv.key);
     }
+  }
+
+  /** True while some key is attached to some lease (recovery skips its bookkeeping otherwise). */
+  get hasAttachments(): boolean {
+    return this.keyLease.size > 0;
   }
 
   async grant(ttl: number, id = 0): Promise<LeaseGrantResponse> {
@@ -278,9 +282,20 @@ export class Lessor {
     this.stopTimers();
   }
 
+  private armCheckpoint(): void {
+    this.checkpointTimer = this.clock.setTimeout(() => {
+      this.checkpoint()
+        .catch(this.onError)
+        .finally(() => {
+          if (this.started && !this.closed) this.armCheckpoint();
+        });
+    }, this.checkpointIntervalMs);
+  }
+
   private stopTimers(): void {
-    if (this.expiryTimer !== undefined) clearTimeout(this.expiryTimer);
-    if (this.checkpointTimer !== undefined) clearInterval(this.checkpointTimer);
+    this.started = false;
+    if (this.expiryTimer !== undefined) this.clock.clearTimeout(this.expiryTimer);
+    if (this.checkpointTimer !== undefined) this.clock.clearTimeout(this.checkpointTimer);
     this.expiryTimer = undefined;
     this.checkpointTimer = undefined;
     this.expiryTimerAt = Infinity;
@@ -310,21 +325,20 @@ export class Lessor {
     if (!this.started || this.closed) return;
     const top = this.queue.peek(this.isCurrent);
     if (top === undefined) {
-      if (this.expiryTimer !== undefined) clearTimeout(this.expiryTimer);
+      if (this.expiryTimer !== undefined) this.clock.clearTimeout(this.expiryTimer);
       this.expiryTimer = undefined;
       this.expiryTimerAt = Infinity;
       return;
     }
     if (this.expiryTimer !== undefined && this.expiryTimerAt <= top.expiry) return;
-    if (this.expiryTimer !== undefined) clearTimeout(this.expiryTimer);
+    if (this.expiryTimer !== undefined) this.clock.clearTimeout(this.expiryTimer);
     this.expiryTimerAt = top.expiry;
     const delay = Math.min(Math.max(0, top.expiry - this.clock.now()), 2 ** 31 - 1);
-    this.expiryTimer = setTimeout(() => {
+    this.expiryTimer = this.clock.setTimeout(() => {
       this.expiryTimer = undefined;
       this.expiryTimerAt = Infinity;
       this.expireDue().catch(this.onError);
     }, delay);
-    this.expiryTimer.unref?.();
   }
 
   private assignId(): number {
