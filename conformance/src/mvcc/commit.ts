@@ -6,7 +6,7 @@
  */
 import { TidekvError, type KeyValue } from '@tidekv/core';
 import { copyKv, tombstoneKv, type History } from './history.js';
-import { answerRange, type RangeAnswer } from './range-read.js';
+import type { RangeAnswer } from './range-read.js';
 import type { DeleteRangeRequest, PutRequest, RangeRequest } from './request.js';
 
 export class Commit {
@@ -15,6 +15,8 @@ export class Commit {
   constructor(
     readonly history: History,
     readonly main: number,
+    /** Builds a range's answer from the keys that exist at its read revision (range-read.ts). */
+    readonly answer: (request: RangeRequest, live: readonly KeyValue[]) => RangeAnswer,
   ) {}
 
   /** Whether the commit changed anything (so it uses revision `main`). */
@@ -53,6 +55,6 @@ export class Commit {
 
   /** A read inside the commit: at `op.revision` when set, else at the commit's own state. */
   range(op: RangeRequest): RangeAnswer {
-    return answerRange(op, this.history.liveAt(op.revision || this.main, op.selection));
+    return this.answer(op, this.history.liveAt(op.revision || this.main, op.selection));
   }
 }

@@ -10,13 +10,16 @@
  * changes nothing.
  *
  * With `dir`, the state is written to one file there on close and read back on open.
+ *
+ * The protected methods are the model's seams: the conformance suite's meta-tests subclass
+ * it, each changing one of them into a known bug, to prove the suite rejects that bug.
  */
 import { TidekvError, type CompactOptions, type CompactResponse, type DeleteRangeOptions, type DeleteRangeResponse, type HashKVResponse, type KV, type KeyValue, type PutOptions, type PutResponse, type RangeOptions, type RangeResponse, type ResponseOp, type TxnRequest as PublicTxnRequest, type TxnResponse } from '@tidekv/core';
 import { byteOrder } from '../support/bytes.js';
 import { Commit } from './commit.js';
 import { hashHistory } from './hash.js';
 import { History } from './history.js';
-import { answerRange } from './range-read.js';
+import { answerRange, type RangeAnswer } from './range-read.js';
 import { readReferenceState, writeReferenceState } from './reference-file.js';
 import {
   parseCompactOptions,
@@ -28,6 +31,7 @@ import {
   toCount,
   type CompareRequest,
   type OpRequest,
+  type RangeRequest,
   type TxnRequest,
 } from './request.js';
 import { checkDuplicateKeys, checkKey, checkPut, checkTxn } from './txn-rules.js';
@@ -49,7 +53,7 @@ export class ReferenceKV implements KV {
   readonly #dir: string | undefined;
   readonly #maxTxnOps: number;
 
-  private constructor(options: ReferenceKVOptions) {
+  protected constructor(options: ReferenceKVOptions) {
     this.#dir = options.dir;
     this.#maxTxnOps = options.maxTxnOps ?? DEFAULT_MAX_TXN_OPS;
     const state = this.#dir === undefined ? undefined : readReferenceState(this.#dir);
@@ -93,6 +97,33 @@ export class ReferenceKV implements KV {
     return revision || this.#revision;
   }
 
+  /** A commit at the next revision, working on a copy of the history. */
+  protected createCommit(): Commit {
+    return new Commit(this.#history.clone(), this.#revision + 1, (request, live) => this.answerRange(request, live));
+  }
+
+  protected answerRange(request: RangeRequest, live: readonly KeyValue[]): RangeAnswer {
+    return answerRange(request, live);
+  }
+
+  protected compactHistory(history: History, revision: number): void {
+    history.compact(revision);
+  }
+
+  /** The checks etcd makes before a txn runs, in its order. */
+  protected checkTxnRequest(txn: TxnRequest): void {
+    checkTxn(txn, this.#maxTxnOps);
+    checkDuplicateKeys(txn);
+  }
+
+  /**
+   * Whether a nested txn takes its success branch, when the run reaches it. etcd decides
+   * every nested txn on the state before the txn (`decided`), whatever the txn wrote before.
+   */
+  protected nestedTxnSucceeds(_txn: TxnRequest, decided: boolean, _during: History, _revision: number): boolean {
+    return decided;
+  }
+
   #commit(commit: Commit): number {
     if (!commit.changed) return this.#revision;
     this.#history = commit.history;
@@ -105,7 +136,7 @@ export class ReferenceKV implements KV {
     const op = parsePut(key, value, options);
     checkPut(op);
     if (op.lease !== 0) throw new TidekvError('LEASE_NOT_FOUND', `lease ${op.lease} does not exist`);
-    const commit = new Commit(this.#history.clone(), this.#revision + 1);
+    const commit = this.createCommit();
     const prevKv = commit.put(op);
     const revision = this.#commit(commit);
     return op.prevKv && prevKv ? { revision, prevKv } : { revision };
@@ -116,14 +147,14 @@ export class ReferenceKV implements KV {
     const op = parseRange(key, options);
     checkKey(op.key);
     const rev = this.#readRevision(op.revision);
-    return { ...answerRange(op, this.#history.liveAt(rev, op.selection)), revision: this.#revision };
+    return { ...this.answerRange(op, this.#history.liveAt(rev, op.selection)), revision: this.#revision };
   }
 
   async deleteRange(key: unknown, options?: DeleteRangeOptions): Promise<DeleteRangeResponse> {
     this.#assertOpen();
     const op = parseDeleteRange(key, options);
     checkKey(op.key);
-    const commit = new Commit(this.#history.clone(), this.#revision + 1);
+    const commit = this.createCommit();
     const prevKvs = commit.deleteRange(op);
     const revision = this.#commit(commit);
     return op.prevKv ? { deleted: prevKvs.length, revision, prevKvs } : { deleted: prevKvs.length, revision };
@@ -132,12 +163,11 @@ export class ReferenceKV implements KV {
   async txn(request: PublicTxnRequest): Promise<TxnResponse> {
     this.#assertOpen();
     const txn = parseTxn(request);
-    checkTxn(txn, this.#maxTxnOps);
-    checkDuplicateKeys(txn);
+    this.checkTxnRequest(txn);
     // Every compare, nested ones included, sees the state before the txn.
     const decisions = new Map<TxnRequest, boolean>();
     const decide = (t: TxnRequest) => {
-      const succeeded = t.compare.every((c) => this.#compareHolds(c));
+      const succeeded = t.compare.every((c) => this.compareHolds(c, this.#history, this.#revision));
       decisions.set(t, succeeded);
       for (const op of succeeded ? t.success : t.failure) if (op.type === 'txn') decide(op);
     };
@@ -159,9 +189,9 @@ export class ReferenceKV implements KV {
       if (op.lease !== 0) throw new TidekvError('LEASE_NOT_FOUND', `lease ${op.lease} does not exist`);
     }
     for (const op of taken) if (op.type === 'range') this.#readRevision(op.revision);
-    const commit = new Commit(this.#history.clone(), this.#revision + 1);
+    const commit = this.createCommit();
     const run = (t: TxnRequest): { succeeded: boolean; responses: ResponseOp[] } => {
-      const succeeded = decisions.get(t)!;
+      const succeeded = t === txn ? decisions.get(t)! : this.nestedTxnSucceeds(t, decisions.get(t) ?? false, commit.history, commit.main);
       const responses = (succeeded ? t.success : t.failure).map((op): ResponseOp => {
         switch (op.type) {
           case 'put': {
@@ -184,8 +214,9 @@ export class ReferenceKV implements KV {
     return { ...response, revision: this.#commit(commit) };
   }
 
-  #compareHolds(compare: CompareRequest): boolean {
-    const kvs = this.#history.liveAt(this.#revision, compare.selection);
+  /** Whether `compare` holds at `revision` of `history`. */
+  protected compareHolds(compare: CompareRequest, history: History, revision: number): boolean {
+    const kvs = history.liveAt(revision, compare.selection);
     // A value compare on no key is false; the other targets compare a missing key as zeros.
     if (kvs.length === 0 && compare.target === 'value') return false;
     const subjects: KeyValue[] = kvs.length > 0 ? kvs : [{ key: compare.key, value: new Uint8Array(0), createRevision: 0, modRevision: 0, version: 0, lease: 0 }];
@@ -226,7 +257,7 @@ export class ReferenceKV implements KV {
     }
     if (rev > this.#revision) throw new TidekvError('FUTURE_REV', `revision ${rev} is above the current revision ${this.#revision}`);
     this.#compactRevision = rev;
-    this.#history.compact(rev);
+    this.compactHistory(this.#history, rev);
     return { revision: this.#revision };
   }
 
