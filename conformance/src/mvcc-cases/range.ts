@@ -64,7 +64,11 @@ const sortCases: MvccCase[] = (['key', 'version', 'create', 'mod', 'value'] as c
         expect(keysOf(all.kvs)).toEqual(expected);
         expect(all.count).toBe(4);
         const limited = await kv.range('a', { end: 'e', sort: { target, order }, limit: 2 });
-        expect(keysOf(limited.kvs), 'limit applies after sorting').toEqual(expected.slice(0, 2));
+        // etcd fetches everything before sorting only when the order is not 'none' (or a
+        // min/max filter is set); otherwise it takes the first limit + 1 keys in key order
+        // and sorts those (etcd 3.4, sort target VALUE, order NONE, limit 1 over values 3, 2, 1 -> the 2).
+        const sortedFirst = order === 'none' ? expected.filter((key) => 'abc'.includes(key)) : expected;
+        expect(keysOf(limited.kvs), 'limit applies after sorting').toEqual(sortedFirst.slice(0, 2));
         expect([limited.more, limited.count]).toEqual([true, 4]);
       },
     }),

@@ -4,7 +4,8 @@
  * mod and create revision filters, sort, cut to `limit` (`more` says whether the filtered,
  * sorted list was longer than the limit) and blank values for keysOnly.
  *
- * Sorting follows etcd: a non-key target with order 'none' sorts ascending; keys that tie
+ * Sorting follows etcd: a non-key target with order 'none' sorts ascending, but only the first
+ * limit + 1 keys when there is a limit and no filter (etcd reads no more then); keys that tie
  * on the target keep key order, in both directions (etcd's sort is an insertion sort on
  * the key-ordered list for up to 12 keys, which keeps ties in place).
  */
@@ -32,7 +33,11 @@ export function answerRange(request: RangeRequest, live: readonly KeyValue[]): R
   const count = live.length;
   if (request.countOnly) return { kvs: [], count, more: false };
   const { minModRevision, maxModRevision, minCreateRevision, maxCreateRevision } = request;
-  let kvs = live.filter(
+  const filtered = minModRevision > 0 || maxModRevision > 0 || minCreateRevision > 0 || maxCreateRevision > 0;
+  // etcd reads everything only to sort (order not 'none') or filter; otherwise it reads the
+  // first limit + 1 keys, so a non-key target with order 'none' sorts just those.
+  const read = request.order === 'none' && !filtered && request.limit > 0 ? live.slice(0, request.limit + 1) : live;
+  let kvs = read.filter(
     (kv) =>
       (maxModRevision === 0 || kv.modRevision <= maxModRevision) &&
       (minModRevision === 0 || kv.modRevision >= minModRevision) &&

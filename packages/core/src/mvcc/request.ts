@@ -92,13 +92,18 @@ export function toKey(input: unknown, what = 'key'): Uint8Array {
 }
 
 /** An options object with only `allowed` names; undefined becomes {}. */
-export function optionsObject(input: unknown, what: string, allowed: readonly string[]): Record<string, unknown> {
+export function optionsObject(
+  input: unknown,
+  what: string,
+  allowed: readonly string[],
+  code: 'INVALID_OPTION' | 'INVALID_ARGUMENT' = 'INVALID_OPTION',
+): Record<string, unknown> {
   if (input === undefined) return {};
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new TidekvError('INVALID_OPTION', `${what} must be an object, got ${describeValue(input)}`);
+    throw new TidekvError(code, `${what} must be an object, got ${describeValue(input)}`);
   }
   for (const name of Object.keys(input)) {
-    if (!allowed.includes(name)) throw new TidekvError('INVALID_OPTION', `${what}: unknown option '${name}'`);
+    if (!allowed.includes(name)) throw new TidekvError(code, `${what}: unknown field '${name}'`);
   }
   return input as Record<string, unknown>;
 }
@@ -138,7 +143,7 @@ export function keyRange(key: Uint8Array, options: Record<string, unknown>, what
   if (prefix && options.end !== undefined) throw invalid(`${what}: give either end or prefix, not both`);
   let rawEnd: Uint8Array | undefined;
   if (prefix) rawEnd = prefixSuccessor(key) ?? new Uint8Array([0]);
-  else if (options.end !== undefined) rawEnd = toBytes(options.end, `${what} end`, 'INVALID_KEY');
+  else if (options.end !== undefined) rawEnd = toBytes(options.end, `${what} end`, 'INVALID_ARGUMENT');
   const unbounded = rawEnd !== undefined && rawEnd.length === 1 && rawEnd[0] === 0;
   return { key, end: unbounded ? EMPTY : rawEnd, rawEnd };
 }
@@ -193,14 +198,14 @@ export function checkDeleteRange(key: unknown, input: unknown, what = 'deleteRan
 }
 
 function checkCompare(input: unknown, what: string): CompareRequest {
-  const options = optionsObject(input, what, ['key', 'end', 'prefix', 'target', 'result', 'value']);
+  const options = optionsObject(input, what, ['key', 'end', 'prefix', 'target', 'result', 'value'], 'INVALID_ARGUMENT');
   if (input === undefined) throw invalid(`${what} must be an object`);
   const key = toKey(options.key, `${what} key`);
   const target = oneOf(options.target, `${what} target`, COMPARE_TARGETS, undefined as unknown as CompareTarget);
   const result = oneOf(options.result, `${what} result`, COMPARE_RESULTS, undefined as unknown as CompareResult);
   if (target === undefined) throw invalid(`${what} target is required`);
   if (result === undefined) throw invalid(`${what} result is required`);
-  const value = target === 'value' ? toBytes(options.value, `${what} value`, 'INVALID_VALUE') : assertCount(options.value, `${what} value`);
+  const value = target === 'value' ? toBytes(options.value, `${what} value`, 'INVALID_ARGUMENT') : assertCount(options.value, `${what} value`);
   return { range: keyRange(key, options, what), target, result, value };
 }
 
@@ -229,7 +234,7 @@ function checkOp(input: unknown, what: string, maxOps: number): OpRequest {
       return checkDeleteRange(key, options, what);
     }
     case 'txn': {
-      optionsObject(rest, what, ['txn']);
+      optionsObject(rest, what, ['txn'], 'INVALID_ARGUMENT');
       return checkTxnLevel(rest.txn, `${what}.txn`, maxOps);
     }
     default:
@@ -242,7 +247,7 @@ function checkTxnLevel(input: unknown, what: string, maxOps: number): TxnRequest
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw invalid(`${what} must be an object, got ${describeValue(input)}`);
   }
-  const request = optionsObject(input, what, ['compare', 'success', 'failure']);
+  const request = optionsObject(input, what, ['compare', 'success', 'failure'], 'INVALID_ARGUMENT');
   const compares = opList(request.compare, `${what}.compare`);
   const success = opList(request.success, `${what}.success`);
   const failure = opList(request.failure, `${what}.failure`);

@@ -554,7 +554,7 @@ export class MvccStore implements KV {
         if (revision && revision < compactRevision) throw compacted(revision, compactRevision);
         if (at > current) throw futureRevision(at, current);
         const hash = await hashRevisions(this.#rev, this.#tree, at, compactRevision);
-        return { hash, revision: at, compactRevision };
+        return { hash, revision: current, compactRevision };
       }),
     );
   }
