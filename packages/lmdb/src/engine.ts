@@ -3,36 +3,23 @@
  * so a write transaction spans keyspaces and `write()` is atomic across them.
  */
 import {
-  Lifecycle,
-  TidekvError,
-  assertKeyspaceName,
-  assertWriteOptions,
+  BaseEngine,
   KEYSPACE_NAME_PATTERN,
-  resolveWriteOps,
-  type Capabilities,
-  type Keyspace,
-  type Snapshot,
-  type StorageEngine,
-  type WriteOp,
-  type WriteOptions,
+  TidekvError,
+  type KeyspacePrimitives,
+  type ResolvedWriteOp,
+  type SnapshotPrimitives,
 } from '@tidekv/core';
 import { open as openEnv } from 'lmdb';
-import { keyEncoder, MAX_KEY_SIZE, MAX_VALUE_SIZE } from './key-mapping.js';
-import { resolveOptions } from './options.js';
+import { LMDB_CAPABILITIES } from './capabilities.js';
+import { keyEncoder } from './key-mapping.js';
+import { resolveLmdbOptions } from './options.js';
 import { toTidekvError } from './errors.js';
 import { checkDataFile } from './file-check.js';
-import { LmdbKeyspace } from './keyspace.js';
-import { LmdbSnapshot } from './snapshot.js';
+import { lmdbKeyspace } from './keyspace.js';
+import { lmdbSnapshot } from './snapshot.js';
 import { Writer } from './writer.js';
-import type { Env, Store } from './lmdb-types.js';
-
-export const LMDB_CAPABILITIES: Capabilities = Object.freeze({
-  persistent: true,
-  syncReads: true,
-  snapshots: true,
-  maxKeySize: MAX_KEY_SIZE,
-  maxValueSize: MAX_VALUE_SIZE,
-});
+import type { Env, Store } from './types.js';
 
 /** lmdb-js refuses to mix sync modes on one environment within a process. */
 function openError(error: unknown, path: string): TidekvError {
@@ -48,27 +35,26 @@ function openError(error: unknown, path: string): TidekvError {
 const STORE_OPTIONS = { keyEncoder, encoding: 'binary' } as const;
 const latin1 = new TextDecoder('latin1');
 
-interface KeyspaceEntry {
-  keyspace: LmdbKeyspace;
+interface OpenDatabase {
+  store: Store;
   /** Snapshots taken before this epoch predate the database handle and cannot read it. */
   epoch: number;
 }
 
-export class LmdbEngine implements StorageEngine {
-  readonly capabilities: Capabilities = LMDB_CAPABILITIES;
+export class LmdbEngine extends BaseEngine {
   readonly #env: Env;
-  readonly #lifecycle = new Lifecycle('engine');
   readonly #writer: Writer;
-  readonly #keyspaces = new Map<string, KeyspaceEntry>();
+  readonly #databases = new Map<string, OpenDatabase>();
   #epoch = 0;
 
   private constructor(env: Env, immediate: boolean) {
+    super(LMDB_CAPABILITIES);
     this.#env = env;
     this.#writer = new Writer(env, immediate);
   }
 
   static async open(input: unknown): Promise<LmdbEngine> {
-    const options = resolveOptions(input);
+    const options = resolveLmdbOptions(input);
     let env: Env;
     try {
       checkDataFile(options.path);
@@ -97,6 +83,10 @@ export class LmdbEngine implements StorageEngine {
     return engine;
   }
 
+  protected override toError(error: unknown, doing: string): TidekvError {
+    return toTidekvError(error, doing);
+  }
+
   /**
    * Opens every keyspace already in the environment (the root database lists them), so that
    * a snapshot, whose LMDB transaction only knows the handles open when it began, can read
@@ -109,97 +99,56 @@ export class LmdbEngine implements StorageEngine {
       const name = latin1.decode(raw[raw.length - 1] === 0 ? raw.subarray(0, -1) : raw);
       if (KEYSPACE_NAME_PATTERN.test(name)) names.push(name);
     }
-    for (const name of names) this.#openKeyspace(name);
+    for (const name of names) this.#store(name);
   }
 
-  #openKeyspace(name: string): KeyspaceEntry {
-    let store: Store;
-    try {
-      store = this.#env.openDB(name, STORE_OPTIONS);
-    } catch (error) {
-      throw toTidekvError(error, `open keyspace '${name}'`);
-    }
-    const entry = { keyspace: new LmdbKeyspace(name, store, this.#lifecycle, this.#writer), epoch: this.#epoch++ };
-    this.#keyspaces.set(name, entry);
-    return entry;
-  }
-
-  keyspace(name: string): Keyspace {
-    this.#lifecycle.assertOpen();
-    const entry = this.#keyspaces.get(name);
-    if (entry !== undefined) return entry.keyspace;
-    assertKeyspaceName(name);
-    return this.#openKeyspace(name).keyspace;
-  }
-
+  /** The database of a keyspace, opened (and created) on first use. */
   #store(name: string): Store {
-    return (this.#keyspaces.get(name) ?? this.#openKeyspace(name)).keyspace.store;
-  }
-
-  write(ops: readonly WriteOp[], options?: WriteOptions): Promise<void> {
-    try {
-      this.#lifecycle.assertOpen();
-      assertWriteOptions(options);
-      const resolved = resolveWriteOps(ops, this.capabilities);
-      const sync = options?.sync === true;
-      if (resolved.length === 0) return sync ? this.#writer.flush() : Promise.resolve();
-      // Open any new keyspace first: that is its own small transaction, and must not
-      // happen inside the batch.
-      const stores: Store[] = new Array(resolved.length);
-      let lastName = '';
-      let lastStore: Store | undefined;
-      for (let i = 0; i < resolved.length; i++) {
-        const name = resolved[i]!.keyspace;
-        if (name !== lastName || lastStore === undefined) {
-          lastName = name;
-          lastStore = this.#store(name);
-        }
-        stores[i] = lastStore;
-      }
-      return this.#writer.write(resolved, stores, sync);
-    } catch (error) {
-      return Promise.reject(toTidekvError(error, 'write'));
+    let database = this.#databases.get(name);
+    if (database === undefined) {
+      database = { store: this.#env.openDB(name, STORE_OPTIONS), epoch: this.#epoch++ };
+      this.#databases.set(name, database);
     }
+    return database.store;
   }
 
-  snapshot(): Snapshot {
-    this.#lifecycle.assertOpen();
-    let txn;
-    try {
-      txn = this.#env.useReadTransaction();
-    } catch (error) {
-      throw toTidekvError(error, 'snapshot');
-    }
-    const snapshot = new LmdbSnapshot(
-      txn,
-      this.#epoch,
-      (name, epoch) => {
-        const entry = this.#keyspaces.get(name);
-        return entry !== undefined && entry.epoch < epoch ? entry.keyspace.store : undefined;
-      },
-      (closed) => this.#lifecycle.untrack(closed),
-    );
-    this.#lifecycle.track(snapshot);
-    return snapshot;
+  protected keyspacePrimitives(name: string): KeyspacePrimitives {
+    return lmdbKeyspace(name, this.#store(name), this.#writer);
   }
 
-  flush(): Promise<void> {
-    return this.#lifecycle.isOpen ? this.#writer.flush() : Promise.reject(this.#lifecycle.closedError());
-  }
-
-  close(): Promise<void> {
-    return this.#lifecycle.close(async () => {
-      // Everything acknowledged is committed and on disk before the environment goes away.
-      await this.#writer.flush().catch(() => undefined);
-      try {
-        await this.#env.close();
-      } catch (error) {
-        throw toTidekvError(error, 'close');
+  protected writeBatch(ops: ResolvedWriteOp[], sync: boolean): Promise<void> {
+    // Open any new keyspace first: that is its own small transaction, and must not happen
+    // inside the batch.
+    const stores: Store[] = new Array(ops.length);
+    let lastName = '';
+    let lastStore: Store | undefined;
+    for (let i = 0; i < ops.length; i++) {
+      const name = ops[i]!.keyspace;
+      if (name !== lastName || lastStore === undefined) {
+        lastName = name;
+        lastStore = this.#store(name);
       }
+      stores[i] = lastStore;
+    }
+    return this.#writer.write(ops, stores, sync);
+  }
+
+  protected snapshotPrimitives(): SnapshotPrimitives {
+    const txn = this.#env.useReadTransaction();
+    const epoch = this.#epoch;
+    return lmdbSnapshot(txn, (name) => {
+      const database = this.#databases.get(name);
+      return database !== undefined && database.epoch < epoch ? database.store : undefined;
     });
   }
 
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
+  protected flushAll(): Promise<void> {
+    return this.#writer.flush();
+  }
+
+  protected async release(): Promise<void> {
+    // Everything acknowledged is committed and on disk before the environment goes away.
+    await this.#writer.flush().catch(() => undefined);
+    await this.#env.close();
   }
 }

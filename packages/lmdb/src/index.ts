@@ -4,11 +4,12 @@
  * batched by lmdb-js into one transaction per event turn.
  */
 import type { EngineFactory, StorageEngine } from '@tidekv/core';
-import { LmdbEngine, LMDB_CAPABILITIES } from './engine.js';
+import { LMDB_CAPABILITIES } from './capabilities.js';
+import { LmdbEngine } from './engine.js';
 import type { LmdbOptions } from './options.js';
 
 export type { LmdbOptions } from './options.js';
-export { LMDB_CAPABILITIES } from './engine.js';
+export { LMDB_CAPABILITIES } from './capabilities.js';
 export { MAX_KEY_SIZE as LMDB_MAX_KEY_SIZE } from './key-mapping.js';
 
 /** Opens (creating if needed) the LMDB environment in the directory `options.path`. */

@@ -2,7 +2,7 @@
  * Open options and their validation. Anything unknown or mistyped fails INVALID_OPTION
  * before a file is touched.
  */
-import { TidekvError, describeValue } from '@tidekv/core';
+import { integerOption, oneOfOption, optionsObject, pathOption } from '@tidekv/core';
 
 export interface LmdbOptions {
   /** Directory of the LMDB environment (created if missing). Required. */
@@ -42,38 +42,14 @@ export const DEFAULT_MAX_READERS = 126;
 const MAX_MAX_READERS = 100_000;
 
 const KNOWN = new Set(['path', 'maxKeyspaces', 'maxReaders', 'durability']);
+const DURABILITIES: readonly Durability[] = ['commit', 'flush'];
 
-function integerOption(options: Record<string, unknown>, name: string, fallback: number, max: number): number {
-  const value = options[name];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
-    throw new TidekvError('INVALID_OPTION', `options.${name} must be an integer from 1 to ${max}, got ${describeValue(value)}`);
-  }
-  return value;
-}
-
-export function resolveOptions(input: unknown): ResolvedLmdbOptions {
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new TidekvError('INVALID_OPTION', `lmdb options must be an object with a path, got ${describeValue(input)}`);
-  }
-  const options = input as Record<string, unknown>;
-  for (const name of Object.keys(options)) {
-    if (!KNOWN.has(name)) {
-      throw new TidekvError('INVALID_OPTION', `unknown lmdb option '${name}' (known: ${[...KNOWN].join(', ')})`);
-    }
-  }
-  const { path } = options;
-  if (typeof path !== 'string' || path.length === 0 || path.includes('\0')) {
-    throw new TidekvError('INVALID_OPTION', `options.path must be a non-empty directory path, got ${describeValue(path)}`);
-  }
-  const { durability = 'commit' } = options;
-  if (durability !== 'commit' && durability !== 'flush') {
-    throw new TidekvError('INVALID_OPTION', `options.durability must be 'commit' or 'flush', got ${describeValue(durability)}`);
-  }
+export function resolveLmdbOptions(input: unknown): ResolvedLmdbOptions {
+  const options = optionsObject(input, 'lmdb', KNOWN, 'a path');
   return {
-    path,
-    durability,
-    maxKeyspaces: integerOption(options, 'maxKeyspaces', DEFAULT_MAX_KEYSPACES, MAX_MAX_KEYSPACES),
-    maxReaders: integerOption(options, 'maxReaders', DEFAULT_MAX_READERS, MAX_MAX_READERS),
+    path: pathOption(options, 'path', true),
+    durability: oneOfOption(options, 'durability', DURABILITIES, 'commit'),
+    maxKeyspaces: integerOption(options, 'maxKeyspaces', DEFAULT_MAX_KEYSPACES, 1, MAX_MAX_KEYSPACES),
+    maxReaders: integerOption(options, 'maxReaders', DEFAULT_MAX_READERS, 1, MAX_MAX_READERS),
   };
 }

@@ -4,31 +4,10 @@
  * own short cursor, so an open iterator never pins an LMDB read transaction between chunks
  * (unless it reads a snapshot, which pins one by design).
  */
-import {
-  assertKey,
-  assertKeys,
-  normalizeIterateRange,
-  type ChunkSource,
-  type Entry,
-  type EntryIterator,
-  type IterateOptions,
-  type Lifecycle,
-  type Range,
-  type ReadableKeyspace,
-} from '@tidekv/core';
-import { MAX_KEY_SIZE } from './key-mapping.js';
+import type { ChunkSource, Entry, Lifecycle, ReadPrimitives } from '@tidekv/core';
 import { resumeAfter, toLmdbRange, type LmdbRange } from './range.js';
 import { toTidekvError } from './errors.js';
-import type { RangeOptions, ReadTxn, Store } from './lmdb-types.js';
-
-/** Where a view reads: a database, and a snapshot transaction or the current state. */
-export interface ReadSource {
-  /** undefined: the keyspace did not exist in this snapshot, so it reads as empty. */
-  readonly store: Store | undefined;
-  readonly txn: ReadTxn | undefined;
-  /** The engine's lifecycle for a live keyspace, the snapshot's for a snapshot view. */
-  readonly lifecycle: Lifecycle;
-}
+import type { RangeOptions, ReadTxn, Store } from './types.js';
 
 function rangeOptions(range: LmdbRange, limit: number, txn: ReadTxn | undefined): RangeOptions {
   const options: RangeOptions = {
@@ -60,18 +39,12 @@ class RangeChunks implements ChunkSource {
   read(max: number): Entry[] {
     if (this.#ended) return [];
     const out: Entry[] = [];
-    try {
-      for (const { key, value } of this.store.getRange(rangeOptions(this.#range, max, this.txn))) out.push([key, value]);
-    } catch (error) {
-      throw toTidekvError(error, 'iterate');
-    }
+    for (const { key, value } of this.store.getRange(rangeOptions(this.#range, max, this.txn))) out.push([key, value]);
     if (out.length < max) this.#ended = true;
     else this.#range = resumeAfter(this.#range, out[out.length - 1]![0]);
     return out;
   }
 }
-
-const NO_ENTRIES: ChunkSource = { read: () => [] };
 
 /**
  * A synchronous scan over one lmdb-js cursor. It is tracked by the lifecycle so that closing
@@ -126,76 +99,24 @@ class SyncScan implements Iterator<Entry> {
   }
 }
 
-export class ReadView implements ReadableKeyspace {
-  constructor(
-    readonly name: string,
-    protected readonly source: ReadSource,
-  ) {}
-
-  getSync(key: Uint8Array): Uint8Array | undefined {
-    const { store, txn, lifecycle } = this.source;
-    lifecycle.assertOpen();
-    assertKey(key, MAX_KEY_SIZE);
-    if (store === undefined) return undefined;
-    try {
-      return txn === undefined ? store.getBinary(key) : store.getBinary(key, { transaction: txn });
-    } catch (error) {
-      throw toTidekvError(error, 'get');
-    }
-  }
-
-  get(key: Uint8Array): Promise<Uint8Array | undefined> {
-    try {
-      return Promise.resolve(this.getSync(key));
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
-
-  getMany(keys: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
-    try {
-      const { store, txn, lifecycle } = this.source;
-      lifecycle.assertOpen();
-      assertKeys(keys, MAX_KEY_SIZE);
-      const out: (Uint8Array | undefined)[] = new Array(keys.length);
-      if (store === undefined) return Promise.resolve(out.fill(undefined));
-      // One synchronous pass: LMDB reads are memory-mapped, and in one event turn lmdb-js
-      // serves them all from one read transaction, so the answers are mutually consistent.
-      const options = txn === undefined ? undefined : { transaction: txn };
-      try {
-        for (let i = 0; i < keys.length; i++) out[i] = store.getBinary(keys[i]!, options);
-      } catch (error) {
-        throw toTidekvError(error, 'getMany');
-      }
-      return Promise.resolve(out);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
-
-  iterate(range?: IterateOptions): EntryIterator {
-    const { store, txn, lifecycle } = this.source;
-    lifecycle.assertOpen();
-    const normalized = normalizeIterateRange(range);
-    const source = store === undefined || normalized.empty ? NO_ENTRIES : new RangeChunks(store, toLmdbRange(normalized), txn);
-    return lifecycle.iterator(source, { limit: normalized.limit, signal: range?.signal });
-  }
-
-  iterateSync(range?: Range): Iterable<Entry> {
-    const { store, txn, lifecycle } = this.source;
-    lifecycle.assertOpen();
-    const normalized = normalizeIterateRange(range);
-    if (store === undefined || normalized.empty) return [];
-    const options = rangeOptions(toLmdbRange(normalized), normalized.limit, txn);
-    return {
-      [Symbol.iterator]: () => {
-        lifecycle.assertOpen();
-        try {
-          return new SyncScan(store.getRange(options)[Symbol.iterator](), lifecycle);
-        } catch (error) {
-          throw toTidekvError(error, 'iterate');
-        }
-      },
-    };
-  }
+/** Reads of one LMDB database, in a snapshot's read transaction or (txn undefined) of the current state. */
+export function lmdbReads(store: Store, txn: ReadTxn | undefined): ReadPrimitives {
+  const options = txn === undefined ? undefined : { transaction: txn };
+  return {
+    get: (key) => store.getBinary(key, options),
+    open: (range) => new RangeChunks(store, toLmdbRange(range), txn),
+    scanSync(range, owner) {
+      const native = rangeOptions(toLmdbRange(range), range.limit, txn);
+      return {
+        [Symbol.iterator]: () => {
+          owner.assertOpen();
+          try {
+            return new SyncScan(store.getRange(native)[Symbol.iterator](), owner);
+          } catch (error) {
+            throw toTidekvError(error, 'iterate');
+          }
+        },
+      };
+    },
+  };
 }

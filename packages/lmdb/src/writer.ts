@@ -30,7 +30,7 @@ import type { NormalizedRange, ResolvedWriteOp } from '@tidekv/core';
 import { toTidekvError } from './errors.js';
 import { toLmdbRange } from './range.js';
 import { copyBytes } from './copy.js';
-import type { Env, Store } from './lmdb-types.js';
+import type { Env, Store } from './types.js';
 
 const DELETE_CHUNK = 1024;
 
