@@ -5,10 +5,15 @@
  * replays exactly the records after it.
  *
  * Record payload, big-endian:
- *     u8  format (1)
- *     u64 main revision
+ *     u8  format (1, or 2 when lease records follow)
+ *     u64 main revision (format 2: 0 when the commit changed no key)
  *     u32 number of changes N
  *     N × { u8 tombstone (0/1), u32 length L, L bytes encodeKeyValue(kv) }
+ *   format 2 only:
+ *     u32 number of lease record writes M
+ *     M × { u8 kind (1 put, 2 delete), u64 id, u64 ttl, u64 remainingMs }
+ * Lease grants, checkpoints and revokes are commits like any other: durable through the log,
+ * applied to the `lease` keyspace in the same engine write as the commit's changes.
  * The WAL frames every record with its own checksum.
  */
 import { TidekvError } from '../errors.js';
@@ -16,21 +21,30 @@ import { readSafeU64, writeU64 } from '../codec/u64.js';
 import { Wal } from '../wal/wal.js';
 import type { WalOptions } from '../wal/options.js';
 import { decodeKeyValue, encodeKeyValue, tombstoneKeyValue } from './layout.js';
+import type { LeaseRecord } from './lease/lease.js';
 import type { Change } from './txn.js';
 
 const FORMAT = 1;
+const FORMAT_WITH_LEASES = 2;
+const LEASE_OP_BYTES = 25;
+
+/** A write to the `lease` keyspace that rides on a commit. */
+export type LeaseOp = { type: 'put'; record: LeaseRecord } | { type: 'delete'; id: number };
 
 export interface Commit {
+  /** 0 when the commit changed no key (only lease records). */
   revision: number;
   changes: Change[];
+  leaseOps: LeaseOp[];
 }
 
-export function encodeCommit(revision: number, changes: readonly Change[]): Uint8Array {
+export function encodeCommit(revision: number, changes: readonly Change[], leaseOps: readonly LeaseOp[] = []): Uint8Array {
   const bodies = changes.map((c) => encodeKeyValue(c.tombstone ? tombstoneKeyValue(c.kv.key) : c.kv));
-  const size = 13 + bodies.reduce((sum, b) => sum + 5 + b.length, 0);
+  const leaseBytes = leaseOps.length > 0 ? 4 + LEASE_OP_BYTES * leaseOps.length : 0;
+  const size = 13 + bodies.reduce((sum, b) => sum + 5 + b.length, 0) + leaseBytes;
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer);
-  out[0] = FORMAT;
+  out[0] = leaseOps.length > 0 ? FORMAT_WITH_LEASES : FORMAT;
   writeU64(out, 1, revision);
   view.setUint32(9, changes.length);
   let at = 13;
@@ -40,6 +54,17 @@ export function encodeCommit(revision: number, changes: readonly Change[]): Uint
     out.set(body, at + 5);
     at += 5 + body.length;
   });
+  if (leaseOps.length > 0) {
+    view.setUint32(at, leaseOps.length);
+    at += 4;
+    for (const op of leaseOps) {
+      out[at] = op.type === 'put' ? 1 : 2;
+      writeU64(out, at + 1, op.type === 'put' ? op.record.id : op.id);
+      writeU64(out, at + 9, op.type === 'put' ? op.record.ttl : 0);
+      writeU64(out, at + 17, op.type === 'put' ? op.record.remainingMs : 0);
+      at += LEASE_OP_BYTES;
+    }
+  }
   return out;
 }
 
@@ -48,10 +73,12 @@ function damaged(lsn: number, what: string): TidekvError {
 }
 
 export function decodeCommit(payload: Uint8Array, lsn: number): Commit {
-  if (payload.length < 13 || payload[0] !== FORMAT) throw damaged(lsn, 'is not an MVCC commit');
+  const format = payload[0];
+  if (payload.length < 13 || (format !== FORMAT && format !== FORMAT_WITH_LEASES)) throw damaged(lsn, 'is not an MVCC commit');
   const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   const revision = readSafeU64(payload, 1);
-  if (revision === undefined || revision < 2) throw damaged(lsn, 'has an impossible revision');
+  const leaseOnly = format === FORMAT_WITH_LEASES && revision === 0;
+  if (revision === undefined || (revision < 2 && !leaseOnly)) throw damaged(lsn, 'has an impossible revision');
   const count = view.getUint32(9);
   const changes: Change[] = [];
   let at = 13;
@@ -64,8 +91,23 @@ export function decodeCommit(payload: Uint8Array, lsn: number): Commit {
     changes.push({ revision: { main: revision, sub }, tombstone, kv });
     at += 5 + length;
   }
-  if (at !== payload.length || count === 0) throw damaged(lsn, 'has trailing or missing bytes');
-  return { revision, changes };
+  const leaseOps: LeaseOp[] = [];
+  if (format === FORMAT_WITH_LEASES) {
+    if (at + 4 > payload.length) throw damaged(lsn, 'is truncated');
+    const leaseCount = view.getUint32(at);
+    at += 4;
+    if (leaseCount === 0 || at + leaseCount * LEASE_OP_BYTES > payload.length) throw damaged(lsn, 'has a bad lease section');
+    for (let i = 0; i < leaseCount; i++, at += LEASE_OP_BYTES) {
+      const kind = payload[at];
+      const id = readSafeU64(payload, at + 1);
+      const ttl = readSafeU64(payload, at + 9);
+      const remainingMs = readSafeU64(payload, at + 17);
+      if (id === undefined || ttl === undefined || remainingMs === undefined || (kind !== 1 && kind !== 2)) throw damaged(lsn, 'has a bad lease record');
+      leaseOps.push(kind === 1 ? { type: 'put', record: { id, ttl, remainingMs } } : { type: 'delete', id });
+    }
+  }
+  if (at !== payload.length || (count === 0) !== leaseOnly) throw damaged(lsn, 'has trailing or missing bytes');
+  return { revision, changes, leaseOps };
 }
 
 export interface CommitLogOptions extends WalOptions {
@@ -94,8 +136,8 @@ export class CommitLog {
   }
 
   /** A commit's record; RECORD_TOO_LARGE when the WAL would refuse it. */
-  encode(revision: number, changes: readonly Change[]): Uint8Array {
-    const payload = encodeCommit(revision, changes);
+  encode(revision: number, changes: readonly Change[], leaseOps: readonly LeaseOp[] = []): Uint8Array {
+    const payload = encodeCommit(revision, changes, leaseOps);
     const max = this.wal.options.maxRecordBytes;
     if (payload.length > max) {
       throw new TidekvError('RECORD_TOO_LARGE', `the commit's WAL record would be ${payload.length} bytes; maxRecordBytes is ${max}`, {

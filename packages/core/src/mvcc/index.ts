@@ -4,3 +4,6 @@ export { MvccStore, type MvccStoreOptions, type CommitEvent, type CommitListener
 export type { CommitLogOptions } from './commit-log.js';
 export type { CompactorOptions, CompactorClock } from './compactor.js';
 export type { Change } from './txn.js';
+export { ManualClock, systemClock, type Clock } from './clock.js';
+export type { LeaseStoreOptions } from './store-options.js';
+export type { WatcherGroupOptions } from './watcher-group.js';

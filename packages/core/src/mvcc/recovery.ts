@@ -5,10 +5,13 @@
  */
 import { TidekvError } from '../errors.js';
 import type { Keyspace, StorageEngine, WriteOp } from '../engine/types.js';
-import type { CommitLog } from './commit-log.js';
+import type { CommitLog, LeaseOp } from './commit-log.js';
+import type { KeyValue } from './kv.js';
+import type { LeaseRecord } from './lease/lease.js';
+import { decodeLeaseRecord, encodeLeaseKey, encodeLeaseRecord } from './lease/lease-record.js';
 import { KeyIndex } from './key-index.js';
 import { KeyTree } from './key-tree.js';
-import { META_KEYSPACE, META_KEYS, REV_KEYSPACE, decodeMetaValue, decodeRevisionRecord, encodeMetaValue, encodeRevisionRecord, type MetaName } from './layout.js';
+import { LEASE_KEYSPACE, META_KEYSPACE, META_KEYS, REV_KEYSPACE, decodeMetaValue, decodeRevisionRecord, encodeMetaValue, encodeRevisionRecord, type MetaName } from './layout.js';
 
 export interface StoredMeta {
   revision: number;
@@ -43,6 +46,11 @@ export async function replayLog(engine: StorageEngine, log: CommitLog, meta: Sto
     bytes = 0;
   };
   for await (const commit of log.replay(meta.appliedLsn)) {
+    ops.push(...leaseWrites(commit.leaseOps));
+    if (commit.revision === 0) {
+      appliedLsn = commit.lsn;
+      continue;
+    }
     if (commit.revision !== revision + 1) {
       throw new TidekvError('CORRUPTION', `WAL record ${commit.lsn} holds revision ${commit.revision}, but the store is at ${revision}`, {
         details: { lsn: commit.lsn, revision: commit.revision, current: revision },
@@ -61,8 +69,27 @@ export async function replayLog(engine: StorageEngine, log: CommitLog, meta: Sto
   return { revision, appliedLsn };
 }
 
-/** Rebuilds the key index from every stored revision, verifying each. */
-export async function rebuildIndex(rev: Keyspace): Promise<{ tree: KeyTree; lastRevision: number }> {
+/** The `lease` keyspace writes of a commit's lease ops. */
+export function leaseWrites(leaseOps: readonly LeaseOp[]): WriteOp[] {
+  return leaseOps.map((op): WriteOp => {
+    if (op.type === 'delete') return { type: 'del', keyspace: LEASE_KEYSPACE, key: encodeLeaseKey(op.id) };
+    const [key, value] = encodeLeaseRecord(op.record);
+    return { type: 'put', keyspace: LEASE_KEYSPACE, key, value };
+  });
+}
+
+/** Every stored lease record, verified. */
+export async function readLeases(lease: Keyspace): Promise<LeaseRecord[]> {
+  const records: LeaseRecord[] = [];
+  for await (const [key, value] of lease.iterate()) records.push(decodeLeaseRecord(key, value));
+  return records;
+}
+
+/**
+ * Rebuilds the key index from every stored revision, verifying each. `onRecord`, when given,
+ * sees every record in revision order (leases re-attach their keys from it).
+ */
+export async function rebuildIndex(rev: Keyspace, onRecord?: (tombstone: boolean, kv: KeyValue) => void): Promise<{ tree: KeyTree; lastRevision: number }> {
   const tree = new KeyTree();
   let lastRevision = 0;
   const iterator = rev.iterate();
@@ -85,6 +112,7 @@ export async function rebuildIndex(rev: Keyspace): Promise<{ tree: KeyTree; last
         } else {
           index.put(revision);
         }
+        onRecord?.(tombstone, kv);
         lastRevision = revision.main;
       }
     }

@@ -4,7 +4,9 @@ import { describeValue } from '../engine/describe.js';
 import type { StorageEngine } from '../engine/types.js';
 import { WAL_DEFAULTS, resolveWalOptions } from '../wal/options.js';
 import { COMMIT_LOG_OPTION_NAMES, type CommitLogOptions } from './commit-log.js';
+import { systemClock, type Clock } from './clock.js';
 import { checkCompactorOptions, type CompactorOptions } from './compactor.js';
+import type { WatcherGroupOptions } from './watcher-group.js';
 
 export interface MvccStoreOptions {
   /** An open engine; the store owns it from now on and closes it on close(). */
@@ -19,6 +21,19 @@ export interface MvccStoreOptions {
   compactionBatchSize?: number;
   /** Pause between physical-compaction batches, in ms. Default 10, as etcd. */
   compactionPauseMs?: number;
+  /** Leases: the clock that expires them, the TTL floor, how often remaining TTLs are checkpointed. */
+  lease?: LeaseStoreOptions;
+  /** Watch: per-watcher queue bounds, catch-up batch size, progress period. */
+  watch?: WatcherGroupOptions;
+}
+
+export interface LeaseStoreOptions {
+  /** Default: real time with unref'd timers. */
+  clock?: Clock;
+  /** Grants below this TTL get it, in seconds. Default 2 (etcd's minimum with its default timings). */
+  minTtlSeconds?: number;
+  /** How often remaining TTLs are written, in ms (they are also written by close()). Default 300000, as etcd. */
+  checkpointIntervalMs?: number;
 }
 
 export interface ResolvedStoreOptions {
@@ -28,9 +43,43 @@ export interface ResolvedStoreOptions {
   maxTxnOps: number;
   compactionBatchSize: number;
   compactionPauseMs: number;
+  lease: { clock: Clock; minTtlSeconds?: number; checkpointIntervalMs?: number };
+  watch: WatcherGroupOptions;
 }
 
-const NAMES = ['engine', 'wal', 'compactor', 'maxTxnOps', 'compactionBatchSize', 'compactionPauseMs'];
+const NAMES = ['engine', 'wal', 'compactor', 'maxTxnOps', 'compactionBatchSize', 'compactionPauseMs', 'lease', 'watch'];
+const LEASE_NAMES = ['clock', 'minTtlSeconds', 'checkpointIntervalMs'];
+const WATCH_NAMES = ['maxQueuedEvents', 'maxQueuedBytes', 'maxResponseEvents', 'catchUpBatchEvents', 'progressIntervalMs'];
+
+function section(options: Record<string, unknown>, name: string, names: string[]): Record<string, unknown> {
+  const value = options[name];
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new TidekvError('INVALID_OPTION', `options.${name} must be an object, got ${describeValue(value)}`);
+  }
+  for (const key of Object.keys(value)) {
+    if (!names.includes(key)) throw new TidekvError('INVALID_OPTION', `options.${name}: unknown option '${key}'`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Only the options given, checked: absent ones keep their component's default. */
+function integers(options: Record<string, unknown>, names: string[], min: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const name of names) {
+    if (options[name] !== undefined) out[name] = integer(options, name, min, 0, name.endsWith('Ms') ? 2 ** 31 - 1 : Number.MAX_SAFE_INTEGER);
+  }
+  return out;
+}
+
+function checkClock(clock: unknown): Clock {
+  if (clock === undefined) return systemClock;
+  const c = clock as Partial<Clock> | null;
+  if (c === null || typeof c !== 'object' || typeof c.now !== 'function' || typeof c.setTimeout !== 'function' || typeof c.clearTimeout !== 'function') {
+    throw new TidekvError('INVALID_OPTION', 'options.lease.clock must have now(), setTimeout() and clearTimeout()');
+  }
+  return clock as Clock;
+}
 
 function integer(options: Record<string, unknown>, name: string, min: number, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   const value = options[name];
@@ -91,5 +140,11 @@ export function resolveStoreOptions(input: unknown): ResolvedStoreOptions {
     maxTxnOps: integer(options, 'maxTxnOps', 1, 128),
     compactionBatchSize: integer(options, 'compactionBatchSize', 1, 1000),
     compactionPauseMs: integer(options, 'compactionPauseMs', 0, 10, 60_000),
+    lease: resolveLease(section(options, 'lease', LEASE_NAMES)),
+    watch: integers(section(options, 'watch', WATCH_NAMES), WATCH_NAMES, 1),
   };
+}
+
+function resolveLease(lease: Record<string, unknown>): ResolvedStoreOptions['lease'] {
+  return { clock: checkClock(lease.clock), ...integers(lease, ['minTtlSeconds'], 0), ...integers(lease, ['checkpointIntervalMs'], 1) };
 }

@@ -12,14 +12,19 @@
  * published revision, so no reader ever sees a change a crash could take back. Every commit
  * is handed, in order, to the commit listeners (watch builds on them).
  *
+ * Watch and leases plug in from the side: the watcher group (watcher-group.ts) is one commit
+ * listener and reads older history from `rev`; the lessor (lease/lessor.ts) sees every
+ * prepared change in order (attachments) and writes through `#saveLeases` / `#revokeLease`,
+ * commits like any other (lease records ride in the WAL record and the same engine write).
+ *
  * A write or fsync failure poisons the store: the failing commit and every commit queued
  * behind it are rejected, later writes fail at once, reads keep working. Reopen to recover.
  */
-import { TidekvError } from '../errors.js';
+import { TidekvError, isTidekvError } from '../errors.js';
 import type { Keyspace, StorageEngine, WriteOp } from '../engine/types.js';
 import { Lifecycle } from '../engine/lifecycle.js';
 import { encodeRevisionKey } from '../codec/revision-key.js';
-import { CommitLog } from './commit-log.js';
+import { CommitLog, type LeaseOp } from './commit-log.js';
 import { compactIndex, removeCompacted } from './compaction.js';
 import { Compactor } from './compactor.js';
 import { hashRevisions } from './hash.js';
@@ -39,9 +44,26 @@ import type {
   RangeResponse,
   TxnRequest,
   TxnResponse,
+  LeaseGrantOptions,
+  LeaseGrantResponse,
+  LeaseKeepAliveOptions,
+  LeaseKeepAliveResponse,
+  LeaseListResponse,
+  LeaseRevokeResponse,
+  LeaseTimeToLiveOptions,
+  LeaseTimeToLiveResponse,
+  WatchLeaseKV,
+  WatchOptions,
+  WatchStream,
 } from './kv.js';
-import { META_KEYSPACE, META_KEYS, REV_KEYSPACE, decodeRevisionRecord, encodeMetaValue, encodeRevisionRecord } from './layout.js';
-import { readMeta, rebuildIndex, replayLog } from './recovery.js';
+import { keepAliveStream } from './lease/keep-alive-stream.js';
+import type { LeaseRecord } from './lease/lease.js';
+import { Lessor } from './lease/lessor.js';
+import { parseWatch } from './watch.js';
+import { changeToEvent, readRevisionEvents } from './watch-history.js';
+import { WatcherGroup, type WatchHistory } from './watcher-group.js';
+import { LEASE_KEYSPACE, META_KEYSPACE, META_KEYS, REV_KEYSPACE, decodeRevisionRecord, encodeMetaValue, encodeRevisionRecord } from './layout.js';
+import { leaseWrites, readLeases, readMeta, rebuildIndex, replayLog } from './recovery.js';
 import { assertCount, checkDeleteRange, checkPut, checkRange, checkTxn, isReadOnly, optionsObject, booleanOption } from './request.js';
 import { resolveStoreOptions, type MvccStoreOptions, type ResolvedStoreOptions } from './store-options.js';
 import { TxnRun, compacted, evaluateRange, futureRevision, type Change, type TxnHost, type ValueRef } from './txn.js';
@@ -62,6 +84,8 @@ interface QueuedCommit {
   /** The revision the request read at. */
   base: number;
   changes: Change[];
+  /** Writes to the `lease` keyspace that go with the commit. */
+  leaseOps: LeaseOp[];
   lsn: number;
   durable: boolean;
   failure: TidekvError | undefined;
@@ -70,13 +94,16 @@ interface QueuedCommit {
 }
 
 const OPEN_NAMES = ['physical'] as const;
+const GRANT_NAMES = ['id'] as const;
+const TIME_TO_LIVE_NAMES = ['keys'] as const;
+const NO_EVENTS: never[] = [];
 
 function asTidekvError(error: unknown, what: string): TidekvError {
   if (error instanceof TidekvError) return error;
   return new TidekvError('IO_ERROR', `${what}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
 }
 
-export class MvccStore implements KV {
+export class MvccStore implements WatchLeaseKV {
   readonly #engine: StorageEngine;
   readonly #rev: Keyspace;
   readonly #log: CommitLog | undefined;
@@ -109,6 +136,8 @@ export class MvccStore implements KV {
   #checkpointTimer: NodeJS.Timeout | undefined;
   readonly #compactor: Compactor | undefined;
   readonly #host: TxnHost;
+  readonly #watchers: WatcherGroup;
+  readonly #lessor: Lessor;
 
   private constructor(parts: {
     engine: StorageEngine;
@@ -118,6 +147,7 @@ export class MvccStore implements KV {
     revision: number;
     compactRevision: number;
     appliedLsn: number;
+    lessor: Lessor;
   }) {
     this.#engine = parts.engine;
     this.#rev = parts.engine.keyspace(REV_KEYSPACE);
@@ -134,8 +164,21 @@ export class MvccStore implements KV {
         return store.#compactRevision;
       },
       fetch: (refs) => this.#fetch(refs),
-      leaseExists: () => false,
+      leaseExists: (id) => this.#lessor.exists(id),
     };
+    this.#lessor = parts.lessor;
+    const history: WatchHistory = {
+      get compactRevision() {
+        return store.#compactRevision;
+      },
+      readEvents: (from, to, maxEvents) => this.#read(() => readRevisionEvents(this.#rev, from, to, maxEvents)),
+      readKv: (key, revision) => this.#readKv(key, revision),
+    };
+    this.#watchers = new WatcherGroup(history, parts.revision, this.#options.watch);
+    this.#listeners.add((commit) => {
+      const events = this.#watchers.size === 0 ? NO_EVENTS : commit.changes.map((c) => changeToEvent(commit.revision, c.tombstone, c.kv));
+      this.#watchers.notify(commit.revision, events);
+    });
     if (this.#log && this.#options.wal && this.#options.wal.checkpointIntervalMs > 0) {
       this.#checkpointTimer = setInterval(() => {
         if (this.#log!.bytesSinceCheckpoint > 0) void this.#checkpoint().catch(() => undefined);
@@ -158,11 +201,25 @@ export class MvccStore implements KV {
       const meta = await readMeta(engine.keyspace(META_KEYSPACE));
       let { revision, appliedLsn } = meta;
       if (log) ({ revision, appliedLsn } = await replayLog(engine, log, meta));
-      const { tree, lastRevision } = await rebuildIndex(engine.keyspace(REV_KEYSPACE));
+      let store: MvccStore | undefined;
+      const lessor = new Lessor(
+        {
+          saveLeases: (records) => store!.#saveLeases(records),
+          revokeLease: (id, attachedKeys) => store!.#revokeLease(id, attachedKeys),
+        },
+        // Assigned ids start from the wall clock, so a revoked lease's id is not handed out again after a reopen.
+        { ...options.lease, idBase: Math.floor(Date.now()) * 1000 },
+      );
+      lessor.recover(await readLeases(engine.keyspace(LEASE_KEYSPACE)));
+      // Re-attach each key to the lease its latest record names (stored changes replayed in order).
+      const { tree, lastRevision } = await rebuildIndex(engine.keyspace(REV_KEYSPACE), (tombstone, kv) => {
+        if (kv.lease !== 0 || lessor.hasAttachments) lessor.applyChanges([{ tombstone, kv }]);
+      });
       const current = Math.max(revision, lastRevision, meta.scheduledCompact, 1);
       if (meta.scheduledCompact >= 0) compactIndex(tree, meta.scheduledCompact);
-      const store = new MvccStore({ engine, log, options, tree, revision: current, compactRevision: meta.scheduledCompact, appliedLsn });
+      store = new MvccStore({ engine, log, options, tree, revision: current, compactRevision: meta.scheduledCompact, appliedLsn, lessor });
       if (meta.scheduledCompact > meta.finishedCompact) store.#startPhysical(meta.scheduledCompact);
+      lessor.start();
       return store;
     } catch (error) {
       await log?.wal.close().catch(() => undefined);
@@ -261,6 +318,10 @@ export class MvccStore implements KV {
 
   #assertWritable(): void {
     this.#lifecycle.assertOpen();
+    this.#assertNotPoisoned();
+  }
+
+  #assertNotPoisoned(): void {
     if (this.#poison) {
       throw new TidekvError(this.#poison.code, `MVCC store refuses writes after a failed commit (${this.#poison.message}); reopen it`, {
         cause: this.#poison,
@@ -279,9 +340,15 @@ export class MvccStore implements KV {
    * Prepares a write on the serial chain, queues it for durability and resolves once it is
    * published, with the revision it made (or read at, when it changed nothing).
    */
-  #write<T>(run: (txn: TxnRun) => Promise<T>): Promise<{ result: T; revision: number }> {
+  #write<T>(
+    run: (txn: TxnRun) => Promise<T>,
+    leaseOps?: () => LeaseOp[],
+    /** The lessor's own writes: allowed while close() checkpoints leases. */
+    internal = false,
+  ): Promise<{ result: T; revision: number }> {
     try {
-      this.#assertWritable();
+      if (internal) this.#assertNotPoisoned();
+      else this.#assertWritable();
     } catch (error) {
       return Promise.reject(error);
     }
@@ -291,13 +358,15 @@ export class MvccStore implements KV {
       const base = this.#latest;
       const txn = new TxnRun(this.#host, base, true);
       let result: T;
+      let leases: LeaseOp[];
       let payloadLsn: Promise<number> | undefined;
       try {
         result = await run(txn);
-        if (txn.changes.length > 0) {
+        leases = leaseOps?.() ?? [];
+        if (txn.changes.length > 0 || leases.length > 0) {
           this.#checkSizes(txn.changes);
           if (this.#log) {
-            const payload = this.#log.encode(base + 1, txn.changes);
+            const payload = this.#log.encode(txn.changes.length > 0 ? base + 1 : 0, txn.changes, leases);
             payloadLsn = this.#log.append(payload);
           }
         }
@@ -305,7 +374,9 @@ export class MvccStore implements KV {
         txn.rollback();
         throw error;
       }
-      const commit = this.#enqueue(base, txn.changes, payloadLsn);
+      // Attachments follow the prepared order, before any later write is prepared.
+      if (txn.changes.length > 0) this.#lessor.applyChanges(txn.changes);
+      const commit = this.#enqueue(base, txn.changes, payloadLsn, leases);
       return { commit, result };
     });
     const finished = prepared.then(async ({ commit, result }) => {
@@ -330,7 +401,7 @@ export class MvccStore implements KV {
     }
   }
 
-  #enqueue(base: number, changes: Change[], lsn: Promise<number> | undefined): { entry: QueuedCommit; done: Promise<void> } {
+  #enqueue(base: number, changes: Change[], lsn: Promise<number> | undefined, leaseOps: LeaseOp[]): { entry: QueuedCommit; done: Promise<void> } {
     let resolve!: () => void;
     let reject!: (error: unknown) => void;
     const done = new Promise<void>((res, rej) => {
@@ -338,7 +409,7 @@ export class MvccStore implements KV {
       reject = rej;
     });
     const revision = changes.length > 0 ? base + 1 : undefined;
-    const entry: QueuedCommit = { revision, base, changes, lsn: 0, durable: lsn === undefined, failure: undefined, resolve, reject };
+    const entry: QueuedCommit = { revision, base, changes, leaseOps, lsn: 0, durable: lsn === undefined, failure: undefined, resolve, reject };
     if (revision !== undefined) {
       this.#latest = revision;
       this.#pending.set(revision, changes);
@@ -377,6 +448,10 @@ export class MvccStore implements KV {
         let lastRevision = 0;
         let lastLsn = 0;
         for (const commit of batch) {
+          if (commit.leaseOps.length > 0) {
+            for (const op of leaseWrites(commit.leaseOps)) ops.push(op);
+            if (commit.lsn > 0) lastLsn = commit.lsn;
+          }
           if (commit.revision === undefined) continue;
           for (const change of commit.changes) {
             const [key, value] = encodeRevisionRecord(change.revision, change.tombstone, change.kv);
@@ -386,8 +461,8 @@ export class MvccStore implements KV {
           lastLsn = commit.lsn;
         }
         if (ops.length > 0) {
-          ops.push({ type: 'put', keyspace: META_KEYSPACE, key: META_KEYS.revision, value: encodeMetaValue('revision', lastRevision) });
-          if (this.#log) ops.push({ type: 'put', keyspace: META_KEYSPACE, key: META_KEYS.appliedLsn, value: encodeMetaValue('appliedLsn', lastLsn) });
+          if (lastRevision > 0) ops.push({ type: 'put', keyspace: META_KEYSPACE, key: META_KEYS.revision, value: encodeMetaValue('revision', lastRevision) });
+          if (this.#log && lastLsn > 0) ops.push({ type: 'put', keyspace: META_KEYSPACE, key: META_KEYS.appliedLsn, value: encodeMetaValue('appliedLsn', lastLsn) });
           try {
             await this.#engine.write(ops, { sync: !this.#log });
           } catch (error) {
@@ -559,11 +634,92 @@ export class MvccStore implements KV {
     );
   }
 
+  // --- watch ------------------------------------------------------------------------------
+
+  watch(key: Bytes, options?: WatchOptions): WatchStream {
+    this.#lifecycle.assertOpen();
+    return this.#watchers.watch(parseWatch(key, options));
+  }
+
+  /** The key's KeyValue at `revision` for a watch's prevKv; undefined when absent or compacted. */
+  async #readKv(key: Uint8Array, revision: number): Promise<KeyValue | undefined> {
+    try {
+      return (await this.range(key, { revision })).kvs[0];
+    } catch (error) {
+      if (isTidekvError(error, 'COMPACTED')) return undefined;
+      throw error;
+    }
+  }
+
+  // --- leases -----------------------------------------------------------------------------
+
+  leaseGrant(ttlSeconds: number, options?: LeaseGrantOptions): Promise<LeaseGrantResponse> {
+    return this.#lease(() => {
+      const id = optionsObject(options, 'leaseGrant options', GRANT_NAMES).id ?? 0;
+      return this.#lessor.grant(ttlSeconds, id as number);
+    });
+  }
+
+  leaseRevoke(id: number): Promise<LeaseRevokeResponse> {
+    return this.#lease(async () => ({ revision: await this.#lessor.revoke(id) }));
+  }
+
+  leaseKeepAlive(id: number): Promise<LeaseKeepAliveResponse> {
+    return this.#lease(() => this.#lessor.keepAlive(id));
+  }
+
+  leaseKeepAliveStream(id: number, options?: LeaseKeepAliveOptions): AsyncIterableIterator<LeaseKeepAliveResponse> {
+    this.#lifecycle.assertOpen();
+    assertCount(id, 'lease id');
+    return keepAliveStream(() => this.leaseKeepAlive(id), options);
+  }
+
+  leaseTimeToLive(id: number, options?: LeaseTimeToLiveOptions): Promise<LeaseTimeToLiveResponse> {
+    return this.#lease(async () => {
+      const keys = booleanOption(optionsObject(options, 'leaseTimeToLive options', TIME_TO_LIVE_NAMES), 'keys');
+      return this.#lessor.timeToLive(id, keys);
+    });
+  }
+
+  leases(): Promise<LeaseListResponse> {
+    return this.#lease(async () => ({ leases: this.#lessor.list().map((id) => ({ id })) }));
+  }
+
+  #lease<T>(run: () => Promise<T>): Promise<T> {
+    const closed = this.#rejectIfClosed();
+    if (closed) return closed;
+    try {
+      return run();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** The lessor's grant and checkpoint writes: lease records only, no revision. */
+  async #saveLeases(records: LeaseRecord[]): Promise<void> {
+    await this.#write(async () => undefined, () => records.map((record) => ({ type: 'put', record })), true);
+  }
+
+  /** One commit: a delete of every key attached when it applies (one revision, key order) and of the lease record. */
+  async #revokeLease(id: number, attachedKeys: () => Uint8Array[]): Promise<number> {
+    const { revision } = await this.#write(
+      async (txn) => {
+        for (const key of attachedKeys()) await txn.deleteRange({ type: 'deleteRange', range: { key, end: undefined, rawEnd: undefined }, prevKv: false });
+      },
+      () => [{ type: 'delete', id }],
+      true,
+    );
+    return revision;
+  }
+
   // --- lifecycle --------------------------------------------------------------------------
 
   close(): Promise<void> {
     return this.#lifecycle.close(async () => {
       this.#compactor?.stop();
+      this.#watchers.close();
+      // Remaining TTLs are checkpointed so a reopen resumes them (a poisoned store cannot write them).
+      await this.#lessor.close().catch(() => this.#lessor.abandon());
       if (this.#checkpointTimer) clearInterval(this.#checkpointTimer);
       await this.#compactionLock;
       await this.#chain;

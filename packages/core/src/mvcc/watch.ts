@@ -4,12 +4,14 @@
  * here, before any watcher exists, so bad input throws and changes nothing.
  *
  * Ranges follow etcd's range_end: no end = the single key; end "\0" = every key >= key;
- * prefix = [key, successor(key)), an all-0xFF prefix meaning every key >= key. Unlike range(),
- * a watch whose end <= key is refused (etcd's ErrEmptyWatcherRange): it could never fire.
+ * prefix = [key, successor(key)), an all-0xFF prefix meaning every key >= key (request.ts's
+ * keyRange). Unlike range(), a watch whose end <= key is refused (etcd's
+ * ErrEmptyWatcherRange): it could never fire.
  */
-import { bytesEqual, compareBytes, prefixSuccessor, utf8Encode } from '../codec/bytes.js';
+import { bytesEqual, compareBytes } from '../codec/bytes.js';
 import { TidekvError } from '../errors.js';
 import type { Bytes, WatchEvent, WatchFilter, WatchOptions } from './kv.js';
+import { assertCount, booleanOption, keyRange, optionsObject, toKey } from './request.js';
 
 export interface WatchSpec {
   key: Uint8Array;
@@ -24,50 +26,23 @@ export interface WatchSpec {
   signal: AbortSignal | undefined;
 }
 
-const OPTION_NAMES = new Set(['end', 'prefix', 'startRevision', 'prevKv', 'filters', 'progressNotify', 'signal']);
+const OPTION_NAMES = ['end', 'prefix', 'startRevision', 'prevKv', 'filters', 'progressNotify', 'signal'] as const;
 
 function invalid(message: string): TidekvError {
   return new TidekvError('INVALID_ARGUMENT', message);
 }
 
-function toKeyBytes(value: Bytes, what: string): Uint8Array {
-  if (typeof value === 'string') return utf8Encode(value);
-  if (value instanceof Uint8Array) return value;
-  throw new TidekvError('INVALID_KEY', `${what} must be a Uint8Array or a string`);
-}
-
-function flag(options: WatchOptions, name: 'prefix' | 'prevKv' | 'progressNotify'): boolean {
-  const value = options[name];
-  if (value === undefined) return false;
-  if (typeof value !== 'boolean') throw invalid(`watch option ${name} must be a boolean`);
-  return value;
-}
-
 /** Validates `watch(key, options)` and returns its normalised form; throws a TidekvError on bad input. */
-export function parseWatch(key: Bytes, options: WatchOptions = {}): WatchSpec {
-  if (options === null || typeof options !== 'object') throw invalid('watch options must be an object');
-  for (const name of Object.keys(options)) {
-    if (!OPTION_NAMES.has(name)) throw new TidekvError('INVALID_OPTION', `unknown watch option ${name}`);
+export function parseWatch(key: Bytes, input?: WatchOptions): WatchSpec {
+  const options = optionsObject(input, 'watch options', OPTION_NAMES);
+  const keyBytes = toKey(key, 'watch key');
+  const range = keyRange(keyBytes, options, 'watch');
+  // An empty end is the single key, as etcd reads an empty range_end.
+  const end = range.rawEnd !== undefined && range.rawEnd.length === 0 ? undefined : range.end;
+  if (end !== undefined && end.length > 0 && compareBytes(end, keyBytes) <= 0) {
+    throw new TidekvError('INVALID_RANGE', 'the watch end must be greater than its key (an empty watch range never fires)');
   }
-  const keyBytes = toKeyBytes(key, 'watch key');
-  if (keyBytes.length === 0) throw new TidekvError('INVALID_KEY', 'the watch key must not be empty');
-  const prefix = flag(options, 'prefix');
-  if (prefix && options.end !== undefined) throw invalid('watch options end and prefix exclude each other');
-
-  let end: Uint8Array | undefined;
-  if (prefix) end = prefixSuccessor(keyBytes) ?? new Uint8Array(0);
-  else if (options.end !== undefined) {
-    const endBytes = toKeyBytes(options.end, 'watch end');
-    if (endBytes.length === 0) throw new TidekvError('INVALID_RANGE', 'the watch end must not be empty (use "\\0" for every key >= key)');
-    if (endBytes.length === 1 && endBytes[0] === 0) end = new Uint8Array(0);
-    else if (compareBytes(endBytes, keyBytes) <= 0) throw new TidekvError('INVALID_RANGE', 'the watch end must be greater than its key');
-    else end = endBytes;
-  }
-
-  const start = options.startRevision ?? 0;
-  if (typeof start !== 'number' || !Number.isSafeInteger(start) || start < 0) {
-    throw invalid('watch startRevision must be a non-negative safe integer');
-  }
+  const startRevision = options.startRevision === undefined ? 0 : assertCount(options.startRevision, 'watch startRevision');
 
   let noPut = false;
   let noDelete = false;
@@ -86,12 +61,12 @@ export function parseWatch(key: Bytes, options: WatchOptions = {}): WatchSpec {
   return {
     key: keyBytes,
     end,
-    startRevision: start,
-    prevKv: flag(options, 'prevKv'),
+    startRevision,
+    prevKv: booleanOption(options, 'prevKv'),
     noPut,
     noDelete,
-    progressNotify: flag(options, 'progressNotify'),
-    signal,
+    progressNotify: booleanOption(options, 'progressNotify'),
+    signal: signal as AbortSignal | undefined,
   };
 }
 
