@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { TidekvError, Wal } from '../src/index.js';
 import { CHECKPOINT_FILE } from '../src/wal/checkpoint-file.js';
 import { SEGMENT_HEADER_BYTES, parseSegmentName } from '../src/wal/format.js';
-import { type WalFs, nodeWalFs } from '../src/wal/fs.js';
+import { type FileSystem, nodeFileSystem } from '../src/fs/file-system.js';
 import { abandonWal, openWalWith } from '../src/wal/wal.js';
 import { appendEach, payloadFor, readAll, segmentFiles, tempWalDir } from './fixtures/wal-helpers.js';
 
@@ -160,10 +160,10 @@ describe('Wal: append, replay, reopen', () => {
   it('group commit: concurrent appends share writes and fdatasyncs, capped by maxBatchBytes', async () => {
     const writes: number[] = [];
     let syncs = 0;
-    const counting: WalFs = {
-      ...nodeWalFs,
-      write: (fd, b, o, l, p) => (writes.push(l), nodeWalFs.write(fd, b, o, l, p)),
-      datasync: (fd) => (syncs++, nodeWalFs.datasync(fd)),
+    const counting: FileSystem = {
+      ...nodeFileSystem,
+      write: (fd, b, o, l, p) => (writes.push(l), nodeFileSystem.write(fd, b, o, l, p)),
+      datasync: (fd) => (syncs++, nodeFileSystem.datasync(fd)),
     };
     const wal = await openWalWith(counting, tempWalDir(), { maxBatchBytes: 1024, preallocate: false });
     writes.length = 0;

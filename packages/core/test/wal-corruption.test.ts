@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TidekvError, Wal, type WalRecoveryMode } from '../src/index.js';
 import { SEGMENT_HEADER_BYTES, encodeFrame, frameLength } from '../src/wal/format.js';
-import { nodeWalFs, type WalFs } from '../src/wal/fs.js';
+import { nodeFileSystem, type FileSystem } from '../src/fs/file-system.js';
 import { openWalWith } from '../src/wal/wal.js';
 import { appendEach, copyDir, payloadFor, readAll, segmentFiles, tempWalDir } from './fixtures/wal-helpers.js';
 
@@ -28,9 +28,9 @@ async function buildLog(count: number, size = SIZE, options = {}): Promise<{ dir
 
 type Outcome = { lsns: number[]; wal: Wal } | { error: TidekvError };
 
-async function openWith(dir: string, recovery: WalRecoveryMode, walFs: WalFs = nodeWalFs): Promise<Outcome> {
+async function openWith(dir: string, recovery: WalRecoveryMode, fileSystem: FileSystem = nodeFileSystem): Promise<Outcome> {
   try {
-    const wal = await openWalWith(walFs, dir, { recovery });
+    const wal = await openWalWith(fileSystem, dir, { recovery });
     const records = await readAll(wal, 1);
     for (const r of records) expect(r.payload.equals(payloadFor(r.lsn, r.payload.length)), `payload of ${r.lsn}`).toBe(true);
     return { lsns: records.map((r) => r.lsn), wal };
@@ -244,12 +244,12 @@ describe('WAL recovery: sectors', () => {
 });
 
 describe('WAL recovery: lengths that lie', () => {
-  /** A WalFs that records the largest read it was asked for. */
-  function readRecorder(): WalFs & { largest: number } {
-    const recorder = { ...nodeWalFs, largest: 0 };
+  /** A FileSystem that records the largest read it was asked for. */
+  function readRecorder(): FileSystem & { largest: number } {
+    const recorder = { ...nodeFileSystem, largest: 0 };
     recorder.read = (fd, b, o, l, p) => {
       recorder.largest = Math.max(recorder.largest, l);
-      return nodeWalFs.read(fd, b, o, l, p);
+      return nodeFileSystem.read(fd, b, o, l, p);
     };
     return recorder;
   }

@@ -7,8 +7,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TidekvError, Wal } from '../src/index.js';
 import { frameLength } from '../src/wal/format.js';
-import { nodeWalFs } from '../src/wal/fs.js';
-import { forgetProcessClaim } from '../src/wal/lock.js';
+import { nodeFileSystem } from '../src/fs/file-system.js';
+import { forgetProcessClaim } from '../src/fs/lock.js';
+import { LOCK_FILE } from '../src/wal/format.js';
 import { abandonWal, openWalWith } from '../src/wal/wal.js';
 import { CrashFs, FaultFs, prng } from './fixtures/wal-crash-fs.js';
 import { appendEach, payloadFor, readAll, segmentFiles, tempWalDir } from './fixtures/wal-helpers.js';
@@ -99,7 +100,7 @@ describe('WAL poisoning', () => {
 
   it('short writes are completed by looping', async () => {
     const dir = tempWalDir();
-    const faulty = new FaultFs(nodeWalFs, undefined, 7);
+    const faulty = new FaultFs(nodeFileSystem, undefined, 7);
     const wal = await openWalWith(faulty, dir);
     await Promise.all(range(1, 50).map((i) => wal.append(payloadFor(i))));
     await wal.close();
@@ -132,7 +133,7 @@ describe('WAL poisoning', () => {
     const wal = await Wal.open(dir);
     await appendEach(wal, 1, 5);
     await wal.close();
-    const faulty = new FaultFs(nodeWalFs, { op: 'read', nth: 1, code: 'EIO' });
+    const faulty = new FaultFs(nodeFileSystem, { op: 'read', nth: 1, code: 'EIO' });
     await expect(openWalWith(faulty, dir)).rejects.toMatchObject({ code: 'IO_ERROR', details: { code: 'EIO' } });
     expect(fs.existsSync(path.join(dir, 'LOCK'))).toBe(false);
     const again = await Wal.open(dir);
@@ -149,9 +150,9 @@ describe('WAL poisoning', () => {
  */
 describe('WAL crashes at every step of appending, rotation and checkpoint', () => {
   const SIZE = 500;
-  async function workload(walFs: CrashFs | undefined, dir: string, state: { wal?: Wal; acked: number[]; checkpointed: number }) {
+  async function workload(fileSystem: CrashFs | undefined, dir: string, state: { wal?: Wal; acked: number[]; checkpointed: number }) {
     const options = { segmentBytes: 4096, preallocate: true };
-    const wal = walFs ? await openWalWith(walFs, dir, options) : await Wal.open(dir, options);
+    const wal = fileSystem ? await openWalWith(fileSystem, dir, options) : await Wal.open(dir, options);
     state.wal = wal;
     for (let i = 1; i <= 12; i++) {
       await wal.append(payloadFor(i, SIZE));
@@ -182,7 +183,7 @@ describe('WAL crashes at every step of appending, rotation and checkpoint', () =
       const state: { wal?: Wal; acked: number[]; checkpointed: number } = { acked: [], checkpointed: 0 };
       await Promise.race([workload(crashFs, dir, state), crashFs.died]);
       if (state.wal) abandonWal(state.wal);
-      forgetProcessClaim(dir); // the crash may have hit inside open, before there was a Wal
+      forgetProcessClaim(dir, LOCK_FILE); // the crash may have hit inside open, before there was a Wal
       const log = await crashFs.crash();
       const context = `step ${n} (seed ${seed}): ${log.join('; ')}`;
       let wal: Wal;

@@ -9,7 +9,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Wal } from '../src/index.js';
-import { forgetProcessClaim } from '../src/wal/lock.js';
+import { forgetProcessClaim } from '../src/fs/lock.js';
+import { LOCK_FILE } from '../src/wal/format.js';
 import type { WalOptions } from '../src/wal/options.js';
 import { abandonWal, openWalWith } from '../src/wal/wal.js';
 import { CrashFs, prng } from './fixtures/wal-crash-fs.js';
@@ -90,7 +91,7 @@ async function runModel(options: WalOptions, epochs: Epoch[], fsSeed: number): P
     await Promise.race([run(), crashFs.died]);
     if (crashFs.dead) {
       if (wal) abandonWal(wal);
-      forgetProcessClaim(dir);
+      forgetProcessClaim(dir, LOCK_FILE);
       await crashFs.crash();
     }
 

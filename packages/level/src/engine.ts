@@ -2,32 +2,41 @@
  * The StorageEngine over one LevelDB database (classic-level). Keyspaces are key prefixes
  * inside it, so a write across keyspaces is one native batch and therefore atomic.
  */
+import { mkdir } from 'node:fs/promises';
 import {
   BaseEngine,
+  DirectoryLock,
   type EngineFactory,
   type KeyspacePrimitives,
   type ResolvedWriteOp,
   type SnapshotPrimitives,
   type StorageEngine,
   type TidekvError,
+  ioError,
+  nodeFileSystem,
 } from '@tidekv/core';
 import { ClassicLevel } from 'classic-level';
 import { LEVEL_CAPABILITIES } from './capabilities.js';
 import { fromNative, fromOpenFailure } from './errors.js';
 import { levelKeyspace } from './keyspace.js';
 import { KeyspaceRegistry } from './keyspace-registry.js';
-import { resolveLevelOptions, type LevelOptions } from './options.js';
+import { resolveLevelOptions, type LevelOptions, type ResolvedLevelOptions } from './options.js';
 import { levelSnapshot } from './snapshot.js';
 import type { LevelDb } from './types.js';
 import { LevelWriter } from './writer.js';
+
+/** Our lock file beside LevelDB's own LOCK (which, keyed by spelling in-process, lets two opens through). */
+export const LOCK_FILE = 'tidekv.lock';
 
 export class LevelEngine extends BaseEngine {
   readonly #db: LevelDb;
   readonly #registry: KeyspaceRegistry;
   readonly #writer: LevelWriter;
+  readonly #lock: DirectoryLock;
 
-  private constructor(db: LevelDb, registry: KeyspaceRegistry, writeBufferSize: number) {
+  private constructor(db: LevelDb, registry: KeyspaceRegistry, writeBufferSize: number, lock: DirectoryLock) {
     super(LEVEL_CAPABILITIES);
+    this.#lock = lock;
     this.#db = db;
     this.#registry = registry;
     this.#writer = new LevelWriter(db, registry, writeBufferSize);
@@ -35,10 +44,26 @@ export class LevelEngine extends BaseEngine {
 
   /**
    * Opens (creating by default) the LevelDB database at `options.path`. Fails LOCKED when the
-   * location is already open, in this process or another.
+   * location is already open, in this process or another: core's directory lock is taken
+   * before LevelDB touches the directory, so a refused open never disturbs the holder.
    */
   static async open(options: LevelOptions): Promise<LevelEngine> {
     const { path, ...native } = resolveLevelOptions(options);
+    if (native.createIfMissing) {
+      await mkdir(path, { recursive: true }).catch((error: unknown) => {
+        throw ioError('creating directory', error, path);
+      });
+    }
+    const lock = await DirectoryLock.acquire(nodeFileSystem, path, { file: LOCK_FILE, what: 'the LevelDB database' });
+    try {
+      return await LevelEngine.#openLocked(path, native, lock);
+    } catch (error) {
+      await lock.release().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  static async #openLocked(path: string, native: Omit<ResolvedLevelOptions, 'path'>, lock: DirectoryLock): Promise<LevelEngine> {
     let db: LevelDb;
     try {
       db = new ClassicLevel<Uint8Array, Uint8Array>(path, {
@@ -58,7 +83,7 @@ export class LevelEngine extends BaseEngine {
       await db.close().catch(() => undefined);
       throw fromOpenFailure(error, path);
     }
-    return new LevelEngine(db, registry, native.writeBufferSize);
+    return new LevelEngine(db, registry, native.writeBufferSize, lock);
   }
 
   protected override toError(error: unknown, doing: string): TidekvError {
@@ -94,7 +119,11 @@ export class LevelEngine extends BaseEngine {
         flushError = error;
       }
     }
-    await this.#db.close();
+    try {
+      await this.#db.close();
+    } finally {
+      await this.#lock.release();
+    }
     if (flushError !== undefined) throw fromNative(flushError, 'flush');
   }
 }

@@ -29,7 +29,7 @@
 import type { NormalizedRange, ResolvedWriteOp } from '@tidekv/core';
 import { toTidekvError } from './errors.js';
 import { toLmdbRange } from './range.js';
-import { copyBytes } from './copy.js';
+import { copyOut } from '@tidekv/core';
 import type { Env, Store } from './types.js';
 
 const DELETE_CHUNK = 1024;
@@ -38,15 +38,15 @@ const resolved = Promise.resolve();
 const ignore = (): void => undefined;
 
 function copyOp(op: ResolvedWriteOp): ResolvedWriteOp {
-  if (op.type === 'put') return { ...op, key: copyBytes(op.key), value: copyBytes(op.value) };
-  if (op.type === 'del') return { ...op, key: copyBytes(op.key) };
+  if (op.type === 'put') return { ...op, key: copyOut(op.key), value: copyOut(op.value) };
+  if (op.type === 'del') return { ...op, key: copyOut(op.key) };
   const { lower, upper } = op.range;
   return {
     ...op,
     range: {
       ...op.range,
-      lower: lower && { key: copyBytes(lower.key), inclusive: lower.inclusive },
-      upper: upper && { key: copyBytes(upper.key), inclusive: upper.inclusive },
+      lower: lower && { key: copyOut(lower.key), inclusive: lower.inclusive },
+      upper: upper && { key: copyOut(upper.key), inclusive: upper.inclusive },
     },
   };
 }
@@ -133,7 +133,7 @@ export class Writer {
 
   put(store: Store, key: Uint8Array, value: Uint8Array, sync: boolean): Promise<void> {
     if (this.#canCommitNow()) return this.#commitNow(() => store.putSync(key, value), sync);
-    return this.#queue(store.put(key, copyBytes(value)), sync);
+    return this.#queue(store.put(key, copyOut(value)), sync);
   }
 
   del(store: Store, key: Uint8Array, sync: boolean): Promise<void> {
@@ -159,7 +159,7 @@ export class Writer {
         this.env.batch(() => {
           for (let i = 0; i < ops.length; i++) {
             const op = ops[i]!;
-            if (op.type === 'put') stores[i]!.put(op.key, copyBytes(op.value));
+            if (op.type === 'put') stores[i]!.put(op.key, copyOut(op.value));
             else if (op.type === 'del') stores[i]!.remove(op.key);
           }
         }),

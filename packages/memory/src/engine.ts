@@ -5,6 +5,8 @@ import {
   type KeyspacePrimitives,
   type ResolvedWriteOp,
   type SnapshotPrimitives,
+  type FileSystem,
+  nodeFileSystem,
 } from '@tidekv/core';
 import { EPHEMERAL_CAPABILITIES, PERSISTENT_CAPABILITIES } from './capabilities.js';
 import { memoryKeyspace } from './keyspace.js';
@@ -25,10 +27,11 @@ export class MemoryEngine extends BaseEngine {
     this.keyspace(DEFAULT_KEYSPACE);
   }
 
-  static async open(options?: MemoryOptions): Promise<MemoryEngine> {
+  /** `fileSystem` is for tests that inject I/O faults into persistence. */
+  static async open(options?: MemoryOptions, fileSystem: FileSystem = nodeFileSystem): Promise<MemoryEngine> {
     const { path } = resolveMemoryOptions(options);
     const store = new Store();
-    const persistence = path === undefined ? undefined : await Persistence.open(path, store);
+    const persistence = path === undefined ? undefined : await Persistence.open(fileSystem, path, store);
     return new MemoryEngine(store, persistence);
   }
 

@@ -9,8 +9,7 @@ import type { MemoryOptions } from './options.js';
 
 export type { MemoryOptions } from './options.js';
 export { MAX_KEY_SIZE, MAX_VALUE_SIZE, EPHEMERAL_CAPABILITIES, PERSISTENT_CAPABILITIES } from './capabilities.js';
-export { SNAPSHOT_FILE } from './persist/persistence.js';
-export { LOCK_FILE } from './persist/lock.js';
+export { SNAPSHOT_FILE, LOCK_FILE } from './persist/persistence.js';
 
 /**
  * Opens a memory engine. Without `path` it is ephemeral; with `path` (a directory) it loads

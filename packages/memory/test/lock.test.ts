@@ -31,6 +31,11 @@ async function childHolding(dir: string): Promise<ChildProcess> {
   return child;
 }
 
+/** The pid named by the lock file (its content is `<pid> <boot id>`). */
+async function lockOwner(dir: string): Promise<string> {
+  return (await readFile(join(dir, LOCK_FILE), 'utf8')).split(' ')[0]!.trim();
+}
+
 /** The pid of a process that has already exited. */
 async function deadPid(): Promise<number> {
   const child = spawn(process.execPath, ['-e', '']);
@@ -44,7 +49,7 @@ describe('one opener per directory', () => {
     const first = await openMemory({ path: dir });
     const error = await expectCode(() => openMemory({ path: dir }), 'LOCKED');
     expect(error.details).toMatchObject({ pid: process.pid });
-    expect((await readFile(join(dir, LOCK_FILE), 'utf8')).trim()).toBe(String(process.pid));
+    expect(await lockOwner(dir)).toBe(String(process.pid));
     await first.close();
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
     const second = await openMemory({ path: dir });
@@ -84,11 +89,11 @@ describe('one opener per directory', () => {
       await once(child, 'exit');
     }
     // The lock file is still there, naming a dead process: it is stale and taken over.
-    expect((await readFile(join(dir, LOCK_FILE), 'utf8')).trim()).toBe(String(child.pid));
+    expect(await lockOwner(dir)).toBe(String(child.pid));
     const engine = await openMemory({ path: dir });
     expect(await engine.keyspace('default').get(b(1))).toEqual(b(42)); // flushed before the kill
     expect(await engine.keyspace('default').get(b(2))).toBeUndefined(); // never flushed
-    expect((await readFile(join(dir, LOCK_FILE), 'utf8')).trim()).toBe(String(process.pid));
+    expect(await lockOwner(dir)).toBe(String(process.pid));
     await engine.close();
   });
 
@@ -97,17 +102,28 @@ describe('one opener per directory', () => {
       const dir = await tempDir();
       await writeFile(join(dir, LOCK_FILE), `${pid}\n`);
       const engine = await openMemory({ path: dir });
-      expect((await readFile(join(dir, LOCK_FILE), 'utf8')).trim()).toBe(String(process.pid));
+      expect(await lockOwner(dir)).toBe(String(process.pid));
       await engine.close();
     }
   });
 
-  it('a lock naming a live process (here, pid 1) or with unreadable content is respected: LOCKED', async () => {
-    for (const content of ['1\n', 'not a pid\n', '']) {
+  it('a lock naming a live process (here, pid 1) in this boot, or with no boot id, is respected: LOCKED', async () => {
+    const boot = (await readFile('/proc/sys/kernel/random/boot_id', 'latin1')).trim();
+    for (const content of ['1\n', `1 ${boot}\n`]) {
       const dir = await tempDir();
       await writeFile(join(dir, LOCK_FILE), content);
       await expectCode(() => openMemory({ path: dir }), 'LOCKED');
       expect(await readFile(join(dir, LOCK_FILE), 'utf8')).toBe(content); // untouched
+    }
+  });
+
+  it('takes over a lock from an earlier boot (a live pid then means nothing) or whose content a crash lost', async () => {
+    for (const content of ['1 not-this-boot\n', 'not a pid\n', '']) {
+      const dir = await tempDir();
+      await writeFile(join(dir, LOCK_FILE), content);
+      const engine = await openMemory({ path: dir });
+      expect(await lockOwner(dir)).toBe(String(process.pid));
+      await engine.close();
     }
   });
 

@@ -16,7 +16,7 @@ import { SQLITE_CAPABILITIES } from './capabilities.js';
 import { applyBatch } from './batch.js';
 import { toTidekvError } from './errors.js';
 import { SqliteKeyspace } from './keyspace.js';
-import type { ProcessLock } from './lock.js';
+import type { DirectoryLock } from '@tidekv/core';
 import { ReadBurst } from './read-burst.js';
 import { createKeyspaceTableSql, keyspaceTable } from './schema.js';
 import { SnapshotPool, SqliteSnapshot } from './snapshot.js';
@@ -30,14 +30,14 @@ export class SqliteEngine implements StorageEngine {
   readonly capabilities: Capabilities = SQLITE_CAPABILITIES;
   readonly #lifecycle = new Lifecycle('engine');
   readonly #db: Database.Database;
-  readonly #lock: ProcessLock;
+  readonly #lock: DirectoryLock;
   readonly #burst: ReadBurst;
   readonly #writer: Writer;
   readonly #snapshots: SnapshotPool;
   readonly #tables = new Map<string, TableStatements>();
   readonly #keyspaces = new Map<string, SqliteKeyspace>();
 
-  constructor(db: Database.Database, lock: ProcessLock, file: string) {
+  constructor(db: Database.Database, lock: DirectoryLock, file: string) {
     this.#db = db;
     this.#lock = lock;
     this.#burst = new ReadBurst(db);
@@ -124,7 +124,7 @@ export class SqliteEngine implements StorageEngine {
   }
 
   close(): Promise<void> {
-    return this.#lifecycle.close(() => {
+    return this.#lifecycle.close(async () => {
       try {
         this.#burst.end();
         this.#writer.flush();
@@ -134,7 +134,7 @@ export class SqliteEngine implements StorageEngine {
         throw toTidekvError(error, 'close');
       } finally {
         if (this.#db.open) this.#db.close();
-        this.#lock.release();
+        await this.#lock.release();
       }
     });
   }

@@ -2,11 +2,10 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { TidekvError, type EngineFactory, type StorageEngine } from '@tidekv/core';
+import { DirectoryLock, TidekvError, type EngineFactory, type StorageEngine, nodeFileSystem } from '@tidekv/core';
 import { SQLITE_CAPABILITIES } from './capabilities.js';
 import { SqliteEngine } from './engine.js';
 import { toTidekvError } from './errors.js';
-import { ProcessLock } from './lock.js';
 import { validateSqliteOptions, type SqliteOptions } from './options.js';
 import { CREATE_META_SQL, DATABASE_FILE, FORMAT_VERSION, INIT_META_SQL, LOCK_FILE, READ_FORMAT_SQL } from './schema.js';
 
@@ -48,7 +47,7 @@ function openDatabase(file: string): Database.Database {
 export async function openSqlite(options: SqliteOptions): Promise<StorageEngine> {
   const { path } = validateSqliteOptions(options);
   await prepareDirectory(path);
-  const lock = ProcessLock.acquire(join(path, LOCK_FILE));
+  const lock = await DirectoryLock.acquire(nodeFileSystem, path, { file: LOCK_FILE, what: 'the SQLite store' });
   const file = join(path, DATABASE_FILE);
   let db: Database.Database | undefined;
   try {
@@ -56,7 +55,7 @@ export async function openSqlite(options: SqliteOptions): Promise<StorageEngine>
     return new SqliteEngine(db, lock, file);
   } catch (error) {
     if (db?.open) db.close();
-    lock.release();
+    await lock.release().catch(() => undefined);
     throw toTidekvError(error, `opening ${file}`);
   }
 }

@@ -1,8 +1,7 @@
 /**
  * The CHECKPOINT file: the LSN up to which the log's records are applied elsewhere, plus
  * the idempotency ids at or below it still in the dedup window (their segments may be
- * deleted, and a restart must still recognise them). Replaced atomically: write a temp
- * file, fsync it, rename it over the old one, fsync the directory.
+ * deleted, and a restart must still recognise them). Replaced atomically (fs/replace-file.ts).
  *
  *   0 magic "TIDEKVCP"   8 version u32   12 id count u32   16 LSN u64
  *   24 ids: [LSN u64][length u32][bytes]...   end: crc32 of everything before it
@@ -10,11 +9,12 @@
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { TidekvError } from '../errors.js';
-import { type WalFs, readFully, syncDirectory, writeFully } from './fs.js';
+import { type FileSystem, readWholeFile } from '../fs/file-system.js';
+import { replaceFile, tempPathOf } from '../fs/replace-file.js';
 import { FORMAT_VERSION, MAX_ID_BYTES, readU64, writeU64 } from './format.js';
 
 export const CHECKPOINT_FILE = 'CHECKPOINT';
-export const CHECKPOINT_TEMP = 'CHECKPOINT.tmp';
+export const CHECKPOINT_TEMP = tempPathOf(CHECKPOINT_FILE);
 const MAGIC = Buffer.from('TIDEKVCP', 'latin1');
 /** Far above any real window; bounds what a damaged file can make a reader allocate. */
 const MAX_CHECKPOINT_BYTES = 1 << 30;
@@ -65,49 +65,25 @@ export function decodeCheckpoint(buf: Buffer): CheckpointState | undefined {
 }
 
 /** The stored checkpoint; `lsn: 0` when there is none; CORRUPTION when it is damaged. */
-export async function readCheckpoint(walFs: WalFs, dir: string): Promise<CheckpointState> {
+export async function readCheckpoint(fileSystem: FileSystem, dir: string): Promise<CheckpointState> {
   const file = path.join(dir, CHECKPOINT_FILE);
-  let fd: number;
+  let bytes: Buffer | undefined;
   try {
-    fd = await walFs.open(file, 'r');
+    bytes = await readWholeFile(fileSystem, file, MAX_CHECKPOINT_BYTES);
+    if (bytes === undefined) return { lsn: 0, ids: [] };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { lsn: 0, ids: [] };
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'EFBIG') throw error;
   }
-  try {
-    const { size } = await walFs.fstat(fd);
-    const state =
-      size <= MAX_CHECKPOINT_BYTES
-        ? decodeCheckpoint(await readWhole(walFs, fd, size))
-        : undefined;
-    if (!state) {
-      throw new TidekvError('CORRUPTION', `the WAL checkpoint file ${file} is damaged`, {
-        details: { segment: CHECKPOINT_FILE, offset: 0, reason: 'checksum' },
-      });
-    }
-    return state;
-  } finally {
-    await walFs.close(fd);
+  const state = bytes && decodeCheckpoint(bytes);
+  if (!state) {
+    throw new TidekvError('CORRUPTION', `the WAL checkpoint file ${file} is damaged`, {
+      details: { segment: CHECKPOINT_FILE, offset: 0, reason: 'checksum' },
+    });
   }
-}
-
-async function readWhole(walFs: WalFs, fd: number, size: number): Promise<Buffer> {
-  const buf = Buffer.alloc(size);
-  const n = await readFully(walFs, fd, buf, 0, size, 0);
-  return buf.subarray(0, n);
+  return state;
 }
 
 /** Replaces the checkpoint crash-safely. `durable: false` skips the fsyncs (sync 'none'). */
-export async function writeCheckpoint(walFs: WalFs, dir: string, state: CheckpointState, durable: boolean): Promise<void> {
-  const temp = path.join(dir, CHECKPOINT_TEMP);
-  const bytes = encodeCheckpoint(state);
-  const fd = await walFs.open(temp, 'w');
-  try {
-    await writeFully(walFs, fd, bytes, 0, bytes.length, 0);
-    if (durable) await walFs.datasync(fd);
-  } finally {
-    await walFs.close(fd);
-  }
-  await walFs.rename(temp, path.join(dir, CHECKPOINT_FILE));
-  if (durable) await syncDirectory(walFs, dir);
+export function writeCheckpoint(fileSystem: FileSystem, dir: string, state: CheckpointState, durable: boolean): Promise<void> {
+  return replaceFile(fileSystem, dir, CHECKPOINT_FILE, encodeCheckpoint(state), durable);
 }

@@ -20,6 +20,8 @@
 import { crc32 } from 'node:zlib';
 import { crc32Range } from './crc.js';
 
+/** The lock file (see fs/lock.ts); its temporary siblings are named `LOCK.<pid>.<random>`. */
+export const LOCK_FILE = 'LOCK';
 export const SEGMENT_MAGIC = Buffer.from('TIDEKVWL', 'latin1');
 export const FORMAT_VERSION = 1;
 export const SEGMENT_HEADER_BYTES = 40;

@@ -5,7 +5,7 @@
  * fails or is not ready in time, rotation creates a plain file instead.
  */
 import path from 'node:path';
-import { type WalFs, writeFully } from './fs.js';
+import { type FileSystem, writeFully } from '../fs/file-system.js';
 
 /** The next segment while it is being zero-filled (a temp file until rotation renames it). */
 export const PREPARED_SEGMENT = 'prepared.wal.tmp';
@@ -25,7 +25,7 @@ export class SegmentPreparer {
   #current: Preparation | undefined;
 
   constructor(
-    private readonly walFs: WalFs,
+    private readonly fileSystem: FileSystem,
     dir: string,
     private readonly segmentBytes: number,
     private readonly durable: boolean,
@@ -43,17 +43,17 @@ export class SegmentPreparer {
 
   async #fill(preparation: Preparation): Promise<void> {
     try {
-      preparation.fd = await this.walFs.open(this.path, 'w');
+      preparation.fd = await this.fileSystem.open(this.path, 'w');
       const zeros = Buffer.alloc(Math.min(ZERO_CHUNK_BYTES, this.segmentBytes));
       for (let at = 0; at < this.segmentBytes && !preparation.stopped; at += zeros.length) {
-        await writeFully(this.walFs, preparation.fd, zeros, 0, Math.min(zeros.length, this.segmentBytes - at), at);
+        await writeFully(this.fileSystem, preparation.fd, zeros, 0, Math.min(zeros.length, this.segmentBytes - at), at);
       }
-      if (this.durable && !preparation.stopped) await this.walFs.datasync(preparation.fd);
+      if (this.durable && !preparation.stopped) await this.fileSystem.datasync(preparation.fd);
       preparation.ready = !preparation.stopped;
     } catch {
       // Not preallocating is only slower: forget this one.
       if (this.#current === preparation) this.#current = undefined;
-      if (preparation.fd !== undefined) await this.walFs.close(preparation.fd).catch(() => undefined);
+      if (preparation.fd !== undefined) await this.fileSystem.close(preparation.fd).catch(() => undefined);
       preparation.fd = undefined;
     }
   }
@@ -73,7 +73,7 @@ export class SegmentPreparer {
     this.#current = undefined;
     preparation.stopped = true;
     await preparation.done;
-    if (preparation.fd !== undefined) await this.walFs.close(preparation.fd).catch(() => undefined);
-    await this.walFs.unlink(this.path).catch(() => undefined);
+    if (preparation.fd !== undefined) await this.fileSystem.close(preparation.fd).catch(() => undefined);
+    await this.fileSystem.unlink(this.path).catch(() => undefined);
   }
 }

@@ -12,9 +12,8 @@ import path from 'node:path';
 import { TidekvError } from '../errors.js';
 import { type CheckpointState, CHECKPOINT_FILE, CHECKPOINT_TEMP, readCheckpoint } from './checkpoint-file.js';
 import { DedupWindow, dedupKey } from './dedup.js';
-import { type DamageReason, FRAME_HEADER_BYTES, SEGMENT_HEADER_BYTES, decodeSegmentHeader, parseSegmentName } from './format.js';
-import { type WalFs, readFully, syncDirectory } from './fs.js';
-import { LOCK_FILE } from './lock.js';
+import { type DamageReason, FRAME_HEADER_BYTES, LOCK_FILE, SEGMENT_HEADER_BYTES, decodeSegmentHeader, parseSegmentName } from './format.js';
+import { type FileSystem, readFully, syncDirectory } from '../fs/file-system.js';
 import type { WalRecoveryMode } from './options.js';
 import type { WalDamage, WalRecoveryReport } from './report.js';
 import { type ScannedDamage, type ScannedRecord, scanSegment } from './scan.js';
@@ -47,7 +46,7 @@ export const SEGMENT_TEMP_SUFFIX = '.tmp';
 function isOwnFile(name: string): 'segment' | 'temp' | 'known' | 'foreign' {
   if (parseSegmentName(name)) return 'segment';
   if (name === CHECKPOINT_TEMP || name.endsWith('.wal' + SEGMENT_TEMP_SUFFIX)) return 'temp';
-  if (name === LOCK_FILE || name === CHECKPOINT_FILE || name.endsWith(BROKEN_SUFFIX)) return 'known';
+  if (name === LOCK_FILE || name.startsWith(`${LOCK_FILE}.`) || name === CHECKPOINT_FILE || name.endsWith(BROKEN_SUFFIX)) return 'known';
   return 'foreign';
 }
 
@@ -87,22 +86,22 @@ export function assertWalDirectory(dir: string, names: readonly string[]): void 
   }
 }
 
-export async function recover(walFs: WalFs, dir: string, mode: WalRecoveryMode, dedup: DedupWindow): Promise<Recovered> {
-  const names = (await walFs.readdir(dir)).sort();
+export async function recover(fileSystem: FileSystem, dir: string, mode: WalRecoveryMode, dedup: DedupWindow): Promise<Recovered> {
+  const names = (await fileSystem.readdir(dir)).sort();
   assertWalDirectory(dir, names);
   const removedFiles: string[] = [];
   const droppedSegments: string[] = [];
   const damage: WalDamage[] = [];
   let changed = false;
   for (const name of names.filter((n) => isOwnFile(n) === 'temp')) {
-    await ignoreMissing(walFs.unlink(path.join(dir, name)));
+    await ignoreMissing(fileSystem.unlink(path.join(dir, name)));
     removedFiles.push(name);
     changed = true;
   }
 
   let checkpoint: CheckpointState;
   try {
-    checkpoint = await readCheckpoint(walFs, dir);
+    checkpoint = await readCheckpoint(fileSystem, dir);
   } catch (error) {
     if (mode !== 'salvage' || !(error instanceof TidekvError)) throw error;
     checkpoint = { lsn: 0, ids: [] };
@@ -133,18 +132,18 @@ export async function recover(walFs: WalFs, dir: string, mode: WalRecoveryMode, 
     }
     const parsed = parseSegmentName(name)!;
     const file = path.join(dir, name);
-    const fd = await walFs.open(file, 'r');
+    const fd = await fileSystem.open(file, 'r');
     try {
-      const { size } = await walFs.fstat(fd);
+      const { size } = await fileSystem.fstat(fd);
       const headBuf = Buffer.alloc(Math.min(size, SEGMENT_HEADER_BYTES));
-      await readFully(walFs, fd, headBuf, 0, headBuf.length, 0);
+      await readFully(fileSystem, fd, headBuf, 0, headBuf.length, 0);
       const decoded = decodeSegmentHeader(headBuf);
       const header =
         typeof decoded !== 'string' && decoded.firstLsn === parsed.firstLsn && decoded.sequence === parsed.sequence ? decoded : undefined;
 
       if (!header) {
         // A last segment that never got past its header holds no records: an interrupted rotation.
-        const noRecords = await restIsZero(new SegmentReader(walFs, fd, size), Math.min(size, SEGMENT_HEADER_BYTES));
+        const noRecords = await restIsZero(new SegmentReader(fileSystem, fd, size), Math.min(size, SEGMENT_HEADER_BYTES));
         if (isLast && mode !== 'strict' && noRecords && decoded !== 'magic') {
           emptyAfterTail.push(name);
           continue;
@@ -190,7 +189,7 @@ export async function recover(walFs: WalFs, dir: string, mode: WalRecoveryMode, 
         size: SEGMENT_HEADER_BYTES,
         skips: [],
       };
-      const reader = new SegmentReader(walFs, fd, size);
+      const reader = new SegmentReader(fileSystem, fd, size);
       const accept = (record: ScannedRecord) => {
         if (record.idLength > 0 && record.lsn > checkpoint.lsn) {
           dedup.add(dedupKey(record.frame.subarray(FRAME_HEADER_BYTES, FRAME_HEADER_BYTES + record.idLength)), record.lsn);
@@ -233,7 +232,7 @@ export async function recover(walFs: WalFs, dir: string, mode: WalRecoveryMode, 
       segments.push(state);
       prevLast = Math.max(prevLast, state.lastLsn);
     } finally {
-      await walFs.close(fd);
+      await fileSystem.close(fd);
     }
   }
 
@@ -241,9 +240,9 @@ export async function recover(walFs: WalFs, dir: string, mode: WalRecoveryMode, 
   if (pending && pending.index >= 0) {
     const state = segments.find((s) => s.name === pending!.segment)!;
     if (mode === 'point-in-time' && droppedRecords > 0) {
-      await walFs.copyFile(state.path, await unusedBrokenPath(walFs, state.path));
+      await fileSystem.copyFile(state.path, await unusedBrokenPath(fileSystem, state.path));
     }
-    await truncate(walFs, state.path, pending.offset);
+    await truncate(fileSystem, state.path, pending.offset);
     damage.push({
       segment: pending.segment,
       offset: pending.offset,
@@ -255,27 +254,27 @@ export async function recover(walFs: WalFs, dir: string, mode: WalRecoveryMode, 
     changed = true;
   }
   if (salvageTail) {
-    await truncate(walFs, salvageTail.state.path, salvageTail.end);
+    await truncate(fileSystem, salvageTail.state.path, salvageTail.end);
     changed = true;
   }
   for (const name of setAside) {
-    await walFs.rename(path.join(dir, name), await unusedBrokenPath(walFs, path.join(dir, name)));
+    await fileSystem.rename(path.join(dir, name), await unusedBrokenPath(fileSystem, path.join(dir, name)));
     droppedSegments.push(name);
     changed = true;
   }
   for (const name of emptyAfterTail) {
-    await ignoreMissing(walFs.unlink(path.join(dir, name)));
+    await ignoreMissing(fileSystem.unlink(path.join(dir, name)));
     removedFiles.push(name);
     changed = true;
   }
   // Segments a checkpoint covered but did not get to delete before a crash.
   while (segments.length > 1 && segments[0]!.lastLsn <= checkpoint.lsn) {
     const obsolete = segments.shift()!;
-    await ignoreMissing(walFs.unlink(obsolete.path));
+    await ignoreMissing(fileSystem.unlink(obsolete.path));
     removedFiles.push(obsolete.name);
     changed = true;
   }
-  if (changed) await syncDirectory(walFs, dir);
+  if (changed) await syncDirectory(fileSystem, dir);
 
   const lastLsn = Math.max(prevLast, checkpoint.lsn);
   const report: WalRecoveryReport = {
@@ -295,11 +294,11 @@ export async function recover(walFs: WalFs, dir: string, mode: WalRecoveryMode, 
 }
 
 /** `<file>.broken`, or `<file>.<n>.broken` if an earlier recovery already used that name. */
-async function unusedBrokenPath(walFs: WalFs, file: string): Promise<string> {
+async function unusedBrokenPath(fileSystem: FileSystem, file: string): Promise<string> {
   for (let n = 0; ; n++) {
     const candidate = n === 0 ? file + BROKEN_SUFFIX : `${file}.${n}${BROKEN_SUFFIX}`;
     try {
-      await walFs.stat(candidate);
+      await fileSystem.stat(candidate);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return candidate;
       throw error;
@@ -307,13 +306,13 @@ async function unusedBrokenPath(walFs: WalFs, file: string): Promise<string> {
   }
 }
 
-async function truncate(walFs: WalFs, file: string, length: number): Promise<void> {
-  const fd = await walFs.open(file, 'r+');
+async function truncate(fileSystem: FileSystem, file: string, length: number): Promise<void> {
+  const fd = await fileSystem.open(file, 'r+');
   try {
-    await walFs.ftruncate(fd, length);
-    await walFs.datasync(fd);
+    await fileSystem.ftruncate(fd, length);
+    await fileSystem.datasync(fd);
   } finally {
-    await walFs.close(fd);
+    await fileSystem.close(fd);
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { TidekvError } from '../errors.js';
 import { FRAME_HEADER_BYTES, MAX_BODY_BYTES, SEGMENT_HEADER_BYTES, inspectFrameHeader, verifyFrame } from './format.js';
-import type { WalFs } from './fs.js';
+import type { FileSystem } from '../fs/file-system.js';
 import { SegmentReader } from './segment-reader.js';
 
 export interface WalRecord {
@@ -36,7 +36,7 @@ export interface ReplayOptions {
 const CHUNK_RECORDS = 256;
 
 export class WalReplay implements AsyncIterableIterator<WalRecord>, AsyncDisposable {
-  readonly #walFs: WalFs;
+  readonly #fileSystem: FileSystem;
   readonly #segments: ReplaySegment[];
   readonly #from: number;
   readonly #assertOpen: () => void;
@@ -52,8 +52,8 @@ export class WalReplay implements AsyncIterableIterator<WalRecord>, AsyncDisposa
   #closed = false;
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(walFs: WalFs, segments: ReplaySegment[], from: number, assertOpen: () => void, signal: AbortSignal | undefined, onClose: () => void) {
-    this.#walFs = walFs;
+  constructor(fileSystem: FileSystem, segments: ReplaySegment[], from: number, assertOpen: () => void, signal: AbortSignal | undefined, onClose: () => void) {
+    this.#fileSystem = fileSystem;
     this.#segments = segments;
     this.#from = from;
     this.#assertOpen = assertOpen;
@@ -107,7 +107,7 @@ export class WalReplay implements AsyncIterableIterator<WalRecord>, AsyncDisposa
     const fd = this.#fd;
     this.#fd = undefined;
     try {
-      if (fd !== undefined) await this.#walFs.close(fd);
+      if (fd !== undefined) await this.#fileSystem.close(fd);
     } finally {
       this.#onClose();
     }
@@ -121,13 +121,13 @@ export class WalReplay implements AsyncIterableIterator<WalRecord>, AsyncDisposa
     if (this.#fd !== undefined) {
       const fd = this.#fd;
       this.#fd = undefined;
-      await this.#walFs.close(fd);
+      await this.#fileSystem.close(fd);
     }
     this.#index++;
     const segment = this.#segments[this.#index];
     if (!segment) return false;
-    this.#fd = await this.#walFs.open(segment.path, 'r');
-    this.#reader = new SegmentReader(this.#walFs, this.#fd, segment.size);
+    this.#fd = await this.#fileSystem.open(segment.path, 'r');
+    this.#reader = new SegmentReader(this.#fileSystem, this.#fd, segment.size);
     this.#offset = SEGMENT_HEADER_BYTES;
     this.#skip = 0;
     return true;

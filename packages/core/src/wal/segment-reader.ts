@@ -3,7 +3,7 @@
  * syscall per chunk rather than per record. Each refill allocates a fresh buffer: views
  * handed out earlier (replayed payloads) stay valid.
  */
-import { type WalFs, readFully } from './fs.js';
+import { type FileSystem, readFully } from '../fs/file-system.js';
 
 export const READ_CHUNK_BYTES = 1 << 20;
 
@@ -12,7 +12,7 @@ export class SegmentReader {
   #windowStart = 0;
 
   constructor(
-    private readonly walFs: WalFs,
+    private readonly fileSystem: FileSystem,
     private readonly fd: number,
     /** Bytes of the file this reader may see; nothing past it is ever read. */
     readonly end: number,
@@ -39,7 +39,7 @@ export class SegmentReader {
     if (from >= 0 && from + length <= this.#window.length) return this.#window.subarray(from, from + length);
     const size = Math.min(Math.max(READ_CHUNK_BYTES, length), this.end - offset);
     const buf = Buffer.allocUnsafe(size);
-    const n = await readFully(this.walFs, this.fd, buf, 0, size, offset);
+    const n = await readFully(this.fileSystem, this.fd, buf, 0, size, offset);
     // A file that shrank under us reads short: expose only what was read.
     this.#window = buf.subarray(0, n);
     this.#windowStart = offset;

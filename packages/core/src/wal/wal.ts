@@ -17,9 +17,10 @@ import { Lifecycle } from '../engine/lifecycle.js';
 import { writeCheckpoint } from './checkpoint-file.js';
 import { type AppendResult, CommitGroup, type Waiter, type WriterSegment } from './commit-group.js';
 import { DedupWindow, dedupKey, idBytes } from './dedup.js';
-import { SEGMENT_HEADER_BYTES, encodeFrame, encodeSegmentHeader, frameLength, segmentName } from './format.js';
-import { type WalFs, nodeWalFs, syncDirectory, writeFully } from './fs.js';
-import { WalLock } from './lock.js';
+import { LOCK_FILE, SEGMENT_HEADER_BYTES, encodeFrame, encodeSegmentHeader, frameLength, segmentName } from './format.js';
+import { type FileSystem, nodeFileSystem, syncDirectory, writeFully } from '../fs/file-system.js';
+import { DirectoryLock } from '../fs/lock.js';
+import { ioError } from '../fs/io-error.js';
 import { type ResolvedWalOptions, type WalOptions, resolveWalOptions } from './options.js';
 import { MAX_PREALLOCATE_BYTES, SegmentPreparer } from './preallocate.js';
 import { type SegmentState, SEGMENT_TEMP_SUFFIX, assertWalDirectory, firstReadableLsn, recover } from './recovery.js';
@@ -36,21 +37,17 @@ export interface AppendOptions {
 }
 
 
-function ioError(dir: string, what: string, error: unknown): TidekvError {
-  if (error instanceof TidekvError) return error;
-  const cause = error as NodeJS.ErrnoException;
-  return new TidekvError('IO_ERROR', `WAL in ${dir}: ${what} failed: ${cause?.message ?? String(error)}`, {
-    cause,
-    details: { dir, code: cause?.code },
-  });
+/** IO_ERROR for a failed file-system call on the log in `dir`. */
+function walIoError(dir: string, what: string, error: unknown): TidekvError {
+  return ioError(`WAL ${what} in`, error, dir, { dir });
 }
 
 /** Everything a Wal is built from, once its directory is locked and recovered. */
 interface WalParts {
   dir: string;
   options: ResolvedWalOptions;
-  walFs: WalFs;
-  lock: WalLock;
+  fileSystem: FileSystem;
+  lock: DirectoryLock;
   dedup: DedupWindow;
   segments: SegmentState[];
   tailFd: number | undefined;
@@ -74,8 +71,8 @@ export class Wal implements AsyncDisposable {
   /** What opening the log found: damage, truncation, dropped or skipped records. */
   readonly recovery: WalRecoveryReport;
 
-  readonly #fs: WalFs;
-  readonly #lock: WalLock;
+  readonly #fs: FileSystem;
+  readonly #lock: DirectoryLock;
   readonly #lifecycle = new Lifecycle('WAL');
   readonly #dedup: DedupWindow;
   readonly #segments: WriterSegment[];
@@ -100,7 +97,7 @@ export class Wal implements AsyncDisposable {
   private constructor(parts: WalParts) {
     this.dir = parts.dir;
     this.options = Object.freeze({ ...parts.options });
-    this.#fs = parts.walFs;
+    this.#fs = parts.fileSystem;
     this.#lock = parts.lock;
     this.#dedup = parts.dedup;
     this.#segments = parts.segments.map((s) => ({ ...s, created: true, plannedSize: s.size, plannedLastLsn: s.lastLsn }));
@@ -129,7 +126,7 @@ export class Wal implements AsyncDisposable {
 
   /** Opens (creating if needed) the log in `dir`, recovering it according to `options.recovery`. */
   static open(dir: string, options?: WalOptions): Promise<Wal> {
-    return openWal(nodeWalFs, dir, options);
+    return openWal(nodeFileSystem, dir, options);
   }
 
   /** The LSN of the last record appended (acknowledged or still in flight). */
@@ -426,7 +423,7 @@ export class Wal implements AsyncDisposable {
       }
       if (removed && durable) await syncDirectory(this.#fs, this.dir);
     } catch (error) {
-      throw ioError(this.dir, 'checkpoint', error);
+      throw walIoError(this.dir, 'checkpoint', error);
     }
   }
 
@@ -483,41 +480,41 @@ export class Wal implements AsyncDisposable {
 
 }
 
-/** @internal Opens a log whose file-system calls go through `walFs` (fault injection in tests). */
-export function openWalWith(walFs: WalFs, dir: string, options?: WalOptions): Promise<Wal> {
-  return openWal(walFs, dir, options);
+/** @internal Opens a log whose file-system calls go through `fileSystem` (fault injection in tests). */
+export function openWalWith(fileSystem: FileSystem, dir: string, options?: WalOptions): Promise<Wal> {
+  return openWal(fileSystem, dir, options);
 }
 
-async function openWal(walFs: WalFs, dir: unknown, input: unknown): Promise<Wal> {
+async function openWal(fileSystem: FileSystem, dir: unknown, input: unknown): Promise<Wal> {
   if (typeof dir !== 'string' || dir.length === 0) {
     throw new TidekvError('INVALID_ARGUMENT', `WAL directory must be a non-empty string, got ${describeValue(dir)}`);
   }
   const options = resolveWalOptions(input);
   try {
-    const stat = await walFs.stat(dir);
+    const stat = await fileSystem.stat(dir);
     if (!stat.isDirectory()) throw new TidekvError('INVALID_ARGUMENT', `${dir} exists and is not a directory`, { details: { dir } });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(dir, 'stat', error);
-    await walFs.mkdir(dir).catch((e: unknown) => {
-      throw ioError(dir, 'mkdir', e);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw walIoError(dir, 'stat', error);
+    await fileSystem.mkdir(dir).catch((e: unknown) => {
+      throw walIoError(dir, 'mkdir', e);
     });
   }
   // Refuse a foreign directory before leaving a LOCK file in it.
-  assertWalDirectory(dir, await walFs.readdir(dir).catch((e: unknown) => {
-    throw ioError(dir, 'readdir', e);
+  assertWalDirectory(dir, await fileSystem.readdir(dir).catch((e: unknown) => {
+    throw walIoError(dir, 'readdir', e);
   }));
-  const lock = await WalLock.acquire(walFs, dir);
+  const lock = await DirectoryLock.acquire(fileSystem, dir, { file: LOCK_FILE, what: 'the WAL' });
   let tailFd: number | undefined;
   try {
     const dedup = new DedupWindow(options.dedupWindow);
-    const { segments, checkpoint, lastLsn, report } = await recover(walFs, dir, options.recovery, dedup);
+    const { segments, checkpoint, lastLsn, report } = await recover(fileSystem, dir, options.recovery, dedup);
     const tail = segments.at(-1);
-    if (tail) tailFd = await walFs.open(tail.path, 'r+');
-    return construct({ dir, options, walFs, lock, dedup, segments, tailFd, lastLsn, checkpointLsn: checkpoint.lsn, recovery: report });
+    if (tail) tailFd = await fileSystem.open(tail.path, 'r+');
+    return construct({ dir, options, fileSystem, lock, dedup, segments, tailFd, lastLsn, checkpointLsn: checkpoint.lsn, recovery: report });
   } catch (error) {
-    if (tailFd !== undefined) await walFs.close(tailFd).catch(() => undefined);
+    if (tailFd !== undefined) await fileSystem.close(tailFd).catch(() => undefined);
     await lock.release();
-    throw ioError(dir, 'open', error);
+    throw walIoError(dir, 'open', error);
   }
 }
 

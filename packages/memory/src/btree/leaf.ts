@@ -10,7 +10,7 @@
  * so copying a leaf never copies a large value; stored out-of-line arrays are never
  * changed, only replaced, so versions of a leaf may share them.
  */
-import { copyAdjacent, copyOut, copyRange } from '../copy-out.js';
+import { copyAdjacent, copyOut, copyRange } from '@tidekv/core';
 import { BNode, search } from './node.js';
 
 export const HEADER = 8;

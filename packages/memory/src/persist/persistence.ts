@@ -3,26 +3,33 @@
  * Flushes run one at a time; a flush that finds nothing changed since the last one
  * written skips the write, so back-to-back `sync: true` writes share one file write.
  */
-import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TidekvError } from '@tidekv/core';
+import {
+  DirectoryLock,
+  type FileSystem,
+  ioError,
+  readWholeFile,
+  removeFile,
+  replaceFile,
+  tempPathOf,
+} from '@tidekv/core';
 import type { Store } from '../store.js';
-import { replaceFileAtomically, tempPathOf } from './atomic-file.js';
-import { ioError } from './io-error.js';
-import { acquireLock, type DirectoryLock } from './lock.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshot-format.js';
 
 export const SNAPSHOT_FILE = 'tidekv-memory.snapshot';
+export const LOCK_FILE = 'tidekv-memory.lock';
 
 export class Persistence {
   readonly dir: string;
+  readonly #fs: FileSystem;
   readonly #lock: DirectoryLock;
   readonly #store: Store;
   /** Store version the file on disk reflects. */
   #written: number;
   #tail: Promise<void> = Promise.resolve();
 
-  private constructor(dir: string, lock: DirectoryLock, store: Store) {
+  private constructor(fileSystem: FileSystem, dir: string, lock: DirectoryLock, store: Store) {
+    this.#fs = fileSystem;
     this.dir = dir;
     this.#lock = lock;
     this.#store = store;
@@ -30,30 +37,30 @@ export class Persistence {
   }
 
   /** Locks `dir` (creating it if needed) and loads its snapshot into `store`. */
-  static async open(dir: string, store: Store): Promise<Persistence> {
+  static async open(fileSystem: FileSystem, dir: string, store: Store): Promise<Persistence> {
     try {
-      await mkdir(dir, { recursive: true });
+      await fileSystem.mkdir(dir);
     } catch (error) {
       throw ioError('creating directory', error, dir);
     }
-    const lock = await acquireLock(dir);
+    const lock = await DirectoryLock.acquire(fileSystem, dir, { file: LOCK_FILE, what: 'the memory store' });
     try {
       const file = join(dir, SNAPSHOT_FILE);
-      // A temp file is what a crash mid-flush leaves behind; the real file is intact.
-      await rm(tempPathOf(file), { force: true });
       let bytes: Buffer | undefined;
       try {
-        bytes = await readFile(file);
+        // A temp file is what a crash mid-flush leaves behind; the real file is intact.
+        await removeFile(fileSystem, tempPathOf(file));
+        bytes = await readWholeFile(fileSystem, file);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError('reading snapshot', error, file);
+        throw ioError('reading snapshot', error, file);
       }
       if (bytes !== undefined) {
         for (const [name, { bytes: source, offsets }] of decodeSnapshot(bytes, file)) store.tree(name).load(source, offsets);
       }
-      return new Persistence(dir, lock, store);
+      return new Persistence(fileSystem, dir, lock, store);
     } catch (error) {
       await lock.release().catch(() => undefined);
-      throw error instanceof TidekvError ? error : ioError('opening', error, dir);
+      throw ioError('opening', error, dir);
     }
   }
 
@@ -79,7 +86,12 @@ export class Persistence {
     // Freezing is O(keyspaces); writes made while the file is written are not in it and
     // leave the store dirty for the next flush.
     const bytes = encodeSnapshot(this.#store.views());
-    await replaceFileAtomically(this.dir, SNAPSHOT_FILE, bytes);
+    try {
+      await replaceFile(this.#fs, this.dir, SNAPSHOT_FILE, bytes);
+    } catch (error) {
+      // The old file is intact and the store stays dirty: the next flush writes it all again.
+      throw ioError('writing snapshot', error, join(this.dir, SNAPSHOT_FILE));
+    }
     this.#written = version;
   }
 }

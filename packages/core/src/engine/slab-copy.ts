@@ -1,13 +1,18 @@
 /**
- * Copies of stored bytes handed to callers, so a caller changing a returned array can
- * never change the store.
+ * The one slab copier adapters use for private copies of bytes: stored bytes handed to
+ * callers (memory), so a caller changing a returned array can never change the store, and
+ * caller buffers that a backend reads later, at commit (lmdb), so a caller changing its
+ * array after `put` resolves cannot change what is written.
  *
  * A fresh Uint8Array of more than 64 bytes costs a separate backing-store allocation
  * (several hundred ns), which would dominate a read. Small copies are instead carved out of
  * a shared 64 KiB slab, as Node does for small Buffers: each result is a plain Uint8Array
  * whose bytes belong to that result alone, but whose `.buffer` is the shared slab (use
  * `byteOffset`/`byteLength`, never the whole `.buffer`). Slabs are marked untransferable,
- * as Node's Buffer pool is, so no caller can detach one from under later copies.
+ * as Node's Buffer pool is, so no caller can detach one from under later copies. For lmdb
+ * the slab also saves a native address lookup per write (measured: a third of put
+ * throughput), since a slab's address is looked up once. A slab is freed by the garbage
+ * collector once no copy refers to any part of it.
  */
 import { markAsUntransferable } from 'node:worker_threads';
 

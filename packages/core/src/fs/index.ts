@@ -1,0 +1,13 @@
+export {
+  type FileSystem,
+  nodeFileSystem,
+  readFully,
+  writeFully,
+  readWholeFile,
+  removeFile,
+  syncDirectory,
+} from './file-system.js';
+export { DirectoryLock, type LockOptions } from './lock.js';
+export { replaceFile, tempPathOf } from './replace-file.js';
+export { ioError } from './io-error.js';
+export { FaultFs, type Fault, type FsOp } from './fault-fs.js';
