@@ -4,9 +4,12 @@
 // and prints "flushed <batch>" after each flush resolves. The parent kills it with SIGKILL
 // and then checks that every flushed batch survived.
 //
+// The lock cases use it too: mode 'try-open' opens, prints "opened" (then closes) or
+// "error <code>", and exits; mode 'hold' opens, prints "open" and waits to be killed.
+//
 // usage: node crash-child.mjs '<json>'
-//   { module, factory, options, path, keyspace, round, mode: 'loop' | 'sync-writes' | 'flush-once',
-//     batchSize, flushEvery, entries }
+//   { module, factory, options, path, keyspace, round,
+//     mode: 'loop' | 'sync-writes' | 'flush-once' | 'try-open' | 'hold', batchSize, flushEvery, entries }
 import { pathToFileURL } from 'node:url';
 import { isAbsolute } from 'node:path';
 
@@ -52,7 +55,24 @@ async function main() {
   if (!factory || typeof factory.open !== 'function') {
     throw new Error(`${config.module} does not export an EngineFactory named '${config.factory}'`);
   }
+  if (config.mode === 'try-open') {
+    let engine;
+    try {
+      engine = await factory.open({ ...(config.options ?? {}), path: config.path });
+    } catch (error) {
+      say(`error ${error?.code ?? error?.message}`);
+      return;
+    }
+    say('opened');
+    await engine.close();
+    return;
+  }
   const engine = await factory.open({ ...(config.options ?? {}), path: config.path });
+  if (config.mode === 'hold') {
+    say('open');
+    setInterval(() => {}, 1 << 30); // wait to be killed
+    return;
+  }
   const keyspace = config.keyspace;
   const batchOps = (batch) => {
     const ops = [];

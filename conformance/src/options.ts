@@ -26,6 +26,11 @@ export interface DescribeEngineOptions {
   reopen?: boolean;
   /** The kill -9 crash test; absent means the test is registered but skipped. */
   crash?: CrashOptions;
+  /**
+   * Why several engines may open one location at once (e.g. LMDB, multi-process by design).
+   * Given, the lock cases (a second open fails LOCKED) are skipped with this reason.
+   */
+  sharedLocation?: string;
   /** fast-check runs for the model-based test. */
   modelRuns?: number;
 }

@@ -9,11 +9,14 @@ const fail = (message: string): never => {
 
 export function assertDescribeOptions(options: unknown): asserts options is DescribeEngineOptions {
   if (options === null || typeof options !== 'object') fail('describeEngine() takes an options object');
-  const { name, open, reopen, crash, modelRuns } = options as DescribeEngineOptions;
+  const { name, open, reopen, crash, modelRuns, sharedLocation } = options as DescribeEngineOptions;
   if (typeof name !== 'string' || name === '') fail('options.name must be a non-empty string');
   if (typeof open !== 'function') fail('options.open must be a function ({ dir }) => Promise<StorageEngine>');
   if (reopen !== undefined && typeof reopen !== 'boolean') fail('options.reopen must be a boolean');
   if (modelRuns !== undefined && !(Number.isInteger(modelRuns) && modelRuns >= 1)) fail('options.modelRuns must be an integer >= 1');
+  if (sharedLocation !== undefined && (typeof sharedLocation !== 'string' || sharedLocation === '')) {
+    fail('options.sharedLocation must be a non-empty string saying why the location may be shared');
+  }
   if (crash === undefined) return;
   if (crash === null || typeof crash !== 'object') fail('options.crash must be an object');
   if (typeof crash.module !== 'string' || crash.module === '') fail('options.crash.module must be a path or file: URL');

@@ -2,9 +2,13 @@
  * Deliberately broken engines, each the reference engine with one realistic bug. The
  * meta-tests prove the suite rejects every one of them.
  */
+import { realpath } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   ChunkedIterator,
+  DirectoryLock,
   TidekvError,
+  nodeFileSystem,
   normalizeRange,
   type Capabilities,
   type Entry,
@@ -16,7 +20,7 @@ import {
   type WriteOp,
   type WriteOptions,
 } from '@tidekv/core';
-import { openReference } from '../src/index.js';
+import { ReferenceEngine, openReference } from '../src/index.js';
 import type { EngineLocation } from '../src/index.js';
 
 type KeyspaceOverrides = Partial<Keyspace>;
@@ -96,8 +100,36 @@ export interface BrokenEngine {
   mustFail: string[];
 }
 
+/** Locks held by the engine below, by real directory, so its failed opens can (wrongly) reach them. */
+const heldLocks = new Map<string, DirectoryLock>();
+
+const SECOND_OPEN = 'a second open of the location in this process fails LOCKED, every time; the holder keeps working';
+const SPELLED_OPEN = 'a second open under another spelling of the path (trailing slash, relative, symlink) fails LOCKED';
 
 export const brokenEngines: BrokenEngine[] = [
+  {
+    name: 'no lock',
+    bug: 'a persistent engine that takes no lock: a second open of its location gives two writers',
+    open: async ({ dir }) => new ReferenceEngine({ path: join(dir, 'reference.db') }),
+    mustFail: [SECOND_OPEN, SPELLED_OPEN],
+  },
+  {
+    name: 'failed open releases the lock',
+    bug: "a second open fails LOCKED but releases the holder's lock as it gives up, so the third open succeeds",
+    open: async ({ dir }) => {
+      const key = await realpath(dir);
+      let lock: DirectoryLock;
+      try {
+        lock = await DirectoryLock.acquire(nodeFileSystem, dir, { file: 'reference.db.lock', what: 'the broken engine' });
+      } catch (error) {
+        await heldLocks.get(key)?.release();
+        throw error;
+      }
+      heldLocks.set(key, lock);
+      return new ReferenceEngine({ path: join(dir, 'reference.db') }, lock);
+    },
+    mustFail: [SECOND_OPEN],
+  },
   {
     name: 'string-order',
     bug: 'iterates in JavaScript string order of the comma-joined bytes instead of memcmp order',

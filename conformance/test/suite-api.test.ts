@@ -22,6 +22,8 @@ describe('describeEngine options', () => {
     ['an empty name', { name: '', open }],
     ['a missing open', { name: 'x' }],
     ['a non-boolean reopen', { name: 'x', open, reopen: 'yes' }],
+    ['an empty sharedLocation', { name: 'x', open, sharedLocation: '' }],
+    ['a sharedLocation that is not a string', { name: 'x', open, sharedLocation: true }],
     ['modelRuns 0', { name: 'x', open, modelRuns: 0 }],
     ['modelRuns 1.5', { name: 'x', open, modelRuns: 1.5 }],
     ['a crash option that is not an object', { name: 'x', open, crash: 'module.js' }],

@@ -4,13 +4,10 @@
  * reopening, with the right values, and each batch must be all or nothing.
  */
 import { expect } from 'vitest';
-import { existsSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Case, CaseContext, ResolvedOptions } from '../case.js';
 import { hex } from '../support/bytes.js';
 import { counterKey, crashKey, crashValue, readCounter } from '../support/crash-data.js';
-import { runAndKill, type CrashChildConfig } from '../support/crash-process.js';
+import { childTarget, runAndKill, type CrashChildConfig } from '../support/crash-process.js';
 import { caseSeed, prng } from '../support/seed.js';
 import type { Capabilities } from '@tidekv/core';
 
@@ -25,25 +22,7 @@ function crashSkip(caps: Capabilities, options: ResolvedOptions): string | false
 }
 
 function childConfig(ctx: CaseContext, round: number, mode: CrashChildConfig['mode']): CrashChildConfig {
-  const crash = ctx.options.crash!;
-  const where = crash.path ?? 'dir';
-  const module = crash.module.startsWith('file:') || isAbsolute(crash.module) ? crash.module : join(process.cwd(), crash.module);
-  const file = module.startsWith('file:') ? fileURLToPath(module) : module;
-  if (!existsSync(file)) {
-    throw new Error(`crash.module ${file} does not exist: the crash test runs the BUILT adapter, so build it first (pnpm --filter <package> build)`);
-  }
-  return {
-    module,
-    factory: crash.factory,
-    options: crash.options ?? {},
-    path: where === 'dir' ? ctx.dir : join(ctx.dir, where),
-    keyspace: ctx.pass.keyspace,
-    round,
-    mode,
-    batchSize: BATCH_SIZE,
-    flushEvery: 3,
-    entries: 500,
-  };
+  return { ...childTarget(ctx), round, mode, batchSize: BATCH_SIZE, flushEvery: 3, entries: 500 };
 }
 
 /** Checks one round after the kill: returns how many batches survived. */

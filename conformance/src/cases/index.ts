@@ -16,6 +16,7 @@ import { limitCases } from './limits.js';
 import { capabilityCases } from './capabilities.js';
 import { modelCases } from './model.js';
 import { crashCases } from './crash.js';
+import { lockCases } from './lock.js';
 
 /**
  * Every engine case, in registration order. The list is the same for every engine: cases an
@@ -34,6 +35,7 @@ export function engineCases(_options?: ResolvedOptions): Case[] {
     ...writeDuringIterationCases,
     ...snapshotCases,
     ...persistenceCases,
+    ...lockCases,
     ...lifecycleCases,
     ...badInputCases,
     ...limitCases,

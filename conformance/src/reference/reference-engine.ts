@@ -3,10 +3,14 @@
  * keyspace, snapshots by copying, optional whole-file persistence). The conformance suite
  * runs against it to prove the suite itself, and it documents the contract by example.
  */
+import { mkdir } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import {
   ChunkedIterator,
-
+  DirectoryLock,
   Lifecycle,
+  ioError,
+  nodeFileSystem,
   TidekvError,
   assertKey,
   assertKeys,
@@ -186,10 +190,13 @@ export class ReferenceEngine implements StorageEngine {
   readonly tables: Map<string, SortedTable>;
   readonly capabilities: Capabilities;
   readonly #path: string | undefined;
+  readonly #lock: DirectoryLock | undefined;
   #dirty = false;
 
-  constructor(options: ReferenceEngineOptions = {}) {
+  /** `lock`: the location's lock, which close() releases (openReference takes it). */
+  constructor(options: ReferenceEngineOptions = {}, lock?: DirectoryLock) {
     this.#path = options.path;
+    this.#lock = lock;
     this.capabilities = Object.freeze({
       ...DEFAULT_CAPABILITIES,
       persistent: options.path !== undefined,
@@ -234,7 +241,13 @@ export class ReferenceEngine implements StorageEngine {
   }
 
   close(): Promise<void> {
-    return this.lifecycle.close(() => this.#persist());
+    return this.lifecycle.close(async () => {
+      try {
+        this.#persist();
+      } finally {
+        await this.#lock?.release();
+      }
+    });
   }
 
   [Symbol.asyncDispose](): Promise<void> {
@@ -263,10 +276,24 @@ function assertOptions(options: unknown): asserts options is ReferenceEngineOpti
   }
 }
 
-/** Opens a reference engine; with `path` it persists to that file. */
+/**
+ * Opens a reference engine; with `path` it persists to that file, and holds the lock on
+ * its directory (core's DirectoryLock, lock file `<file name>.lock`) until closed.
+ */
 export async function openReference(options: ReferenceEngineOptions = {}): Promise<StorageEngine> {
   assertOptions(options);
-  return new ReferenceEngine(options);
+  if (options.path === undefined) return new ReferenceEngine(options);
+  const dir = dirname(options.path);
+  await mkdir(dir, { recursive: true }).catch((error: unknown) => {
+    throw ioError('creating directory', error, dir);
+  });
+  const lock = await DirectoryLock.acquire(nodeFileSystem, dir, { file: `${basename(options.path)}.lock`, what: 'the reference engine' });
+  try {
+    return new ReferenceEngine(options, lock);
+  } catch (error) {
+    await lock.release().catch(() => undefined);
+    throw error;
+  }
 }
 
 /**

@@ -13,3 +13,13 @@ export function expectCode(run: () => unknown, code: TidekvErrorCode, message?: 
   if (message) expect((caught as Error).message).toMatch(message);
   return caught as TidekvError;
 }
+
+/** Awaits `promise`, asserts it rejected with a TidekvError with `code`, returns the error. */
+export async function expectRejection(promise: Promise<unknown>, code: TidekvErrorCode): Promise<TidekvError> {
+  const caught = await promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  expect(isTidekvError(caught, code), `expected ${code}, got ${String(caught)}`).toBe(true);
+  return caught as TidekvError;
+}

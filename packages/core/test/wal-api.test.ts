@@ -362,6 +362,24 @@ describe('Wal: locking', () => {
     await (await Wal.open(dir)).close();
   });
 
+  it('refuses a second open under another spelling (trailing slash, relative, symlink); the holder keeps its lock and LSNs', async () => {
+    const dir = tempWalDir();
+    const wal = await Wal.open(dir);
+    await appendEach(wal, 1, 2);
+    const link = `${dir}-alias`;
+    fs.symlinkSync(dir, link);
+    for (const spelled of [`${dir}/`, path.relative(process.cwd(), dir), link, `${link}/`]) {
+      const error = await expectCode(Wal.open(spelled), 'LOCKED');
+      expect(error.details, spelled).toMatchObject({ pid: process.pid });
+    }
+    expect(fs.readFileSync(path.join(dir, 'LOCK'), 'latin1')).toMatch(new RegExp(`^${process.pid} `));
+    expect((await wal.append(payloadFor(3))).lsn).toBe(3);
+    await wal.close();
+    const reopened = await Wal.open(link);
+    expect((await readAll(reopened, 1)).map((r) => r.lsn)).toEqual([1, 2, 3]);
+    await reopened.close();
+  });
+
   it('refuses an open while another process holds the lock', async () => {
     const dir = tempWalDir();
     const wal = await Wal.open(dir);

@@ -4,10 +4,13 @@ import { openLmdb } from '../src/index.js';
 
 // The child process of the crash cases loads the built package: `pnpm test` builds first.
 const module = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+/** LMDB is multi-process by design (see the README, "Opening one path twice"): no LOCKED. */
+const sharedLocation = 'LMDB lets any number of engines, in one process or several, open one path';
 
 describeEngine({
   name: 'lmdb',
   open: ({ dir }) => openLmdb({ path: dir }),
+  sharedLocation,
   crash: { module, factory: 'lmdbEngine', options: {} },
 });
 
@@ -15,5 +18,6 @@ describeEngine({
 describeEngine({
   name: "lmdb (durability 'flush')",
   open: ({ dir }) => openLmdb({ path: dir, durability: 'flush' }),
+  sharedLocation,
   crash: { module, factory: 'lmdbEngine', options: { durability: 'flush' } },
 });

@@ -141,11 +141,11 @@ async function createLockFile(fileSystem: FileSystem, dir: string, file: string,
   const line = Buffer.from(`${process.pid} ${bootId()}\n`, 'latin1');
   const fd = await fileSystem.open(temp, 'wx');
   try {
-    await writeFully(fileSystem, fd, line, 0, line.length, 0);
-  } finally {
-    await fileSystem.close(fd);
-  }
-  try {
+    try {
+      await writeFully(fileSystem, fd, line, 0, line.length, 0);
+    } finally {
+      await fileSystem.close(fd);
+    }
     // A few rounds: a stale lock taken over, or a lock released while we looked at it.
     for (let attempt = 0; ; attempt++) {
       try {
