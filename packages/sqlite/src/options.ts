@@ -4,7 +4,7 @@ import { TidekvError, describeValue } from '@tidekv/core';
 export interface SqliteOptions {
   /**
    * A directory, created if missing. tidekv keeps its database in `<path>/tidekv.sqlite`
-   * (plus SQLite's `-wal` and `-shm` files) and its process lock in `<path>/tidekv.lock`.
+   * (plus SQLite's `-wal` and `-shm` files) and its lock file `<path>/tidekv.lock` (core's DirectoryLock).
    */
   path: string;
 }
