@@ -2,7 +2,8 @@
  * I/O failures while persisting, injected through core's fault-injection file system (the
  * same one the WAL's fault tests use) and on a really full file system (a small tmpfs).
  * The rule: a failed flush rejects IO_ERROR, the file on disk keeps the last flushed state
- * (never a mix), and the store stays dirty, so a later flush writes everything again.
+ * (never a mix), and the engine refuses writes and flushes until it is reopened; close()
+ * still writes the whole store (the snapshot is always a complete image) and releases the lock.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -32,7 +33,7 @@ async function contents(dir: string): Promise<Array<[number, number]>> {
 
 describe('memory persistence under injected I/O faults', () => {
   for (const [op, code] of FAULTS) {
-    it(`a flush failing on ${op} (${code}) rejects IO_ERROR, keeps the last flushed file, and a later flush writes it all`, async () => {
+    it(`a flush failing on ${op} (${code}) rejects IO_ERROR, keeps the last flushed file, refuses writes; close() writes it all`, async () => {
       const dir = await tempDir();
       const faulty = new FaultFs();
       const engine = await MemoryEngine.open({ path: dir }, faulty);
@@ -44,14 +45,13 @@ describe('memory persistence under injected I/O faults', () => {
       const error = await expectCode(() => engine.flush(), 'IO_ERROR');
       expect(error.details).toMatchObject({ code });
       expect((error.cause as NodeJS.ErrnoException).code).toBe(code);
-      await expectCode(() => ks.put(b(3), b(30), { sync: true }), 'IO_ERROR');
+      const refused = await expectCode(() => ks.put(b(3), b(30), { sync: true }), 'IO_ERROR');
+      expect(refused.details).toMatchObject({ poisoned: true });
+      await expectCode(() => engine.flush(), 'IO_ERROR');
       if (op !== 'fsync') expect(readdirSync(dir).sort()).toEqual([LOCK_FILE, SNAPSHOT_FILE]); // no temp file left
-      // Another process's view of the directory now: the last flushed state, or (when only
-      // the directory sync failed) the new one; never a mix.
       faulty.fault = undefined;
-      await engine.flush();
       await engine.close();
-      expect(await contents(dir)).toEqual([[1, 10], [2, 20], [3, 30]]);
+      expect(await contents(dir)).toEqual([[1, 10], [2, 20]]);
     });
   }
 
@@ -86,7 +86,7 @@ describe('memory persistence under injected I/O faults', () => {
 const isRoot = process.getuid?.() === 0;
 
 describe('memory persistence on a full file system (4 MiB tmpfs)', () => {
-  it.skipIf(!isRoot)('a flush that runs out of space is IO_ERROR ENOSPC; after space is freed a flush persists everything', async () => {
+  it.skipIf(!isRoot)('a flush that runs out of space is IO_ERROR ENOSPC and keeps the last flushed file; after a reopen space can be freed', async () => {
     const mount = mkdtempSync(join(tmpdir(), 'tidekv-memory-full-'));
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mount]);
     try {
@@ -104,10 +104,14 @@ describe('memory persistence on a full file system (4 MiB tmpfs)', () => {
       expect(error.details).toMatchObject({ code: 'ENOSPC' });
       expect(error.message).toContain('no space left');
       expect(readdirSync(dir).sort()).toEqual([LOCK_FILE, SNAPSHOT_FILE]);
-      await ks.clear({ prefix: Uint8Array.of(2) });
-      await engine.flush();
-      await engine.close();
-      expect(await contents(dir)).toEqual([[1, 10], [3, 30]]);
+      await expectCode(() => ks.put(b(4), b(40)), 'IO_ERROR'); // refused until reopened
+      await expectCode(() => engine.close(), 'IO_ERROR'); // its final flush still does not fit
+      const reopened = await openMemory({ path: dir });
+      expect(await reopened.keyspace('default').get(b(1))).toEqual(b(10));
+      expect(await reopened.keyspace('default').get(b(3))).toBeUndefined(); // never flushed
+      await reopened.keyspace('default').clear({ prefix: Uint8Array.of(2) });
+      await reopened.close();
+      expect(await contents(dir)).toEqual([[1, 10]]);
     } finally {
       execFileSync('umount', [mount]);
       rmSync(mount, { recursive: true, force: true });
