@@ -24,6 +24,7 @@ import { TidekvError, isTidekvError } from '../errors.js';
 import type { Keyspace, StorageEngine, WriteOp } from '../engine/types.js';
 import { Lifecycle } from '../engine/lifecycle.js';
 import { encodeRevisionKey } from '../codec/revision-key.js';
+import { abandonWal } from '../wal/wal.js';
 import { CommitLog, type LeaseOp } from './commit-log.js';
 import { compactIndex, removeCompacted } from './compaction.js';
 import { Compactor } from './compactor.js';
@@ -101,6 +102,13 @@ const NO_EVENTS: never[] = [];
 function asTidekvError(error: unknown, what: string): TidekvError {
   if (error instanceof TidekvError) return error;
   return new TidekvError('IO_ERROR', `${what}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+}
+
+let abandon: (store: MvccStore) => void;
+
+/** @internal Simulates a crash of `store` for tests: it stops without flushing, checkpointing or unlocking its WAL. */
+export function abandonStore(store: MvccStore): void {
+  abandon(store);
 }
 
 export class MvccStore implements WatchLeaseKV {
@@ -185,6 +193,18 @@ export class MvccStore implements WatchLeaseKV {
       }, this.#options.wal.checkpointIntervalMs).unref();
     }
     if (this.#options.compactor) this.#compactor = new Compactor(this, this.#options.compactor);
+  }
+
+  static {
+    abandon = (store) => {
+      store.#compactor?.stop();
+      if (store.#checkpointTimer) clearInterval(store.#checkpointTimer);
+      store.#closing = true;
+      store.#watchers.close();
+      store.#lessor.abandon();
+      if (store.#log) abandonWal(store.#log.wal);
+      void store.#lifecycle.close(() => undefined);
+    };
   }
 
   /**
