@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MvccStore, WatchEvent, WatchStream } from '../src/index.js';
 import { ManualClock } from '../src/mvcc/clock.js';
-import { forgetProcessClaim } from '../src/wal/lock.js';
+import { forgetProcessClaim } from '../src/fs/lock.js';
+import { LOCK_FILE } from '../src/wal/format.js';
 import { TestDisk } from './fixtures/mvcc-engine.js';
 import { openStore, plain, text } from './fixtures/mvcc-helpers.js';
 
@@ -189,7 +190,7 @@ describe('MvccStore leases', () => {
     await store.put('b', '1', { lease: 2 });
     await store.leaseRevoke(2);
     expect(disk.syncedWrites).toBe(0); // everything durable only in the WAL so far
-    forgetProcessClaim(dir);
+    forgetProcessClaim(dir, LOCK_FILE);
     ({ store } = await openStore({ disk: disk.afterCrash(), wal: { dir } }));
     expect(await store.leases()).toEqual({ leases: [{ id: 1 }, { id: 3 }] });
     expect(store.revision).toBe(4);
