@@ -50,20 +50,5 @@ export class PageReader implements ChunkSource {
   }
 }
 
-/** A source with nothing in it: an empty range, or a keyspace missing from a snapshot. */
-export const EMPTY_SOURCE: ChunkSource = { read: () => NO_ENTRIES };
-
 /** Entries per page for iterateSync, and per chunk for iterate's `next()` / `for await`. */
 export const PAGE_SIZE = 256;
-
-/** Synchronous iteration: the same pages, handed out by a generator. */
-export function* readPagesSync(source: ChunkSource, limit: number, assertOpen: () => void): Generator<Entry, void, undefined> {
-  let remaining = limit;
-  while (remaining > 0) {
-    assertOpen();
-    const page = source.read(Math.min(PAGE_SIZE, remaining)) as Entry[];
-    if (page.length === 0) return;
-    remaining -= page.length;
-    yield* page;
-  }
-}

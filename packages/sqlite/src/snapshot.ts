@@ -10,9 +10,8 @@
  * snapshots when done.
  */
 import Database from 'better-sqlite3';
-import { Lifecycle, assertKeyspaceName, type ReadableKeyspace, type Snapshot } from '@tidekv/core';
-import { toTidekvError } from './errors.js';
-import { KeyspaceReader } from './reader.js';
+import type { SnapshotPrimitives } from '@tidekv/core';
+import { sqliteReads } from './reader.js';
 import { TABLE_EXISTS_SQL, keyspaceTable } from './schema.js';
 import { TableStatements } from './statements.js';
 
@@ -86,44 +85,10 @@ export class SnapshotPool {
   }
 }
 
-export class SqliteSnapshot implements Snapshot {
-  readonly #lifecycle = new Lifecycle('snapshot');
-  readonly #pool: SnapshotPool;
-  readonly #connection: ReadConnection;
-  readonly #views = new Map<string, ReadableKeyspace>();
-  readonly #onClose: () => void;
-
-  constructor(pool: SnapshotPool, onClose: () => void) {
-    this.#pool = pool;
-    this.#connection = pool.acquire();
-    this.#onClose = onClose;
-  }
-
-  keyspace(name: string): ReadableKeyspace {
-    this.#lifecycle.assertOpen();
-    assertKeyspaceName(name);
-    let view = this.#views.get(name);
-    if (!view) {
-      let statements: TableStatements | undefined;
-      try {
-        statements = this.#connection.statements(keyspaceTable(name));
-      } catch (error) {
-        throw toTidekvError(error, `snapshot keyspace '${name}'`);
-      }
-      view = new KeyspaceReader(name, statements, this.#lifecycle, undefined);
-      this.#views.set(name, view);
-    }
-    return view;
-  }
-
-  close(): Promise<void> {
-    return this.#lifecycle.close(() => {
-      this.#pool.release(this.#connection);
-      this.#onClose();
-    });
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
-  }
+export function sqliteSnapshot(pool: SnapshotPool): SnapshotPrimitives {
+  const connection = pool.acquire();
+  return {
+    view: (name) => sqliteReads(connection.statements(keyspaceTable(name)), undefined),
+    release: () => pool.release(connection),
+  };
 }

@@ -1,9 +1,11 @@
 /**
- * The rule after a failed write: an engine whose write or sync failed with an I/O error (or
- * found damage) refuses every later write and flush until it is reopened, as the WAL does.
- * A storage library may keep acknowledging writes after such a failure (LevelDB keeps
- * appending to a log it could not finish writing, and loses them all on reopen); refusing is
- * the only answer that never acknowledges a write that is not there.
+ * The rule after a failed write: an engine whose write or sync failed with an I/O error
+ * refuses every later write and flush until it is reopened, as the WAL does. A storage
+ * library may keep acknowledging writes after such a failure (LevelDB keeps appending to a
+ * log it could not finish writing, and loses them all on reopen); refusing is the only answer
+ * that never acknowledges a write that is not there. Other failures (damage found while
+ * writing is CORRUPTION, a value the backend refuses) reject that one write, which the
+ * backend rolled back whole, and leave the engine writable.
  */
 import { TidekvError } from '../../errors.js';
 
@@ -35,10 +37,10 @@ export class WriteGuard {
     }
   }
 
-  /** Converts a failed write's error; an I/O failure or damage stops later writes. */
+  /** Converts a failed write's error; an I/O failure stops later writes. */
   fail(error: unknown, doing: string): TidekvError {
     const converted = this.#toError(error, doing);
-    if (this.#failure === undefined && (converted.code === 'IO_ERROR' || converted.code === 'CORRUPTION')) {
+    if (this.#failure === undefined && converted.code === 'IO_ERROR') {
       this.#failure = converted;
     }
     return converted;
