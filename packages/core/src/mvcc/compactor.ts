@@ -13,12 +13,10 @@
  */
 import { TidekvError, isTidekvError } from '../errors.js';
 import { describeValue } from '../engine/describe.js';
+import { systemClock, type Clock } from './clock.js';
 
-export interface CompactorClock {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+/** The compactor's clock: the store's injectable Clock. */
+export type CompactorClock = Clock;
 
 export interface CompactorOptions {
   mode: 'periodic' | 'revision';
@@ -33,11 +31,6 @@ export interface Compactable {
   compact(revision: number): Promise<unknown>;
 }
 
-export const systemClock: CompactorClock = {
-  now: () => Date.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
 
 const HOUR = 3_600_000;
 /** etcd's revision-mode interval. */
