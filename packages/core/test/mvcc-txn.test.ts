@@ -192,6 +192,10 @@ describe('txn validation', () => {
     await ok({ success: [{ type: 'txn', txn: { success: [put('y', '1')], failure: [put('y', '2')] } }] });
     // etcd takes a range end literally here: "\0" is not "to the end" for duplicate checks.
     await ok({ success: [{ type: 'deleteRange', key: 'm', end: '\0' }, put('z', '1')] });
+    // etcd 3.4 accepts a put in one nested txn and a delete of the same key in a later one.
+    const sibling = await store.txn({ success: [{ type: 'txn', txn: { success: [put('k', '1')] } }, { type: 'txn', txn: { success: [{ type: 'deleteRange', key: 'k' }] } }] });
+    expect(sibling.responses[1]).toMatchObject({ type: 'txn', responses: [{ type: 'deleteRange', deleted: 1 }] });
+    expect((await store.range('k')).count).toBe(0);
   });
 
   it('TOO_MANY_OPS: more than maxTxnOps in compare, success or failure; nested txns share the budget', async () => {
