@@ -7,9 +7,10 @@
  *    reference model, which must give identical revisions, versions, counts, `more`, kvs,
  *    txn branches and error codes (run-sequence.ts). Seeds are printed; replay with
  *    TIDEKV_SEED=<seed>.
- * 2. describeMvcc's own cases about etcd's semantics run against etcd too, so every expected
- *    value in the suite is etcd's. Left out: bad input (the gateway adapter validates nothing
- *    and etcd has no typed errors), hashKV (etcd hashes its own way) and lifecycle.
+ * 2. describeMvcc's own cases about etcd's semantics run against etcd too (reopen = restart
+ *    the server on its data), so every expected value in the suite is etcd's. Left out: bad
+ *    input (the gateway adapter validates nothing and etcd has no typed errors), hashKV
+ *    (etcd hashes its own way), lifecycle and the model-based test (part 1 is that, for etcd).
  *
  * Each run gets a fresh etcd on fresh loopback ports and a temp data dir; every server is
  * stopped at the end.
@@ -57,7 +58,7 @@ describe(`reference KV against a real etcd${missing ? ` (skipped: ${missing})` :
       let run = 0;
       try {
         await fc.assert(
-          fc.asyncProperty(sequenceArb({ hash: false, reopen: true, etcdSafe: true }, 40), async (steps) => {
+          fc.asyncProperty(sequenceArb({ hash: false, reopen: true, etcdSafe: true }, 60), async (steps) => {
             const dir = join(root, `run-${run++}`);
             await mkdir(dir, { recursive: true });
             try {
@@ -76,10 +77,15 @@ describe(`reference KV against a real etcd${missing ? ` (skipped: ${missing})` :
     600_000,
   );
 
+  // One server per test directory: a reopen case's second open restarts it on the same data.
+  const openers = new Map<string, () => Promise<EtcdGatewayKV>>();
   const options = resolveMvccOptions({
     name: 'etcd',
-    open: async ({ dir }) => etcdOpener(dir)(),
-    reopen: false,
+    open: ({ dir }) => {
+      if (!openers.has(dir)) openers.set(dir, etcdOpener(dir));
+      return openers.get(dir)!();
+    },
+    reopen: true,
     hashParity: false,
   });
   for (const testCase of mvccCases().filter((c) => !SKIPPED_GROUPS.has(c.group))) {

@@ -99,6 +99,13 @@ const selectionArb: fc.Arbitrary<SelectionPlan> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ key: rangeKeyArb, end: fc.oneof(rangeKeyArb, fc.constant(b(0x64))) }) },
   { weight: 2, arbitrary: rangeKeyArb.map((key) => ({ key, prefix: true })) },
   { weight: 2, arbitrary: rangeKeyArb.map((key) => ({ key, end: b(0x00) })) },
+  { weight: 2, arbitrary: fc.constant({ key: b(0x00), end: b(0x00) }) },
+);
+
+/** Reads favour ranges of several keys, where limit, sort and filters have something to do. */
+const readSelectionArb: fc.Arbitrary<SelectionPlan> = fc.oneof(
+  { weight: 1, arbitrary: selectionArb },
+  { weight: 1, arbitrary: fc.constantFrom<SelectionPlan>({ key: b(0x00), end: b(0x00) }, { key: b(0x61), prefix: true }, { key: b(0x61), end: b(0x63) }, { key: b(0x61, 0x62), end: b(0x00) }) },
 );
 
 const putArb: fc.Arbitrary<PutPlan> = fc
@@ -121,13 +128,13 @@ const putArb: fc.Arbitrary<PutPlan> = fc
 const filterNames = ['minModRevision', 'maxModRevision', 'minCreateRevision', 'maxCreateRevision'] as const;
 const rangeArb: fc.Arbitrary<RangePlan> = fc.record({
   kind: fc.constant('range' as const),
-  selection: selectionArb,
+  selection: readSelectionArb,
   revision: revisionArb,
-  limit: fc.constantFrom(0, 0, 0, 1, 2, 3),
+  limit: fc.constantFrom(0, 0, 1, 1, 2, 3),
   countOnly: fc.constantFrom(false, false, false, true),
   keysOnly: fc.constantFrom(false, false, false, true),
   sort: fc.option(fc.record({ order: fc.constantFrom<SortOrder>('none', 'ascend', 'descend'), target: fc.constantFrom<SortTarget>('key', 'version', 'create', 'mod', 'value') }), { nil: undefined }),
-  filters: fc.array(fc.tuple(fc.constantFrom(...filterNames), keptRevisionArb), { maxLength: 2 }),
+  filters: fc.oneof(fc.constant<RangePlan['filters']>([]), fc.array(fc.tuple(fc.constantFrom(...filterNames), keptRevisionArb), { minLength: 1, maxLength: 2 })),
 });
 
 const deleteArb: fc.Arbitrary<DeletePlan> = fc.record({ kind: fc.constant('deleteRange' as const), selection: selectionArb, prevKv: fc.boolean() });
@@ -197,7 +204,8 @@ export function stepArb(options: StepOptions): fc.Arbitrary<Step> {
 }
 
 export function sequenceArb(options: StepOptions, maxLength = 40): fc.Arbitrary<Step[]> {
-  return fc.array(stepArb(options), { minLength: 1, maxLength });
+  // size 'max': fast-check's default size keeps arrays near 10 steps, too few to build interesting state.
+  return fc.array(stepArb(options), { minLength: 1, maxLength, size: 'max' });
 }
 
 /** The store state a plan's relative revisions are resolved against. */
