@@ -30,6 +30,8 @@ const missing = 'missing' in etcd ? etcd.missing : false;
 const binary = 'path' in etcd ? etcd.path : '';
 const RUNS = Number(process.env.TIDEKV_ETCD_RUNS ?? 12);
 const SKIPPED_GROUPS = new Set(['bad input', 'hashKV', 'lifecycle', 'model-based']);
+/** Requests that crash etcd 3.4 (where the model refuses cleanly instead). */
+const CRASHES_ETCD = new Set(['ignoreValue on a key an earlier from-key delete of the txn removed fails KEY_NOT_FOUND (etcd 3.4 panics)']);
 
 const servers = new Set<EtcdServer>();
 afterAll(async () => {
@@ -88,7 +90,7 @@ describe(`reference KV against a real etcd${missing ? ` (skipped: ${missing})` :
     reopen: true,
     hashParity: false,
   });
-  for (const testCase of mvccCases().filter((c) => !SKIPPED_GROUPS.has(c.group))) {
+  for (const testCase of mvccCases().filter((c) => !SKIPPED_GROUPS.has(c.group) && !CRASHES_ETCD.has(c.name))) {
     const reason = missing || testCase.skip?.(options) || false;
     it.skipIf(reason !== false)(`describeMvcc case on etcd: ${testCase.group} > ${testCase.name}`, () => runMvccCase(testCase, options), 120_000);
   }

@@ -334,6 +334,24 @@ export const txnCases: MvccCase[] = [
   },
   {
     group,
+    name: 'ignoreValue on a key an earlier from-key delete of the txn removed fails KEY_NOT_FOUND (etcd 3.4 panics)',
+    async run({ kv }) {
+      await putAll(kv, [['p', '1'], ['q', '2']]);
+      // etcd's pre-checks see q before the txn, then its applier finds q deleted and panics.
+      await expectRefused(
+        kv,
+        () => kv.txn({ success: [{ type: 'deleteRange', key: 'p', end: '\0' }, { type: 'put', key: 'q', value: '', ignoreValue: true }] }),
+        'KEY_NOT_FOUND',
+      );
+      await expectRefused(
+        kv,
+        () => kv.txn({ success: [{ type: 'txn', txn: { success: [{ type: 'deleteRange', key: '\0', end: '\0' }] } }, { type: 'put', key: 'p', value: '', ignoreLease: true }] }),
+        'KEY_NOT_FOUND',
+      );
+    },
+  },
+  {
+    group,
     name: 'etcd checks every put of the chosen branches before any range',
     async run({ kv }) {
       await kv.put('a', '1');
