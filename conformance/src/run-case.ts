@@ -89,23 +89,37 @@ export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
 }
 
-export async function runCase(testCase: Case, options: ResolvedOptions, pass: Pass): Promise<void> {
-  assertCase(testCase);
-  assertDescribeOptions(options);
-  assertPass(pass);
+/**
+ * Runs `body` in a fresh temp directory, then `dispose` (which returns its first close error,
+ * if any) and removes the directory, even when the body fails.
+ */
+export async function inTempDir(body: (dir: string) => Promise<void>, dispose: () => Promise<unknown>): Promise<void> {
   const dir = await makeTempDir();
-  const ctx = new Context(options, pass, dir);
   let failed = false;
   try {
-    await ctx.init();
-    await testCase.run(ctx);
+    await body(dir);
   } catch (error) {
     failed = true;
     throw error;
   } finally {
-    const closeError = await ctx.dispose();
+    const closeError = await dispose();
     await removeDir(dir);
-    // A close failure only surfaces when the case itself passed, so it never hides the real error.
+    // A close failure only surfaces when the body itself passed, so it never hides the real error.
     if (closeError !== undefined && !failed) throw closeError;
   }
+}
+
+export async function runCase(testCase: Case, options: ResolvedOptions, pass: Pass): Promise<void> {
+  assertCase(testCase);
+  assertDescribeOptions(options);
+  assertPass(pass);
+  let ctx: Context | undefined;
+  await inTempDir(
+    async (dir) => {
+      ctx = new Context(options, pass, dir);
+      await ctx.init();
+      await testCase.run(ctx);
+    },
+    async () => ctx?.dispose(),
+  );
 }

@@ -5,7 +5,7 @@
 import type { KV } from '@tidekv/core';
 import type { MvccCase, MvccCaseContext } from './mvcc-case.js';
 import type { ResolvedMvccOptions } from './mvcc-options.js';
-import { makeTempDir, removeDir } from './run-case.js';
+import { inTempDir } from './run-case.js';
 import { assertMvccCase, assertMvccOptions } from './validate-mvcc-options.js';
 
 class Context implements MvccCaseContext {
@@ -49,19 +49,13 @@ class Context implements MvccCaseContext {
 export async function runMvccCase(testCase: MvccCase, options: ResolvedMvccOptions): Promise<void> {
   assertMvccCase(testCase);
   assertMvccOptions(options);
-  const dir = await makeTempDir();
-  const ctx = new Context(options, dir);
-  let failed = false;
-  try {
-    await ctx.open();
-    await testCase.run(ctx);
-  } catch (error) {
-    failed = true;
-    throw error;
-  } finally {
-    const closeError = await ctx.dispose();
-    await removeDir(dir);
-    // A close failure only surfaces when the case itself passed, so it never hides the real error.
-    if (closeError !== undefined && !failed) throw closeError;
-  }
+  let ctx: Context | undefined;
+  await inTempDir(
+    async (dir) => {
+      ctx = new Context(options, dir);
+      await ctx.open();
+      await testCase.run(ctx);
+    },
+    async () => ctx?.dispose(),
+  );
 }
