@@ -64,22 +64,29 @@ function malformed(what: string, details: Record<string, unknown> = {}): TidekvE
   return new TidekvError('CORRUPTION', `decodeKeyValue(): ${what}`, { details });
 }
 
-/** Inverse of encodeKeyValue. The result's key and value are copies. Throws CORRUPTION on malformed bytes. */
+/**
+ * Inverse of encodeKeyValue. The result's key and value are views into `bytes` (no copy):
+ * copy them to keep them apart from it. Throws CORRUPTION on malformed bytes.
+ */
 export function decodeKeyValue(bytes: Uint8Array): KeyValue {
   if (bytes.length < HEADER_BYTES) throw malformed(`a KeyValue has at least ${HEADER_BYTES} bytes, got ${bytes.length}`);
   if (bytes[0] !== KEY_VALUE_FORMAT) throw malformed(`unknown format ${bytes[0]}`, { format: bytes[0] });
-  const numbers = [1, 9, 17, 25].map((at) => readSafeU64(bytes, at));
-  if (numbers.some((n) => n === undefined)) throw malformed('a number is above Number.MAX_SAFE_INTEGER');
-  const keyLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(33);
+  const createRevision = readSafeU64(bytes, 1);
+  const modRevision = readSafeU64(bytes, 9);
+  const version = readSafeU64(bytes, 17);
+  const lease = readSafeU64(bytes, 25);
+  if (createRevision === undefined || modRevision === undefined || version === undefined || lease === undefined) {
+    throw malformed('a number is above Number.MAX_SAFE_INTEGER');
+  }
+  const keyLength = ((bytes[33]! << 24) | (bytes[34]! << 16) | (bytes[35]! << 8) | bytes[36]!) >>> 0;
   if (HEADER_BYTES + keyLength > bytes.length) throw malformed(`key length ${keyLength} runs past the end (${bytes.length} bytes)`);
-  const [createRevision, modRevision, version, lease] = numbers as number[];
   return {
-    key: bytes.slice(HEADER_BYTES, HEADER_BYTES + keyLength),
-    value: bytes.slice(HEADER_BYTES + keyLength),
-    createRevision: createRevision!,
-    modRevision: modRevision!,
-    version: version!,
-    lease: lease!,
+    key: bytes.subarray(HEADER_BYTES, HEADER_BYTES + keyLength),
+    value: bytes.subarray(HEADER_BYTES + keyLength),
+    createRevision,
+    modRevision,
+    version,
+    lease,
   };
 }
 
@@ -104,7 +111,7 @@ export function sealValue(storageKey: Uint8Array, body: Uint8Array): Uint8Array 
 export function unsealValue(storageKey: Uint8Array, stored: Uint8Array): Uint8Array | undefined {
   if (stored.length < CHECKSUM_BYTES) return undefined;
   const body = stored.subarray(CHECKSUM_BYTES);
-  const expected = new DataView(stored.buffer, stored.byteOffset, stored.byteLength).getUint32(0);
+  const expected = ((stored[0]! << 24) | (stored[1]! << 16) | (stored[2]! << 8) | stored[3]!) >>> 0;
   return checksum(storageKey, body) === expected ? body : undefined;
 }
 

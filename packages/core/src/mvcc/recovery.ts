@@ -101,7 +101,8 @@ export async function rebuildIndex(rev: Keyspace, onRecord?: (tombstone: boolean
         const { revision, tombstone, kv } = decodeRevisionRecord(key, value);
         let index = tree.get(kv.key);
         if (!index) {
-          index = new KeyIndex(kv.key);
+          // A copy: the decoded key is a view into the whole stored record.
+          index = new KeyIndex(kv.key.slice());
           // The first record left of a key may follow compacted ones: it says where its generation began.
           if (tombstone) index.restoreTombstone(revision);
           else index.restore({ main: kv.createRevision, sub: 0 }, revision, kv.version);

@@ -273,33 +273,43 @@ export class MvccStore implements WatchLeaseKV {
 
   // --- reads ------------------------------------------------------------------------------
 
-  /** Verified KeyValues at `refs`: unapplied ones from #pending, the rest from the engine. */
-  async #fetch(refs: readonly ValueRef[]): Promise<KeyValue[]> {
+  /**
+   * Verified KeyValues at `refs`: unapplied ones from #pending, the rest from the engine —
+   * synchronously when the engine reads synchronously.
+   */
+  #fetch(refs: readonly ValueRef[]): KeyValue[] | Promise<KeyValue[]> {
     const out: KeyValue[] = new Array(refs.length);
     const keys: Uint8Array[] = [];
     const slots: number[] = [];
-    refs.forEach((ref, i) => {
+    for (let i = 0; i < refs.length; i++) {
+      const ref = refs[i]!;
       const pending = ref.revision.main > this.#revision ? this.#pending.get(ref.revision.main) : undefined;
       if (pending) {
-        const kv = pending[ref.revision.sub]!.kv;
-        out[i] = { ...kv };
+        out[i] = { ...pending[ref.revision.sub]!.kv };
       } else {
         keys.push(encodeRevisionKey(ref.revision));
         slots.push(i);
       }
-    });
+    }
     if (keys.length === 0) return out;
-    const values = keys.length === 1 && this.#rev.getSync ? [this.#rev.getSync(keys[0]!)] : await this.#rev.getMany(keys);
-    values.forEach((value, j) => {
-      const ref = refs[slots[j]!]!;
-      if (value === undefined) {
-        throw new TidekvError('CORRUPTION', `MVCC store: revision ${ref.revision.main}.${ref.revision.sub} of a live key is missing from the engine`, {
-          details: { revision: ref.revision.main, sub: ref.revision.sub, key: ref.key },
-        });
-      }
-      out[slots[j]!] = decodeRevisionRecord(keys[j]!, value, ref.key).kv;
+    const rev = this.#rev;
+    if (rev.getSync) {
+      for (let j = 0; j < keys.length; j++) out[slots[j]!] = this.#verify(refs[slots[j]!]!, keys[j]!, rev.getSync(keys[j]!));
+      return out;
+    }
+    return rev.getMany(keys).then((values) => {
+      for (let j = 0; j < keys.length; j++) out[slots[j]!] = this.#verify(refs[slots[j]!]!, keys[j]!, values[j]);
+      return out;
     });
-    return out;
+  }
+
+  #verify(ref: ValueRef, storageKey: Uint8Array, value: Uint8Array | undefined): KeyValue {
+    if (value === undefined) {
+      throw new TidekvError('CORRUPTION', `MVCC store: revision ${ref.revision.main}.${ref.revision.sub} of a live key is missing from the engine`, {
+        details: { revision: ref.revision.main, sub: ref.revision.sub, key: ref.key },
+      });
+    }
+    return decodeRevisionRecord(storageKey, value, ref.key).kv;
   }
 
   #rejectIfClosed(): Promise<never> | undefined {
@@ -307,15 +317,18 @@ export class MvccStore implements WatchLeaseKV {
   }
 
   /** Runs a read, tracked so physical compaction never removes what it still needs. */
-  #read<T>(run: () => Promise<T>): Promise<T> {
+  #read<T>(run: () => T | Promise<T>): Promise<T> {
     const closed = this.#rejectIfClosed();
     if (closed) return closed;
-    let promise: Promise<T>;
+    let result: T | Promise<T>;
     try {
-      promise = run();
+      result = run();
     } catch (error) {
       return Promise.reject(error);
     }
+    // A read that finished synchronously cannot overlap a physical compaction.
+    if (!(result instanceof Promise)) return Promise.resolve(result);
+    const promise = result;
     this.#reads.add(promise);
     const done = () => this.#reads.delete(promise);
     promise.then(done, done);
@@ -323,14 +336,14 @@ export class MvccStore implements WatchLeaseKV {
   }
 
   range(key: Bytes, options?: RangeOptions): Promise<RangeResponse> {
-    return this.#read(async () => {
+    return this.#read(() => {
       const request = checkRange(key, options);
       const current = this.#revision;
       if (request.revision > current) throw futureRevision(request.revision, current);
       const at = request.revision > 0 ? request.revision : current;
       if (at < this.#compactRevision) throw compacted(at, this.#compactRevision);
-      const result = await evaluateRange(this.#host, request, at);
-      return { ...result, revision: current };
+      const result = evaluateRange(this.#host, request, at);
+      return result instanceof Promise ? result.then((r) => ({ ...r, revision: current })) : { ...result, revision: current };
     });
   }
 

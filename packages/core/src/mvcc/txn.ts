@@ -35,8 +35,8 @@ export interface ValueRef {
 export interface TxnHost {
   readonly tree: KeyTree;
   readonly compactRevision: number;
-  /** The verified KeyValues at `refs` (never tombstones), in order; fresh objects the caller may keep. */
-  fetch(refs: readonly ValueRef[]): Promise<KeyValue[]>;
+  /** The verified KeyValues at `refs` (never tombstones), in order; fresh objects the caller may keep. Synchronous when it can be. */
+  fetch(refs: readonly ValueRef[]): KeyValue[] | Promise<KeyValue[]>;
   leaseExists(id: number): boolean;
 }
 
@@ -77,16 +77,34 @@ function sortKvs(kvs: KeyValue[], request: RangeRequest): void {
   }
 }
 
-/** etcd's range: count ignores limit and filters; filters, then sort, then limit; `more` when cut. */
-export async function evaluateRange(host: Pick<TxnHost, 'tree' | 'fetch'>, request: RangeRequest, at: number): Promise<{ kvs: KeyValue[]; count: number; more: boolean }> {
+type RangeResult = { kvs: KeyValue[]; count: number; more: boolean };
+
+/**
+ * etcd's range: count ignores limit and filters; filters, then sort, then limit; `more` when
+ * cut. Synchronous when `fetch` answers synchronously (an engine with getSync), so a read on
+ * such an engine costs no promise hop.
+ */
+export function evaluateRange(
+  host: { tree: KeyTree; fetch(refs: readonly ValueRef[]): KeyValue[] | Promise<KeyValue[]> },
+  request: RangeRequest,
+  at: number,
+): RangeResult | Promise<RangeResult> {
   const refs = collect(host.tree, request.range, at);
   const count = refs.length;
   if (request.countOnly) return { kvs: [], count, more: false };
-  const filtered = request.minModRevision > 0 || request.maxModRevision > 0 || request.minCreateRevision > 0 || request.maxCreateRevision > 0;
   // etcd fetches everything only when sorting or filtering; otherwise limit + 1 tells `more`.
-  const fetchAll = request.sortOrder !== 'none' || filtered || request.limit === 0;
-  let kvs = await host.fetch(fetchAll ? refs : refs.slice(0, request.limit + 1));
-  if (filtered) {
+  const fetchAll = request.sortOrder !== 'none' || isFiltered(request) || request.limit === 0;
+  const kvs = host.fetch(fetchAll || refs.length <= request.limit + 1 ? refs : refs.slice(0, request.limit + 1));
+  return Array.isArray(kvs) ? finishRange(request, kvs, count) : kvs.then((fetched) => finishRange(request, fetched, count));
+}
+
+function isFiltered(request: RangeRequest): boolean {
+  return request.minModRevision > 0 || request.maxModRevision > 0 || request.minCreateRevision > 0 || request.maxCreateRevision > 0;
+}
+
+function finishRange(request: RangeRequest, fetched: KeyValue[], count: number): RangeResult {
+  let kvs = fetched;
+  if (isFiltered(request)) {
     kvs = kvs.filter(
       (kv) =>
         !(request.maxModRevision > 0 && kv.modRevision > request.maxModRevision) &&
@@ -95,7 +113,7 @@ export async function evaluateRange(host: Pick<TxnHost, 'tree' | 'fetch'>, reque
         !(request.minCreateRevision > 0 && kv.createRevision < request.minCreateRevision),
     );
   }
-  sortKvs(kvs, request);
+  if (kvs.length > 1) sortKvs(kvs, request);
   let more = false;
   if (request.limit > 0 && kvs.length > request.limit) {
     kvs = kvs.slice(0, request.limit);
@@ -183,13 +201,13 @@ export class TxnRun {
         elsewhere.push(ref);
       }
     });
-    if (own.size === 0) return this.#host.fetch(refs);
+    if (own.size === 0) return await this.#host.fetch(refs);
     const fetched = await this.#host.fetch(elsewhere);
     let next = 0;
     return refs.map((_, i) => own.get(i) ?? fetched[next++]!);
   }
 
-  async range(request: RangeRequest): Promise<{ kvs: KeyValue[]; count: number; more: boolean }> {
+  async range(request: RangeRequest): Promise<RangeResult> {
     const reader = { tree: this.#host.tree, fetch: (refs: readonly ValueRef[]) => this.#fetch(refs) };
     return evaluateRange(reader, request, request.revision > 0 ? request.revision : this.#view);
   }
