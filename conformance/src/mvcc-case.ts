@@ -25,3 +25,5 @@ export interface MvccCase {
 /** Skip functions for the capability gates. */
 export const needsReopen = (o: ResolvedMvccOptions): string | false => (o.reopen ? false : 'options.reopen is false');
 export const needsHashParity = (o: ResolvedMvccOptions): string | false => (o.hashParity ? false : 'options.hashParity is false');
+export const needsWatch = (o: ResolvedMvccOptions): string | false => (o.watch ? false : 'options.watch is false');
+export const needsLeases = (o: ResolvedMvccOptions): string | false => (o.leases ? false : 'options.leases is false');

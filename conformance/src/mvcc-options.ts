@@ -22,6 +22,10 @@ export interface DescribeMvccOptions {
   maxTxnOps?: number;
   /** fast-check runs for the model-based test (default 25, sized for a 2-core machine). */
   modelRuns?: number;
+  /** The store implements watch (WatchKV): run the watch cases. Default true. */
+  watch?: boolean;
+  /** The store implements leases (LeaseKV): run the lease cases. Default true. */
+  leases?: boolean;
 }
 
 export interface ResolvedMvccOptions extends DescribeMvccOptions {
@@ -29,6 +33,8 @@ export interface ResolvedMvccOptions extends DescribeMvccOptions {
   hashParity: boolean;
   maxTxnOps: number;
   modelRuns: number;
+  watch: boolean;
+  leases: boolean;
 }
 
 export const DEFAULT_MVCC_MODEL_RUNS = 25;

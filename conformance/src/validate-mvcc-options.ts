@@ -7,7 +7,7 @@ const fail = (message: string): never => {
   throw new TidekvError('INVALID_ARGUMENT', message);
 };
 
-const KNOWN = ['name', 'open', 'reopen', 'hashParity', 'maxTxnOps', 'modelRuns'];
+const KNOWN = ['name', 'open', 'reopen', 'hashParity', 'maxTxnOps', 'modelRuns', 'watch', 'leases'];
 
 export function assertMvccOptions(options: unknown): asserts options is DescribeMvccOptions {
   if (options === null || typeof options !== 'object') fail('describeMvcc() takes an options object');
@@ -15,7 +15,7 @@ export function assertMvccOptions(options: unknown): asserts options is Describe
   for (const name of Object.keys(o)) if (!KNOWN.includes(name)) fail(`describeMvcc(): unknown option '${name}'`);
   if (typeof o.name !== 'string' || o.name === '') fail('options.name must be a non-empty string');
   if (typeof o.open !== 'function') fail('options.open must be a function ({ dir }) => Promise<KV>');
-  for (const flag of ['reopen', 'hashParity'] as const) {
+  for (const flag of ['reopen', 'hashParity', 'watch', 'leases'] as const) {
     if (o[flag] !== undefined && typeof o[flag] !== 'boolean') fail(`options.${flag} must be a boolean`);
   }
   for (const count of ['maxTxnOps', 'modelRuns'] as const) {
@@ -32,6 +32,8 @@ export function resolveMvccOptions(options: DescribeMvccOptions): ResolvedMvccOp
     hashParity: options.hashParity ?? true,
     maxTxnOps: options.maxTxnOps ?? 128,
     modelRuns: options.modelRuns ?? DEFAULT_MVCC_MODEL_RUNS,
+    watch: options.watch ?? true,
+    leases: options.leases ?? true,
   };
 }
 

@@ -3,7 +3,7 @@
  * reference's "where the origin design diverges" list and etcd's own fixes warn about). The
  * MVCC meta-tests prove describeMvcc rejects every one of them.
  */
-import type { KeyValue } from '@tidekv/core';
+import type { Bytes, KeyValue, WatchOptions, WatchResponse, WatchStream } from '@tidekv/core';
 import { ReferenceKV, openReferenceKV, type MvccLocation } from '../src/index.js';
 import { Commit } from '../src/mvcc/commit.js';
 import type { History } from '../src/mvcc/history.js';
@@ -103,6 +103,62 @@ class ValueCompareOnMissingKey extends ReferenceKV {
   }
 }
 
+/** Wraps a watch stream, rewriting each response into zero or more responses. */
+function rewriteStream(stream: WatchStream, rewrite: (response: WatchResponse) => WatchResponse[]): WatchStream {
+  const queue: WatchResponse[] = [];
+  const wrapped: WatchStream = {
+    async next() {
+      while (queue.length === 0) {
+        const next = await stream.next();
+        if (next.done) return next;
+        queue.push(...rewrite(next.value));
+      }
+      return { done: false, value: queue.shift()! };
+    },
+    return: () => stream.return(),
+    cancel: () => stream.cancel(),
+    requestProgress: () => stream.requestProgress(),
+    [Symbol.asyncDispose]: () => stream[Symbol.asyncDispose](),
+    [Symbol.asyncIterator]: () => wrapped,
+  };
+  return wrapped;
+}
+
+/** A watch that catches up from history, then drops the first live event (the boundary bug). */
+class WatchDropsBoundaryEvent extends ReferenceKV {
+  override watch(key: Bytes, options?: WatchOptions): WatchStream {
+    const caughtUpAt = this.revision;
+    const catchingUp = (options?.startRevision ?? 0) !== 0 && options!.startRevision! <= caughtUpAt;
+    let dropped = !catchingUp;
+    return rewriteStream(super.watch(key, options), (response) => {
+      if (dropped) return [response];
+      const index = response.events.findIndex((e) => e.kv.modRevision > caughtUpAt);
+      if (index < 0) return [response];
+      dropped = true;
+      const events = response.events.filter((_, i) => i !== index);
+      return events.length > 0 ? [{ ...response, events }] : [];
+    });
+  }
+}
+
+/** A watch that sends every event in its own response, splitting a txn's events. */
+class WatchSplitsTxn extends ReferenceKV {
+  override watch(key: Bytes, options?: WatchOptions): WatchStream {
+    return rewriteStream(super.watch(key, options), (response) =>
+      response.events.length <= 1 ? [response] : response.events.map((event) => ({ events: [event], revision: event.kv.modRevision })),
+    );
+  }
+}
+
+/** A revoke that deletes its keys one revision each (the origin design's bug). */
+class RevokeRevisionPerKey extends ReferenceKV {
+  protected override revokeLeaseKeys(id: number): number {
+    // The reference commits synchronously inside deleteRange, so each key gets its own revision here.
+    for (const key of this.attachedKeys(id)) void this.deleteRange(key);
+    return this.revision;
+  }
+}
+
 export const brokenKVs: BrokenKV[] = [
   {
     name: 'empty delete uses a revision',
@@ -155,5 +211,23 @@ export const brokenKVs: BrokenKV[] = [
     bug: 'a value compare on a missing key compares the empty value instead of failing',
     open: opener(ValueCompareOnMissingKey),
     mustFail: ['compares on a missing key: value is always false, other targets compare 0'],
+  },
+  {
+    name: 'watch drops the event at the catch-up/live boundary',
+    bug: 'a watch that started in the past loses the first event committed after it caught up',
+    open: opener(WatchDropsBoundaryEvent),
+    mustFail: ['a watch from a past revision replays history, then live changes, with no gap or duplicate'],
+  },
+  {
+    name: "watch splits a txn's events",
+    bug: "a txn's events are sent in separate responses",
+    open: opener(WatchSplitsTxn),
+    mustFail: ["a txn's events arrive in one response, in op order", 'single key, prefix, from-key ("\\0") and [key, end) ranges match exactly their keys'],
+  },
+  {
+    name: 'lease revoke uses a revision per key',
+    bug: "revoking a lease deletes each attached key in its own revision",
+    open: opener(RevokeRevisionPerKey),
+    mustFail: ['revoke deletes every attached key in ONE revision, in key order, one DELETE event each', "an expired lease's keys are deleted in one revision, and the lease is gone"],
   },
 ];

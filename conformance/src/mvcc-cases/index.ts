@@ -10,6 +10,8 @@ import { badInputCases } from './bad-input.js';
 import { lifecycleCases } from './lifecycle.js';
 import { reopenCases } from './reopen.js';
 import { modelCases } from './model.js';
+import { watchCases } from './watch.js';
+import { leaseCases } from './lease.js';
 
 /**
  * Every MVCC case, in registration order. The list is the same for every store: cases a
@@ -27,6 +29,8 @@ export function mvccCases(): MvccCase[] {
     ...badInputCases,
     ...lifecycleCases,
     ...reopenCases,
+    ...watchCases,
+    ...leaseCases,
     ...modelCases,
   ];
 }

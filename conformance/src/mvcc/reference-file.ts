@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { TidekvError } from '@tidekv/core';
 import type { Change } from './history.js';
+import type { StoredLease } from './reference-leases.js';
 
 export const REFERENCE_KV_FILE = 'reference-kv.json';
 
@@ -15,6 +16,8 @@ export interface ReferenceState {
   revision: number;
   compactRevision: number;
   changes: Change[];
+  /** Live leases with their remaining TTL. */
+  leases?: StoredLease[];
 }
 
 interface StoredChange {
@@ -44,7 +47,7 @@ export function writeReferenceState(dir: string, state: ReferenceState): void {
     version: kv.version,
     lease: kv.lease,
   }));
-  const body = JSON.stringify({ revision: state.revision, compactRevision: state.compactRevision, changes });
+  const body = JSON.stringify({ revision: state.revision, compactRevision: state.compactRevision, changes, leases: state.leases ?? [] });
   const text = JSON.stringify({ crc32: crc32(body), body });
   const path = join(dir, REFERENCE_KV_FILE);
   const fd = openSync(`${path}.tmp`, 'w');
@@ -68,10 +71,11 @@ export function readReferenceState(dir: string): ReferenceState | undefined {
     throw corrupt(`not a reference KV file (${(error as Error).message})`);
   }
   if (typeof outer.body !== 'string' || crc32(outer.body) !== outer.crc32) throw corrupt('checksum mismatch');
-  const { revision, compactRevision, changes } = JSON.parse(outer.body) as { revision: number; compactRevision: number; changes: StoredChange[] };
+  const { revision, compactRevision, changes, leases } = JSON.parse(outer.body) as { revision: number; compactRevision: number; changes: StoredChange[]; leases?: StoredLease[] };
   return {
     revision,
     compactRevision,
+    leases: leases ?? [],
     changes: changes.map((c) => ({
       main: c.main,
       sub: c.sub,

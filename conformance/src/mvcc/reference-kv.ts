@@ -14,13 +14,15 @@
  * The protected methods are the model's seams: the conformance suite's meta-tests subclass
  * it, each changing one of them into a known bug, to prove the suite rejects that bug.
  */
-import { TidekvError, type CompactOptions, type CompactResponse, type DeleteRangeOptions, type DeleteRangeResponse, type HashKVResponse, type KV, type KeyValue, type PutOptions, type PutResponse, type RangeOptions, type RangeResponse, type ResponseOp, type TxnRequest as PublicTxnRequest, type TxnResponse } from '@tidekv/core';
+import { TidekvError, type Bytes, type LeaseGrantOptions, type LeaseGrantResponse, type LeaseKeepAliveOptions, type LeaseKeepAliveResponse, type LeaseListResponse, type LeaseRevokeResponse, type LeaseTimeToLiveOptions, type LeaseTimeToLiveResponse, type WatchLeaseKV, type WatchOptions, type WatchStream, type CompactOptions, type CompactResponse, type DeleteRangeOptions, type DeleteRangeResponse, type HashKVResponse, type KV, type KeyValue, type PutOptions, type PutResponse, type RangeOptions, type RangeResponse, type ResponseOp, type TxnRequest as PublicTxnRequest, type TxnResponse } from '@tidekv/core';
 import { byteOrder } from '../support/bytes.js';
 import { Commit } from './commit.js';
 import { hashHistory } from './hash.js';
-import { History } from './history.js';
+import { History, type Change } from './history.js';
 import { answerRange, type RangeAnswer } from './range-read.js';
 import { readReferenceState, writeReferenceState } from './reference-file.js';
+import { ReferenceLeases } from './reference-leases.js';
+import { ReferenceWatchHub } from './reference-watch.js';
 import {
   parseCompactOptions,
   parseDeleteRange,
@@ -30,6 +32,7 @@ import {
   parseTxn,
   toCount,
   type CompareRequest,
+  type DeleteRangeRequest,
   type OpRequest,
   type RangeRequest,
   type TxnRequest,
@@ -45,13 +48,15 @@ export interface ReferenceKVOptions {
 
 export const DEFAULT_MAX_TXN_OPS = 128;
 
-export class ReferenceKV implements KV {
+export class ReferenceKV implements KV, WatchLeaseKV {
   #history: History;
   #revision: number;
   #compactRevision: number;
   #open = true;
   readonly #dir: string | undefined;
   readonly #maxTxnOps: number;
+  readonly #watch: ReferenceWatchHub;
+  readonly #leases: ReferenceLeases;
 
   protected constructor(options: ReferenceKVOptions) {
     this.#dir = options.dir;
@@ -60,6 +65,20 @@ export class ReferenceKV implements KV {
     this.#history = new History(state?.changes ?? []);
     this.#revision = state?.revision ?? 1;
     this.#compactRevision = state?.compactRevision ?? -1;
+    const store = this;
+    this.#watch = new ReferenceWatchHub(
+      {
+        get revision() {
+          return store.#revision;
+        },
+        get compactRevision() {
+          return store.#compactRevision;
+        },
+        kvAt: (key, rev) => (rev < this.#compactRevision ? undefined : this.#history.get(key, rev)),
+      },
+      this.#history.changes,
+    );
+    this.#leases = new ReferenceLeases({ revokeKeys: (id) => this.revokeLeaseKeys(id), attachedKeys: (id) => this.attachedKeys(id) }, state?.leases);
   }
 
   static async open(options: ReferenceKVOptions = {}): Promise<ReferenceKV> {
@@ -128,14 +147,39 @@ export class ReferenceKV implements KV {
     if (!commit.changed) return this.#revision;
     this.#history = commit.history;
     this.#revision = commit.main;
+    const changes = commit.history.changes;
+    let first = changes.length;
+    while (first > 0 && changes[first - 1]!.main === commit.main) first--;
+    this.publishChanges(changes.slice(first));
     return this.#revision;
+  }
+
+  /** Hands a commit's changes to the watch streams. */
+  protected publishChanges(changes: Change[]): void {
+    this.#watch.publish(changes);
+  }
+
+  /** The live keys attached to lease `id`, in key order. */
+  protected attachedKeys(id: number): Uint8Array[] {
+    return this.#history.liveAt(this.#revision, { kind: 'from', key: new Uint8Array(0) }).filter((kv) => kv.lease === id).map((kv) => kv.key);
+  }
+
+  /** A revoke's commit: every attached key deleted in one revision, in key order. */
+  protected revokeLeaseKeys(id: number): number {
+    const commit = this.createCommit();
+    for (const key of this.attachedKeys(id)) commit.deleteRange({ type: 'deleteRange', key, selection: { kind: 'single', key }, prevKv: false });
+    return this.#commit(commit);
+  }
+
+  #checkLease(lease: number): void {
+    if (lease !== 0 && !this.#leases.exists(lease)) throw new TidekvError('LEASE_NOT_FOUND', `lease ${lease} does not exist`);
   }
 
   async put(key: unknown, value: unknown, options?: PutOptions): Promise<PutResponse> {
     this.#assertOpen();
     const op = parsePut(key, value, options);
     checkPut(op);
-    if (op.lease !== 0) throw new TidekvError('LEASE_NOT_FOUND', `lease ${op.lease} does not exist`);
+    this.#checkLease(op.lease);
     const commit = this.createCommit();
     const prevKv = commit.put(op);
     const revision = this.#commit(commit);
@@ -186,7 +230,7 @@ export class ReferenceKV implements KV {
       if ((op.ignoreValue || op.ignoreLease) && this.#history.get(op.key, this.#revision) === undefined) {
         throw new TidekvError('KEY_NOT_FOUND', 'ignoreValue / ignoreLease need the key to exist');
       }
-      if (op.lease !== 0) throw new TidekvError('LEASE_NOT_FOUND', `lease ${op.lease} does not exist`);
+      this.#checkLease(op.lease);
     }
     for (const op of taken) if (op.type === 'range') this.#readRevision(op.revision);
     const commit = this.createCommit();
@@ -267,11 +311,69 @@ export class ReferenceKV implements KV {
     return { hash: hashHistory(this.#history, rev, this.#compactRevision), revision: this.#revision, compactRevision: this.#compactRevision };
   }
 
+  watch(key: Bytes, options?: WatchOptions): WatchStream {
+    this.#assertOpen();
+    return this.#watch.watch(key, options);
+  }
+
+  async leaseGrant(ttlSeconds: number, options?: LeaseGrantOptions): Promise<LeaseGrantResponse> {
+    this.#assertOpen();
+    return this.#leases.grant(ttlSeconds, options);
+  }
+
+  async leaseRevoke(id: number): Promise<LeaseRevokeResponse> {
+    this.#assertOpen();
+    return { revision: this.#leases.revoke(id) };
+  }
+
+  async leaseKeepAlive(id: number): Promise<LeaseKeepAliveResponse> {
+    this.#assertOpen();
+    return this.#leases.keepAlive(id);
+  }
+
+  leaseKeepAliveStream(id: number, options?: LeaseKeepAliveOptions): AsyncIterableIterator<LeaseKeepAliveResponse> {
+    this.#assertOpen();
+    toCount(id, 'INVALID_ARGUMENT', 'the lease id');
+    const interval = options?.intervalMs;
+    let first = true;
+    let ended = false;
+    const kv = this;
+    const stream: AsyncIterableIterator<LeaseKeepAliveResponse> = {
+      async next() {
+        if (ended || options?.signal?.aborted) return { done: true, value: undefined };
+        if (!first) await new Promise((resolve) => setTimeout(resolve, interval ?? 500));
+        first = false;
+        if (ended || options?.signal?.aborted) return { done: true, value: undefined };
+        return { done: false, value: await kv.leaseKeepAlive(id) };
+      },
+      async return() {
+        ended = true;
+        return { done: true, value: undefined };
+      },
+      [Symbol.asyncIterator]() {
+        return stream;
+      },
+    };
+    return stream;
+  }
+
+  async leaseTimeToLive(id: number, options?: LeaseTimeToLiveOptions): Promise<LeaseTimeToLiveResponse> {
+    this.#assertOpen();
+    return this.#leases.timeToLive(id, options);
+  }
+
+  async leases(): Promise<LeaseListResponse> {
+    this.#assertOpen();
+    return { leases: this.#leases.list().map((id) => ({ id })) };
+  }
+
   async close(): Promise<void> {
     if (!this.#open) return;
     this.#open = false;
+    this.#watch.close();
+    this.#leases.stop();
     if (this.#dir !== undefined) {
-      writeReferenceState(this.#dir, { revision: this.#revision, compactRevision: this.#compactRevision, changes: this.#history.changes });
+      writeReferenceState(this.#dir, { revision: this.#revision, compactRevision: this.#compactRevision, changes: this.#history.changes, leases: this.#leases.saved() });
     }
   }
 
