@@ -89,6 +89,9 @@ describe(`reference KV against a real etcd${missing ? ` (skipped: ${missing})` :
     },
     reopen: true,
     hashParity: false,
+    // The JSON gateway adapter speaks KV only (no watch stream, no leases).
+    watch: false,
+    leases: false,
   });
   for (const testCase of mvccCases().filter((c) => !SKIPPED_GROUPS.has(c.group) && !CRASHES_ETCD.has(c.name))) {
     const reason = missing || testCase.skip?.(options) || false;
