@@ -171,7 +171,7 @@ describe('Wal: append, replay, reopen', () => {
     await Promise.all(Array.from({ length: 200 }, (_, i) => wal.append(payloadFor(i + 1)))); // 64-byte frames
     // 200 x 64 bytes in groups of at most 1024 bytes (16 frames): 13 groups, one write + one sync each.
     expect(Math.max(...writes)).toBeLessThanOrEqual(1024);
-    expect(syncs).toBeLessThanOrEqual(14); // + the first segment's header
+    expect(syncs).toBeLessThanOrEqual(15); // + the first segment's header and its LIMIT record
     expect(writes.length).toBe(syncs);
     await wal.close();
 
@@ -260,6 +260,35 @@ describe('Wal: input validation', () => {
     expect(wal.lastLsn).toBe(0);
     expect(await readAll(wal, 0)).toEqual([]);
     await wal.close();
+  });
+
+  it('rejects detached, Proxy, look-alike and lying payloads and ids before assigning an LSN: no gap, the log reopens', async () => {
+    const dir = tempWalDir();
+    const wal = await Wal.open(dir);
+    const detached = () => {
+      const bytes = new Uint8Array(8).fill(1);
+      structuredClone(bytes.buffer, { transfer: [bytes.buffer] });
+      return bytes;
+    };
+    const lying = () => Object.defineProperty(new Uint8Array(64), 'length', { value: 2 });
+    const badPayloads = [detached(), new Proxy(new Uint8Array(4), {}), Object.create(Uint8Array.prototype), lying(), new Uint16Array(2)];
+    expect((await wal.append(payloadFor(1))).lsn).toBe(1);
+    for (const bad of badPayloads) {
+      // Interleaved with good appends, so a burned LSN would show as a gap.
+      const [good, rejected] = await Promise.allSettled([wal.append(payloadFor(wal.lastLsn + 1)), wal.append(bad as never)]);
+      expect(good.status).toBe('fulfilled');
+      expect((rejected as PromiseRejectedResult).reason).toMatchObject({ name: 'TidekvError', code: 'INVALID_VALUE' });
+    }
+    for (const bad of [detached(), new Proxy(Buffer.from('id'), {}), lying()]) {
+      await expectCode(wal.append(payloadFor(99), { id: bad as never }), 'INVALID_ARGUMENT');
+    }
+    const last = wal.lastLsn;
+    expect(last).toBe(1 + badPayloads.length);
+    expect((await wal.append(payloadFor(last + 1))).lsn).toBe(last + 1);
+    await wal.close();
+    const reopened = await Wal.open(dir, { recovery: 'strict' });
+    expect((await readAll(reopened, 1)).map((r) => r.lsn)).toEqual(Array.from({ length: last + 1 }, (_, i) => i + 1));
+    await reopened.close();
   });
 
   it('rejects bad options and directories', async () => {
@@ -478,7 +507,26 @@ describe('Wal: checkpoint', () => {
     await appendEach(wal, 1, 5);
     await wal.checkpoint(5);
     await wal.close();
+    // The newest segment is never checkpointed away; deleting it by hand is a loss.
     for (const name of segmentFiles(dir)) fs.unlinkSync(path.join(dir, name));
+    await expectCode(Wal.open(dir), 'CORRUPTION');
+    wal = await Wal.open(dir, { recovery: 'point-in-time' });
+    const reserved = wal.lastLsn;
+    expect(reserved).toBeGreaterThanOrEqual(5);
+    expect((await wal.append(payloadFor(6))).lsn).toBe(reserved + 1);
+    await wal.close();
+    wal = await Wal.open(dir);
+    expect((await readAll(wal)).map((r) => r.lsn)).toEqual([reserved + 1]);
+    await wal.close();
+  });
+
+  it('a log whose segments were all checkpointed away, in a directory without a LIMIT file, keeps counting from the checkpoint', async () => {
+    const dir = tempWalDir();
+    let wal = await Wal.open(dir);
+    await appendEach(wal, 1, 5);
+    await wal.checkpoint(5);
+    await wal.close();
+    for (const name of [...segmentFiles(dir), 'LIMIT']) fs.unlinkSync(path.join(dir, name));
     wal = await Wal.open(dir);
     expect(wal.lastLsn).toBe(5);
     expect((await wal.append(payloadFor(6))).lsn).toBe(6);

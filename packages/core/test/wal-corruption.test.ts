@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TidekvError, Wal, type WalRecoveryMode } from '../src/index.js';
-import { SEGMENT_HEADER_BYTES, encodeFrame, frameLength } from '../src/wal/format.js';
+import { SEGMENT_HEADER_BYTES, encodeFrame, frameLength, parseSegmentName } from '../src/wal/format.js';
 import { nodeFileSystem, type FileSystem } from '../src/fs/file-system.js';
 import { openWalWith } from '../src/wal/wal.js';
 import { appendEach, copyDir, payloadFor, readAll, segmentFiles, tempWalDir } from './fixtures/wal-helpers.js';
@@ -357,12 +357,15 @@ describe('WAL recovery: segments', () => {
     await (await expectRecovered(dir, 'point-in-time', range(1, lastOfFirst - 1))).close();
   });
 
-  it('a last segment cut inside its header (interrupted rotation) is removed', async () => {
+  it('a last segment cut inside its header (interrupted rotation, before LIMIT named it) is removed', async () => {
     const { dir: pristine, files, lsnsOf } = await segmentedLog();
     const dir = tempWalDir('torn-header');
     copyDir(pristine, dir);
     const last = files.at(-1)!;
     fs.writeFileSync(path.join(dir, last), fs.readFileSync(path.join(dir, last)).subarray(0, 20));
+    // LIMIT names the segment once its header is durable, so with it this is a loss, not a rotation.
+    await expectCorruption(dir, 'tolerate-tail', last, 0);
+    fs.unlinkSync(path.join(dir, 'LIMIT'));
     await expectCorruption(dir, 'strict', last, 0);
     const wal = await expectRecovered(dir, 'tolerate-tail', range(1, lsnsOf(files.length - 2).at(-1)!));
     expect(wal.recovery.removedFiles).toEqual([last]);
@@ -378,5 +381,68 @@ describe('WAL recovery: segments', () => {
     bytes[13]! ^= 0x10; // the salt: the header checksum catches it
     fs.writeFileSync(file, bytes);
     await expectCorruption(dir, 'tolerate-tail', files[1]!, 0);
+  });
+});
+
+describe('WAL recovery: the newest segment lost (deleted or truncated to zero bytes)', () => {
+  for (const loss of ['deleted', 'truncated to zero bytes'] as const) {
+    it(`${loss}: refused in strict and tolerate-tail; point-in-time reports it and never reuses an acknowledged LSN`, async () => {
+      const dir = tempWalDir();
+      const wal = await Wal.open(dir, { segmentBytes: 4096 });
+      await appendEach(wal, 1, 60, 200);
+      await wal.close();
+      const files = segmentFiles(dir);
+      expect(files.length).toBeGreaterThan(2);
+      const newest = files.at(-1)!;
+      const newestFirst = parseSegmentName(newest)!.firstLsn;
+      if (loss === 'deleted') fs.unlinkSync(path.join(dir, newest));
+      else fs.truncateSync(path.join(dir, newest), 0);
+
+      for (const recovery of ['strict', 'tolerate-tail'] as const) {
+        const error = await Wal.open(dir, { recovery, segmentBytes: 4096 }).then(
+          (opened) => opened.close().then(() => undefined),
+          (e: unknown) => e,
+        );
+        expect(error, recovery).toMatchObject({ name: 'TidekvError', code: 'CORRUPTION', details: { reason: 'missing' } });
+      }
+
+      const recovered = await Wal.open(dir, { recovery: 'point-in-time', segmentBytes: 4096 });
+      expect(recovered.recovery.clean).toBe(false);
+      const missing = recovered.recovery.damage.find((d) => d.reason === 'missing');
+      expect(missing).toMatchObject({ segment: newest, action: 'dropped' });
+      expect(missing!.lostLsns!.from).toBe(newestFirst);
+      expect(missing!.lostLsns!.to).toBeGreaterThanOrEqual(60);
+      expect((await readAll(recovered, 1)).map((r) => r.lsn)).toEqual(Array.from({ length: newestFirst - 1 }, (_, i) => i + 1));
+      // Every LSN up to 60 was acknowledged: none is handed out again.
+      const next = (await recovered.append(payloadFor(1000, 200))).lsn;
+      expect(next).toBeGreaterThan(60);
+      expect(next).toBe(missing!.lostLsns!.to + 1);
+      await recovered.close();
+
+      // The loss is on record: later opens, even strict, accept the gap and keep counting up.
+      for (const recovery of ['tolerate-tail', 'strict'] as const) {
+        const again = await Wal.open(dir, { recovery, segmentBytes: 4096 });
+        expect(again.lastLsn, recovery).toBe(next);
+        expect((await readAll(again, 1)).at(-1)!.lsn).toBe(next);
+        await again.close();
+      }
+    });
+  }
+
+  it('a newest segment lost before anything is appended after a point-in-time recovery is still never reused', async () => {
+    const dir = tempWalDir();
+    const wal = await Wal.open(dir, { segmentBytes: 4096 });
+    await appendEach(wal, 1, 40, 200);
+    await wal.close();
+    fs.unlinkSync(path.join(dir, segmentFiles(dir).at(-1)!));
+    const recovered = await Wal.open(dir, { recovery: 'salvage', segmentBytes: 4096 });
+    const reserved = recovered.lastLsn;
+    expect(reserved).toBeGreaterThanOrEqual(40);
+    expect(recovered.recovery.damage.find((d) => d.reason === 'missing')).toMatchObject({ action: 'skipped' });
+    await recovered.close();
+    const again = await Wal.open(dir, { segmentBytes: 4096 });
+    expect(again.lastLsn).toBe(reserved);
+    expect((await again.append(payloadFor(1, 200))).lsn).toBe(reserved + 1);
+    await again.close();
   });
 });

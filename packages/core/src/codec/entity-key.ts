@@ -6,7 +6,7 @@
  */
 import { TidekvError } from '../errors.js';
 import { describeInput, invalidArgument } from './codec-errors.js';
-import { assertU64, readU64, writeU64 } from './u64.js';
+import { assertU64, readU64BE, writeU64BE } from './u64.js';
 
 export const ENTITY_PREFIX_BYTES = 9;
 export const ENTITY_TAG_PREFIX_BYTES = 10;
@@ -32,7 +32,7 @@ export function encodeKey(entityId: number | bigint, tag: number, suffix: Uint8A
   assertTag(tag);
   if (!(suffix instanceof Uint8Array)) throw invalidArgument(`suffix must be a Uint8Array, got ${describeInput(suffix)}`);
   const out = new Uint8Array(ENTITY_TAG_PREFIX_BYTES + suffix.length);
-  writeU64(out, 0, entityId);
+  writeU64BE(out, 0, entityId);
   out[8] = SEPARATOR;
   out[9] = tag;
   out.set(suffix, ENTITY_TAG_PREFIX_BYTES);
@@ -52,14 +52,14 @@ export function parseKey(bytes: Uint8Array): EntityKey {
       details: { offset: 8 },
     });
   }
-  return { entityId: readU64(bytes, 0), tag: bytes[9]!, suffix: bytes.slice(ENTITY_TAG_PREFIX_BYTES) };
+  return { entityId: readU64BE(bytes, 0), tag: bytes[9]!, suffix: bytes.slice(ENTITY_TAG_PREFIX_BYTES) };
 }
 
 /** The 9 bytes every key of `entityId` starts with; use as a range `prefix`. */
 export function entityPrefix(entityId: number | bigint): Uint8Array {
   assertU64(entityId, 'entityId');
   const out = new Uint8Array(ENTITY_PREFIX_BYTES);
-  writeU64(out, 0, entityId);
+  writeU64BE(out, 0, entityId);
   out[8] = SEPARATOR;
   return out;
 }

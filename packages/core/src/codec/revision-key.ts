@@ -5,7 +5,7 @@
  */
 import { TidekvError } from '../errors.js';
 import { describeInput, invalidArgument } from './codec-errors.js';
-import { readSafeU64, writeU64 } from './u64.js';
+import { readSafeU64BE, writeU64BE } from './u64.js';
 
 export const REVISION_KEY_BYTES = 17;
 export const TOMBSTONE_REVISION_KEY_BYTES = 18;
@@ -38,9 +38,9 @@ export function encodeRevisionKey(revision: Revision, tombstone = false): Uint8A
   assertRevision(revision, 'revision');
   if (typeof tombstone !== 'boolean') throw invalidArgument(`tombstone must be a boolean, got ${describeInput(tombstone)}`);
   const out = new Uint8Array(tombstone ? TOMBSTONE_REVISION_KEY_BYTES : REVISION_KEY_BYTES);
-  writeU64(out, 0, revision.main);
+  writeU64BE(out, 0, revision.main);
   out[8] = SEPARATOR;
-  writeU64(out, 9, revision.sub);
+  writeU64BE(out, 9, revision.sub);
   if (tombstone) out[17] = TOMBSTONE;
   return out;
 }
@@ -61,8 +61,8 @@ export function decodeRevisionKey(bytes: Uint8Array): DecodedRevisionKey {
   if (tombstone && bytes[17] !== TOMBSTONE) {
     throw corrupt(`byte 17 must be 't' (0x74), got 0x${bytes[17]!.toString(16).padStart(2, '0')}`, { offset: 17 });
   }
-  const main = readSafeU64(bytes, 0);
-  const sub = readSafeU64(bytes, 9);
+  const main = readSafeU64BE(bytes, 0);
+  const sub = readSafeU64BE(bytes, 9);
   if (main === undefined) throw corrupt('main revision is above Number.MAX_SAFE_INTEGER', { offset: 0 });
   if (sub === undefined) throw corrupt('sub revision is above Number.MAX_SAFE_INTEGER', { offset: 9 });
   return { main, sub, tombstone };

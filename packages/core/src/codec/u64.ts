@@ -18,7 +18,7 @@ export function assertU64(value: unknown, what: string): asserts value is number
 }
 
 /** Writes an already validated u64 at `at`. */
-export function writeU64(out: Uint8Array, at: number, value: number | bigint): void {
+export function writeU64BE(out: Uint8Array, at: number, value: number | bigint): void {
   let hi: number;
   let lo: number;
   if (typeof value === 'number') {
@@ -45,7 +45,7 @@ function readHiLo(bytes: Uint8Array, at: number): [hi: number, lo: number] {
 }
 
 /** The u64 at `at`: a number when at most Number.MAX_SAFE_INTEGER, else a bigint. */
-export function readU64(bytes: Uint8Array, at: number): number | bigint {
+export function readU64BE(bytes: Uint8Array, at: number): number | bigint {
   const [hi, lo] = readHiLo(bytes, at);
   // hi below 2^21 means the value is below 2^53.
   if (hi < 0x200000) return hi * TWO_32 + lo;
@@ -53,7 +53,7 @@ export function readU64(bytes: Uint8Array, at: number): number | bigint {
 }
 
 /** The u64 at `at` if it is a safe integer, else undefined. */
-export function readSafeU64(bytes: Uint8Array, at: number): number | undefined {
+export function readSafeU64BE(bytes: Uint8Array, at: number): number | undefined {
   const [hi, lo] = readHiLo(bytes, at);
   return hi < 0x200000 ? hi * TWO_32 + lo : undefined;
 }

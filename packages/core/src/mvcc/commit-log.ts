@@ -17,7 +17,7 @@
  * The WAL frames every record with its own checksum.
  */
 import { TidekvError } from '../errors.js';
-import { readSafeU64, writeU64 } from '../codec/u64.js';
+import { readSafeU64BE, writeU64BE } from '../codec/u64.js';
 import { Wal } from '../wal/wal.js';
 import type { WalOptions } from '../wal/options.js';
 import { decodeKeyValue, encodeKeyValue, tombstoneKeyValue } from './layout.js';
@@ -45,7 +45,7 @@ export function encodeCommit(revision: number, changes: readonly Change[], lease
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer);
   out[0] = leaseOps.length > 0 ? FORMAT_WITH_LEASES : FORMAT;
-  writeU64(out, 1, revision);
+  writeU64BE(out, 1, revision);
   view.setUint32(9, changes.length);
   let at = 13;
   bodies.forEach((body, i) => {
@@ -59,9 +59,9 @@ export function encodeCommit(revision: number, changes: readonly Change[], lease
     at += 4;
     for (const op of leaseOps) {
       out[at] = op.type === 'put' ? 1 : 2;
-      writeU64(out, at + 1, op.type === 'put' ? op.record.id : op.id);
-      writeU64(out, at + 9, op.type === 'put' ? op.record.ttl : 0);
-      writeU64(out, at + 17, op.type === 'put' ? op.record.remainingMs : 0);
+      writeU64BE(out, at + 1, op.type === 'put' ? op.record.id : op.id);
+      writeU64BE(out, at + 9, op.type === 'put' ? op.record.ttl : 0);
+      writeU64BE(out, at + 17, op.type === 'put' ? op.record.remainingMs : 0);
       at += LEASE_OP_BYTES;
     }
   }
@@ -76,7 +76,7 @@ export function decodeCommit(payload: Uint8Array, lsn: number): Commit {
   const format = payload[0];
   if (payload.length < 13 || (format !== FORMAT && format !== FORMAT_WITH_LEASES)) throw damaged(lsn, 'is not an MVCC commit');
   const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
-  const revision = readSafeU64(payload, 1);
+  const revision = readSafeU64BE(payload, 1);
   const leaseOnly = format === FORMAT_WITH_LEASES && revision === 0;
   if (revision === undefined || (revision < 2 && !leaseOnly)) throw damaged(lsn, 'has an impossible revision');
   const count = view.getUint32(9);
@@ -102,9 +102,9 @@ export function decodeCommit(payload: Uint8Array, lsn: number): Commit {
     if (leaseCount === 0 || at + leaseCount * LEASE_OP_BYTES > payload.length) throw damaged(lsn, 'has a bad lease section');
     for (let i = 0; i < leaseCount; i++, at += LEASE_OP_BYTES) {
       const kind = payload[at];
-      const id = readSafeU64(payload, at + 1);
-      const ttl = readSafeU64(payload, at + 9);
-      const remainingMs = readSafeU64(payload, at + 17);
+      const id = readSafeU64BE(payload, at + 1);
+      const ttl = readSafeU64BE(payload, at + 9);
+      const remainingMs = readSafeU64BE(payload, at + 17);
       if (id === undefined || ttl === undefined || remainingMs === undefined || (kind !== 1 && kind !== 2)) throw damaged(lsn, 'has a bad lease record');
       leaseOps.push(kind === 1 ? { type: 'put', record: { id, ttl, remainingMs } } : { type: 'delete', id });
     }

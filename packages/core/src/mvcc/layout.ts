@@ -34,7 +34,7 @@ import { crc32 } from 'node:zlib';
 import { TidekvError } from '../errors.js';
 import { bytesEqual, utf8Encode } from '../codec/bytes.js';
 import { decodeRevisionKey, encodeRevisionKey, type Revision } from '../codec/revision-key.js';
-import { readSafeU64, writeU64 } from '../codec/u64.js';
+import { readSafeU64BE, writeU64BE } from '../codec/u64.js';
 import type { KeyValue } from './kv.js';
 
 export const REV_KEYSPACE = 'rev';
@@ -50,10 +50,10 @@ const EMPTY = new Uint8Array(0);
 export function encodeKeyValue(kv: KeyValue): Uint8Array {
   const out = new Uint8Array(HEADER_BYTES + kv.key.length + kv.value.length);
   out[0] = KEY_VALUE_FORMAT;
-  writeU64(out, 1, kv.createRevision);
-  writeU64(out, 9, kv.modRevision);
-  writeU64(out, 17, kv.version);
-  writeU64(out, 25, kv.lease);
+  writeU64BE(out, 1, kv.createRevision);
+  writeU64BE(out, 9, kv.modRevision);
+  writeU64BE(out, 17, kv.version);
+  writeU64BE(out, 25, kv.lease);
   new DataView(out.buffer).setUint32(33, kv.key.length);
   out.set(kv.key, HEADER_BYTES);
   out.set(kv.value, HEADER_BYTES + kv.key.length);
@@ -71,10 +71,10 @@ function malformed(what: string, details: Record<string, unknown> = {}): TidekvE
 export function decodeKeyValue(bytes: Uint8Array): KeyValue {
   if (bytes.length < HEADER_BYTES) throw malformed(`a KeyValue has at least ${HEADER_BYTES} bytes, got ${bytes.length}`);
   if (bytes[0] !== KEY_VALUE_FORMAT) throw malformed(`unknown format ${bytes[0]}`, { format: bytes[0] });
-  const createRevision = readSafeU64(bytes, 1);
-  const modRevision = readSafeU64(bytes, 9);
-  const version = readSafeU64(bytes, 17);
-  const lease = readSafeU64(bytes, 25);
+  const createRevision = readSafeU64BE(bytes, 1);
+  const modRevision = readSafeU64BE(bytes, 9);
+  const version = readSafeU64BE(bytes, 17);
+  const lease = readSafeU64BE(bytes, 25);
   if (createRevision === undefined || modRevision === undefined || version === undefined || lease === undefined) {
     throw malformed('a number is above Number.MAX_SAFE_INTEGER');
   }
@@ -180,13 +180,13 @@ export type MetaName = keyof typeof META_KEYS;
 
 export function encodeMetaValue(name: MetaName, value: number): Uint8Array {
   const body = new Uint8Array(8);
-  writeU64(body, 0, value);
+  writeU64BE(body, 0, value);
   return sealValue(META_KEYS[name], body);
 }
 
 export function decodeMetaValue(name: MetaName, stored: Uint8Array): number {
   const body = unsealValue(META_KEYS[name], stored);
-  const value = body && body.length === 8 ? readSafeU64(body, 0) : undefined;
+  const value = body && body.length === 8 ? readSafeU64BE(body, 0) : undefined;
   if (value === undefined) {
     throw new TidekvError('CORRUPTION', `MVCC store: meta entry '${name}' is damaged`, { details: { meta: name } });
   }

@@ -11,7 +11,7 @@ import { crc32 } from 'node:zlib';
 import { TidekvError } from '../errors.js';
 import { type FileSystem, readWholeFile } from '../fs/file-system.js';
 import { replaceFile, tempPathOf } from '../fs/replace-file.js';
-import { FORMAT_VERSION, MAX_ID_BYTES, readU64, writeU64 } from './format.js';
+import { FORMAT_VERSION, MAX_ID_BYTES, readU64LE, writeU64LE } from './format.js';
 
 export const CHECKPOINT_FILE = 'CHECKPOINT';
 export const CHECKPOINT_TEMP = tempPathOf(CHECKPOINT_FILE);
@@ -32,10 +32,10 @@ export function encodeCheckpoint(state: CheckpointState): Buffer {
   MAGIC.copy(buf, 0);
   buf.writeUInt32LE(FORMAT_VERSION, 8);
   buf.writeUInt32LE(state.ids.length, 12);
-  writeU64(buf, state.lsn, 16);
+  writeU64LE(buf, 16, state.lsn);
   let at = 24;
   for (const [key, lsn] of state.ids) {
-    writeU64(buf, lsn, at);
+    writeU64LE(buf, at, lsn);
     buf.writeUInt32LE(key.length, at + 8);
     buf.write(key, at + 12, 'latin1');
     at += 12 + key.length;
@@ -49,13 +49,13 @@ export function decodeCheckpoint(buf: Buffer): CheckpointState | undefined {
   if (crc32(buf.subarray(0, buf.length - 4)) !== buf.readUInt32LE(buf.length - 4)) return undefined;
   if (buf.readUInt32LE(8) !== FORMAT_VERSION) return undefined;
   const count = buf.readUInt32LE(12);
-  const lsn = readU64(buf, 16);
+  const lsn = readU64LE(buf, 16);
   if (lsn < 0) return undefined;
   const ids: Array<[string, number]> = [];
   let at = 24;
   for (let i = 0; i < count; i++) {
     if (at + 12 > buf.length - 4) return undefined;
-    const idLsn = readU64(buf, at);
+    const idLsn = readU64LE(buf, at);
     const length = buf.readUInt32LE(at + 8);
     if (idLsn < 1 || length === 0 || length > MAX_ID_BYTES || at + 12 + length > buf.length - 4) return undefined;
     ids.push([buf.toString('latin1', at + 12, at + 12 + length), idLsn]);

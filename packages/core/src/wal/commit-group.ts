@@ -26,6 +26,8 @@ export interface WriterSegment extends SegmentState {
   plannedSize: number;
   /** LSN of the last frame queued for this segment. */
   plannedLastLsn: number;
+  /** The highest LSN this segment may hold (the LIMIT file's reservation): the writer rotates before it. */
+  lsnLimit: number;
 }
 
 const INITIAL_CAPACITY = 64 << 10;

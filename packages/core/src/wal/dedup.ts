@@ -5,6 +5,7 @@
  * with O(1) work per append and no per-entry expiry bookkeeping.
  */
 import { TidekvError } from '../errors.js';
+import { realByteLength } from '../engine/byte-input.js';
 import { describeValue } from '../engine/describe.js';
 import { MAX_ID_BYTES } from './format.js';
 
@@ -43,8 +44,8 @@ export function dedupKey(id: Uint8Array): string {
 export function idBytes(id: unknown): Uint8Array {
   let bytes: Uint8Array;
   if (typeof id === 'string') bytes = Buffer.from(id, 'utf8');
-  else if (id instanceof Uint8Array) bytes = id;
-  else throw new TidekvError('INVALID_ARGUMENT', `append id must be a string or Uint8Array, got ${describeValue(id)}`);
+  else if (realByteLength(id) >= 0) bytes = id as Uint8Array;
+  else throw new TidekvError('INVALID_ARGUMENT', `append id must be a string or a real, attached Uint8Array, got ${describeValue(id)}`);
   if (bytes.length === 0 || bytes.length > MAX_ID_BYTES) {
     throw new TidekvError('INVALID_ARGUMENT', `append id must be 1 to ${MAX_ID_BYTES} bytes, got ${bytes.length}`, {
       details: { size: bytes.length, max: MAX_ID_BYTES },

@@ -58,13 +58,14 @@ export function frameLength(bodyLength: number): number {
   return align8(FRAME_HEADER_BYTES + bodyLength);
 }
 
-export function writeU64(buf: Buffer, value: number, offset: number): void {
-  buf.writeUInt32LE(value % TWO_32, offset);
-  buf.writeUInt32LE(Math.floor(value / TWO_32), offset + 4);
+/** Writes a safe non-negative integer as a little-endian u64 at `at` (argument order as codec/u64.ts). */
+export function writeU64LE(buf: Buffer, at: number, value: number): void {
+  buf.writeUInt32LE(value % TWO_32, at);
+  buf.writeUInt32LE(Math.floor(value / TWO_32), at + 4);
 }
 
-/** A u64 as a number, or -1 when it does not fit in a safe integer. */
-export function readU64(buf: Buffer, offset: number): number {
+/** A little-endian u64 as a number, or -1 when it does not fit in a safe integer. */
+export function readU64LE(buf: Buffer, offset: number): number {
   const high = buf.readUInt32LE(offset + 4);
   if (high > MAX_SAFE_HIGH) return -1;
   return high * TWO_32 + buf.readUInt32LE(offset);
@@ -81,8 +82,8 @@ export function encodeSegmentHeader(header: SegmentHeader): Buffer {
   SEGMENT_MAGIC.copy(buf, 0);
   buf.writeUInt32LE(FORMAT_VERSION, 8);
   buf.writeUInt32LE(header.salt >>> 0, 12);
-  writeU64(buf, header.firstLsn, 16);
-  writeU64(buf, header.sequence, 24);
+  writeU64LE(buf, 16, header.firstLsn);
+  writeU64LE(buf, 24, header.sequence);
   buf.writeUInt32LE(crc32(buf.subarray(0, 36)), 36);
   return buf;
 }
@@ -94,8 +95,8 @@ export function decodeSegmentHeader(buf: Buffer): SegmentHeader | HeaderProblem 
   if (!buf.subarray(0, 8).equals(SEGMENT_MAGIC)) return 'magic';
   if (crc32(buf.subarray(0, 36)) !== buf.readUInt32LE(36)) return 'checksum';
   if (buf.readUInt32LE(8) !== FORMAT_VERSION) return 'version';
-  const firstLsn = readU64(buf, 16);
-  const sequence = readU64(buf, 24);
+  const firstLsn = readU64LE(buf, 16);
+  const sequence = readU64LE(buf, 24);
   if (firstLsn < 1 || sequence < 0) return 'checksum';
   return { salt: buf.readUInt32LE(12), firstLsn, sequence };
 }
@@ -123,7 +124,7 @@ export function encodeFrame(
   const end = offset + FRAME_HEADER_BYTES + bodyLength;
   const total = frameLength(bodyLength);
   buf.writeUInt32LE(bodyLength, offset);
-  writeU64(buf, lsn, offset + 8);
+  writeU64LE(buf, offset + 8, lsn);
   buf.writeUInt32LE(groupIndex, offset + 16);
   buf.writeUInt32LE(idLength, offset + 20);
   if (id) buf.set(id, offset + FRAME_HEADER_BYTES);
@@ -141,7 +142,8 @@ export type DamageReason =
   | 'checksum' // the frame does not validate with this segment's salt
   | 'lsn' // a valid frame with the wrong LSN: stale bytes or a reordered file
   | 'header' // the segment header is damaged
-  | 'gap'; // LSNs are missing between segments (a missing or misnamed segment)
+  | 'gap' // LSNs are missing between segments (a missing or misnamed segment)
+  | 'missing'; // the newest segment, which the LIMIT file records, is gone or holds nothing
 
 export interface FrameInfo {
   lsn: number;
@@ -169,7 +171,7 @@ export function verifyFrame(frame: Buffer, salt: number, bodyLength: number): Fr
   if (crc32Range(frame, 8, end, frameSeed(salt, bodyLength)) !== expected) {
     return isZero(frame.subarray(0, FRAME_HEADER_BYTES)) ? 'zeroed' : 'checksum';
   }
-  const lsn = readU64(frame, 8);
+  const lsn = readU64LE(frame, 8);
   const idLength = frame.readUInt32LE(20);
   if (lsn < 1 || idLength > bodyLength) return 'length';
   return { lsn, groupIndex: frame.readUInt32LE(16), idLength, bodyLength, frameLength: frameLength(bodyLength) };

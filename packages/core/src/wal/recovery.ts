@@ -12,7 +12,8 @@ import path from 'node:path';
 import { TidekvError } from '../errors.js';
 import { type CheckpointState, CHECKPOINT_FILE, CHECKPOINT_TEMP, readCheckpoint } from './checkpoint-file.js';
 import { DedupWindow, dedupKey } from './dedup.js';
-import { type DamageReason, FRAME_HEADER_BYTES, LOCK_FILE, SEGMENT_HEADER_BYTES, decodeSegmentHeader, parseSegmentName } from './format.js';
+import { LIMIT_FILE, LIMIT_TEMP, type LimitState, type LsnRange, coveredBy, readLimit, writeLimit } from './limit-file.js';
+import { type DamageReason, FRAME_HEADER_BYTES, LOCK_FILE, segmentName, SEGMENT_HEADER_BYTES, decodeSegmentHeader, parseSegmentName } from './format.js';
 import { type FileSystem, readFully, syncDirectory } from '../fs/file-system.js';
 import type { WalRecoveryMode } from './options.js';
 import type { WalDamage, WalRecoveryReport } from './report.js';
@@ -36,6 +37,8 @@ export interface SegmentState {
 export interface Recovered {
   segments: SegmentState[];
   checkpoint: CheckpointState;
+  /** What the LIMIT file says (after recovery recorded any loss), if there is one. */
+  limit: LimitState | undefined;
   lastLsn: number;
   report: WalRecoveryReport;
 }
@@ -45,8 +48,8 @@ export const SEGMENT_TEMP_SUFFIX = '.tmp';
 
 function isOwnFile(name: string): 'segment' | 'temp' | 'known' | 'foreign' {
   if (parseSegmentName(name)) return 'segment';
-  if (name === CHECKPOINT_TEMP || name.endsWith('.wal' + SEGMENT_TEMP_SUFFIX)) return 'temp';
-  if (name === LOCK_FILE || name.startsWith(`${LOCK_FILE}.`) || name === CHECKPOINT_FILE || name.endsWith(BROKEN_SUFFIX)) return 'known';
+  if (name === CHECKPOINT_TEMP || name === LIMIT_TEMP || name.endsWith('.wal' + SEGMENT_TEMP_SUFFIX)) return 'temp';
+  if (name === LOCK_FILE || name.startsWith(`${LOCK_FILE}.`) || name === CHECKPOINT_FILE || name === LIMIT_FILE || name.endsWith(BROKEN_SUFFIX)) return 'known';
   return 'foreign';
 }
 
@@ -109,6 +112,18 @@ export async function recover(fileSystem: FileSystem, dir: string, mode: WalReco
   }
   for (const [key, lsn] of checkpoint.ids) dedup.add(key, lsn);
 
+  let limit: LimitState | undefined;
+  try {
+    limit = await readLimit(fileSystem, dir);
+  } catch (error) {
+    if (mode !== 'salvage' || !(error instanceof TidekvError)) throw error;
+    damage.push({ segment: LIMIT_FILE, offset: 0, bytes: 0, reason: 'checksum', action: 'skipped', lostLsns: undefined });
+  }
+  const skipped: LsnRange[] = [...(limit?.skipped ?? [])];
+  /** The segment the LIMIT file says records were written to last: it must exist, with a header. */
+  const newestName = limit && limit.sequence > 0 ? segmentName(limit.sequence, limit.firstLsn) : undefined;
+  let newestLost = false;
+
   const files = names.filter((n) => isOwnFile(n) === 'segment');
   const segments: SegmentState[] = [];
   let prevLast = 0;
@@ -121,7 +136,8 @@ export async function recover(fileSystem: FileSystem, dir: string, mode: WalReco
   const setAside: string[] = [];
   const emptyAfterTail: string[] = [];
 
-  const isContinuous = (first: number) => first === prevLast + 1 || (first > prevLast + 1 && first <= checkpoint.lsn + 1);
+  const isContinuous = (first: number) =>
+    first === prevLast + 1 || (first > prevLast + 1 && (first <= checkpoint.lsn + 1 || coveredBy(skipped, prevLast + 1, first - 1)));
 
   for (let index = 0; index < files.length; index++) {
     const name = files[index]!;
@@ -144,6 +160,12 @@ export async function recover(fileSystem: FileSystem, dir: string, mode: WalReco
       if (!header) {
         // A last segment that never got past its header holds no records: an interrupted rotation.
         const noRecords = await restIsZero(new SegmentReader(fileSystem, fd, size), Math.min(size, SEGMENT_HEADER_BYTES));
+        if (isLast && noRecords && name === newestName) {
+          // Not an interrupted rotation: LIMIT is written only once the header is durable.
+          newestLost = true;
+          if (mode !== 'strict' && mode !== 'tolerate-tail') setAside.push(name);
+          continue;
+        }
         if (isLast && mode !== 'strict' && noRecords && decoded !== 'magic') {
           emptyAfterTail.push(name);
           continue;
@@ -236,6 +258,25 @@ export async function recover(fileSystem: FileSystem, dir: string, mode: WalReco
     }
   }
 
+  // The newest segment LIMIT records, deleted outright?
+  if (limit && newestName !== undefined && !files.some((n) => parseSegmentName(n)!.sequence >= limit!.sequence)) newestLost = true;
+  if (newestLost) {
+    // Records up to the reserved LSN may have been acknowledged: never hand those out again.
+    const lost = { from: prevLast + 1, to: Math.max(limit!.reservedLsn, prevLast) };
+    if (mode === 'strict' || mode === 'tolerate-tail') {
+      throw corruption(
+        dir,
+        newestName!,
+        0,
+        'missing',
+        lost.from,
+        `the newest segment, which the LIMIT file records, is missing or empty: records from LSN ${lost.from} up to ${lost.to} may have been acknowledged and are lost; open with recovery 'point-in-time' or 'salvage' to continue after them`,
+      );
+    }
+    damage.push({ segment: newestName!, offset: 0, bytes: 0, reason: 'missing', action: mode === 'salvage' ? 'skipped' : 'dropped', lostLsns: lost });
+    if (lost.to >= lost.from) skipped.push(lost);
+  }
+
   // Apply the decisions to the files.
   if (pending && pending.index >= 0) {
     const state = segments.find((s) => s.name === pending!.segment)!;
@@ -276,7 +317,18 @@ export async function recover(fileSystem: FileSystem, dir: string, mode: WalReco
   }
   if (changed) await syncDirectory(fileSystem, dir);
 
-  const lastLsn = Math.max(prevLast, checkpoint.lsn);
+  const lastLsn = Math.max(prevLast, checkpoint.lsn, ...skipped.map((r) => r.to));
+  if (newestLost) {
+    // Record the loss before anything is appended, so later opens accept the gap it leaves.
+    const tail = segments.at(-1);
+    limit = {
+      sequence: tail?.sequence ?? 0,
+      firstLsn: tail?.firstLsn ?? 0,
+      reservedLsn: tail?.lastLsn ?? 0,
+      skipped: skipped.filter((r) => r.to > checkpoint.lsn),
+    };
+    await writeLimit(fileSystem, dir, limit, true);
+  }
   const report: WalRecoveryReport = {
     mode,
     clean: damage.length === 0 && droppedRecords === 0 && droppedSegments.length === 0,
@@ -290,7 +342,7 @@ export async function recover(fileSystem: FileSystem, dir: string, mode: WalReco
     droppedSegments,
     removedFiles,
   };
-  return { segments, checkpoint, lastLsn, report };
+  return { segments, checkpoint, limit, lastLsn, report };
 }
 
 /** `<file>.broken`, or `<file>.<n>.broken` if an earlier recovery already used that name. */

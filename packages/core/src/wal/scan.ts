@@ -9,7 +9,7 @@ import {
   FRAME_HEADER_BYTES,
   SEGMENT_HEADER_BYTES,
   inspectFrameHeader,
-  readU64,
+  readU64LE,
   verifyFrame,
 } from './format.js';
 import { type SegmentReader, restIsZero } from './segment-reader.js';
@@ -88,7 +88,7 @@ async function findResume(
     const last = span.length - FRAME_HEADER_BYTES;
     let i = 0;
     for (; i <= last; i += 8) {
-      const lsn = readU64(span, i + 8);
+      const lsn = readU64LE(span, i + 8);
       if (lsn < minLsn || lsn - minLsn > (p + i - damageAt) / FRAME_HEADER_BYTES) continue;
       const found = await probe(reader, p + i, salt);
       if (found.kind === 'record' && found.record.lsn >= minLsn) return found.record;

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { TidekvError } from '../errors.js';
 import { describeValue } from '../engine/describe.js';
 import { Lifecycle } from '../engine/lifecycle.js';
+import { realByteLength } from '../engine/byte-input.js';
 import { writeCheckpoint } from './checkpoint-file.js';
 import { type AppendResult, CommitGroup, type Waiter, type WriterSegment } from './commit-group.js';
 import { DedupWindow, dedupKey, idBytes } from './dedup.js';
@@ -21,6 +22,7 @@ import { LOCK_FILE, SEGMENT_HEADER_BYTES, encodeFrame, encodeSegmentHeader, fram
 import { type FileSystem, nodeFileSystem, syncDirectory, writeFully } from '../fs/file-system.js';
 import { DirectoryLock } from '../fs/lock.js';
 import { ioError } from '../fs/io-error.js';
+import { type LimitState, type LsnRange, maxRecordsPerSegment, writeLimit } from './limit-file.js';
 import { type ResolvedWalOptions, type WalOptions, resolveWalOptions } from './options.js';
 import { MAX_PREALLOCATE_BYTES, SegmentPreparer } from './preallocate.js';
 import { type SegmentState, SEGMENT_TEMP_SUFFIX, assertWalDirectory, firstReadableLsn, recover } from './recovery.js';
@@ -53,6 +55,7 @@ interface WalParts {
   tailFd: number | undefined;
   lastLsn: number;
   checkpointLsn: number;
+  limit: LimitState | undefined;
   recovery: WalRecoveryReport;
 }
 
@@ -83,6 +86,8 @@ export class Wal implements AsyncDisposable {
   #lastLsn: number;
   #durableLsn: number;
   #checkpointLsn: number;
+  /** LSN ranges lost with a newest segment, kept in the LIMIT file so reopening accepts the gap. */
+  #skipped: LsnRange[];
   #open: CommitGroup | undefined;
   readonly #sealed: CommitGroup[] = [];
   #flushing: Promise<void> | undefined;
@@ -100,7 +105,11 @@ export class Wal implements AsyncDisposable {
     this.#fs = parts.fileSystem;
     this.#lock = parts.lock;
     this.#dedup = parts.dedup;
-    this.#segments = parts.segments.map((s) => ({ ...s, created: true, plannedSize: s.size, plannedLastLsn: s.lastLsn }));
+    const { limit } = parts;
+    // A segment the LIMIT file does not reserve LSNs for takes no more records: the next append rotates.
+    const lsnLimit = (s: SegmentState) => (limit !== undefined && limit.sequence === s.sequence ? limit.reservedLsn : s.lastLsn);
+    this.#segments = parts.segments.map((s) => ({ ...s, created: true, plannedSize: s.size, plannedLastLsn: s.lastLsn, lsnLimit: lsnLimit(s) }));
+    this.#skipped = limit?.skipped ?? [];
     this.#planned = this.#segments.at(-1);
     this.#tailFd = parts.tailFd;
     this.#lastLsn = parts.lastLsn;
@@ -166,9 +175,14 @@ export class Wal implements AsyncDisposable {
     if (!this.#lifecycle.isOpen) return Promise.reject(this.#lifecycle.closedError());
     if (this.#poison) return Promise.reject(this.#poison);
     let id: Uint8Array | undefined;
+    let payloadLength: number;
     try {
-      if (!(payload instanceof Uint8Array)) {
-        throw new TidekvError('INVALID_VALUE', `WAL payload must be a Uint8Array, got ${describeValue(payload)}`);
+      // The real byte length (internal slots, not `instanceof` or `.length`): a detached
+      // buffer, a Proxy or a look-alike would otherwise fail only while being encoded,
+      // after its LSN was assigned, leaving a gap in the log.
+      payloadLength = realByteLength(payload);
+      if (payloadLength < 0) {
+        throw new TidekvError('INVALID_VALUE', `WAL payload must be a real, attached Uint8Array, got ${describeValue(payload)}`);
       }
       if (options !== undefined) {
         if (options === null || typeof options !== 'object') {
@@ -176,7 +190,7 @@ export class Wal implements AsyncDisposable {
         }
         if (options.id !== undefined) id = idBytes(options.id);
       }
-      const bodyLength = payload.length + (id?.length ?? 0);
+      const bodyLength = payloadLength + (id?.length ?? 0);
       if (bodyLength > this.options.maxRecordBytes) {
         throw new TidekvError('RECORD_TOO_LARGE', `WAL record is ${bodyLength} bytes; maxRecordBytes is ${this.options.maxRecordBytes}`, {
           details: { size: bodyLength, max: this.options.maxRecordBytes },
@@ -194,7 +208,7 @@ export class Wal implements AsyncDisposable {
     }
     return new Promise<AppendResult>((resolve, reject) => {
       const lsn = ++this.#lastLsn;
-      const frame = frameLength(payload.length + (id?.length ?? 0));
+      const frame = frameLength(payloadLength + (id?.length ?? 0));
       const group = this.#groupFor(lsn, frame);
       const segment = group.segment!;
       const buffer = group.reserve(frame);
@@ -229,7 +243,7 @@ export class Wal implements AsyncDisposable {
   #groupFor(lsn: number, frame: number): CommitGroup {
     let segment = this.#planned;
     const full = segment !== undefined && segment.plannedSize > SEGMENT_HEADER_BYTES && segment.plannedSize + frame > this.options.segmentBytes;
-    if (!segment || full || segment.plannedLastLsn + 1 !== lsn) {
+    if (!segment || full || segment.plannedLastLsn + 1 !== lsn || lsn > segment.lsnLimit) {
       const sequence = segment ? segment.sequence + 1 : 1;
       const name = segmentName(sequence, lsn);
       segment = {
@@ -244,6 +258,7 @@ export class Wal implements AsyncDisposable {
         created: false,
         plannedSize: SEGMENT_HEADER_BYTES,
         plannedLastLsn: lsn - 1,
+        lsnLimit: lsn + maxRecordsPerSegment(this.options.segmentBytes) - 1,
       };
       this.#segments.push(segment);
       this.#planned = segment;
@@ -355,6 +370,10 @@ export class Wal implements AsyncDisposable {
       if (durable) await this.#fs.datasync(fd);
       await this.#fs.rename(temp, segment.path);
       if (durable) await syncDirectory(this.#fs, this.dir);
+      // Only now, with the segment durable and before any record is in it: it must exist.
+      this.#skipped = this.#skipped.filter((r) => r.to > this.#checkpointLsn);
+      const limit = { sequence: segment.sequence, firstLsn: segment.firstLsn, reservedLsn: segment.lsnLimit, skipped: this.#skipped };
+      await writeLimit(this.#fs, this.dir, limit, durable);
     } catch (error) {
       await this.#fs.close(fd).catch(() => undefined);
       throw error;
@@ -507,10 +526,10 @@ async function openWal(fileSystem: FileSystem, dir: unknown, input: unknown): Pr
   let tailFd: number | undefined;
   try {
     const dedup = new DedupWindow(options.dedupWindow);
-    const { segments, checkpoint, lastLsn, report } = await recover(fileSystem, dir, options.recovery, dedup);
+    const { segments, checkpoint, limit, lastLsn, report } = await recover(fileSystem, dir, options.recovery, dedup);
     const tail = segments.at(-1);
     if (tail) tailFd = await fileSystem.open(tail.path, 'r+');
-    return construct({ dir, options, fileSystem, lock, dedup, segments, tailFd, lastLsn, checkpointLsn: checkpoint.lsn, recovery: report });
+    return construct({ dir, options, fileSystem, lock, dedup, segments, tailFd, lastLsn, checkpointLsn: checkpoint.lsn, limit, recovery: report });
   } catch (error) {
     if (tailFd !== undefined) await fileSystem.close(tailFd).catch(() => undefined);
     await lock.release();
