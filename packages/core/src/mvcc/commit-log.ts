@@ -39,7 +39,7 @@ export interface Commit {
 }
 
 export function encodeCommit(revision: number, changes: readonly Change[], leaseOps: readonly LeaseOp[] = []): Uint8Array {
-  const bodies = changes.map((c) => encodeKeyValue(c.tombstone ? tombstoneKeyValue(c.kv.key) : c.kv));
+  const bodies = changes.map((c) => (c.body ??= encodeKeyValue(c.tombstone ? tombstoneKeyValue(c.kv.key) : c.kv)));
   const leaseBytes = leaseOps.length > 0 ? 4 + LEASE_OP_BYTES * leaseOps.length : 0;
   const size = 13 + bodies.reduce((sum, b) => sum + 5 + b.length, 0) + leaseBytes;
   const out = new Uint8Array(size);

@@ -46,6 +46,13 @@ const HEADER_BYTES = 37;
 const CHECKSUM_BYTES = 4;
 const EMPTY = new Uint8Array(0);
 
+function writeU32(out: Uint8Array, at: number, value: number): void {
+  out[at] = value >>> 24;
+  out[at + 1] = (value >>> 16) & 0xff;
+  out[at + 2] = (value >>> 8) & 0xff;
+  out[at + 3] = value & 0xff;
+}
+
 /** The canonical bytes of a KeyValue (no checksum): what is stored, logged and hashed. */
 export function encodeKeyValue(kv: KeyValue): Uint8Array {
   const out = new Uint8Array(HEADER_BYTES + kv.key.length + kv.value.length);
@@ -54,7 +61,7 @@ export function encodeKeyValue(kv: KeyValue): Uint8Array {
   writeU64BE(out, 9, kv.modRevision);
   writeU64BE(out, 17, kv.version);
   writeU64BE(out, 25, kv.lease);
-  new DataView(out.buffer).setUint32(33, kv.key.length);
+  writeU32(out, 33, kv.key.length);
   out.set(kv.key, HEADER_BYTES);
   out.set(kv.value, HEADER_BYTES + kv.key.length);
   return out;
@@ -102,7 +109,7 @@ function checksum(storageKey: Uint8Array, body: Uint8Array): number {
 /** Frames `body` for storage under `storageKey`: checksum first. */
 export function sealValue(storageKey: Uint8Array, body: Uint8Array): Uint8Array {
   const out = new Uint8Array(CHECKSUM_BYTES + body.length);
-  new DataView(out.buffer).setUint32(0, checksum(storageKey, body));
+  writeU32(out, 0, checksum(storageKey, body));
   out.set(body, CHECKSUM_BYTES);
   return out;
 }
@@ -127,10 +134,10 @@ function describeKey(key: Uint8Array): string {
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
 
-/** The `rev` keyspace entry for a change. */
-export function encodeRevisionRecord(revision: Revision, tombstone: boolean, kv: KeyValue): [key: Uint8Array, value: Uint8Array] {
+/** The `rev` keyspace entry for a change; `body` is its encodeKeyValue bytes when already made. */
+export function encodeRevisionRecord(revision: Revision, tombstone: boolean, kv: KeyValue, body?: Uint8Array): [key: Uint8Array, value: Uint8Array] {
   const key = encodeRevisionKey(revision, tombstone);
-  return [key, sealValue(key, encodeKeyValue(tombstone ? tombstoneKeyValue(kv.key) : kv))];
+  return [key, sealValue(key, body ?? encodeKeyValue(tombstone ? tombstoneKeyValue(kv.key) : kv))];
 }
 
 /**

@@ -487,7 +487,7 @@ export class MvccStore implements WatchLeaseKV {
           }
           if (commit.revision === undefined) continue;
           for (const change of commit.changes) {
-            const [key, value] = encodeRevisionRecord(change.revision, change.tombstone, change.kv);
+            const [key, value] = encodeRevisionRecord(change.revision, change.tombstone, change.kv, change.body);
             ops.push({ type: 'put', keyspace: REV_KEYSPACE, key, value });
           }
           lastRevision = commit.revision;

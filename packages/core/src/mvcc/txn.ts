@@ -23,6 +23,8 @@ export interface Change {
   tombstone: boolean;
   /** The stored KeyValue; for a tombstone the key alone. */
   kv: KeyValue;
+  /** encodeKeyValue of what is stored, made once for the WAL record and the engine write. */
+  body?: Uint8Array;
 }
 
 /** Where a key's value at some revision lives. */
