@@ -3,7 +3,7 @@
  * native library implement the same small interface, each through its fastest path, so one
  * workload file measures both sides of every ratio.
  */
-import type { WriteOp } from '@tidekv/core';
+import type { StorageEngine, WriteOp } from '@tidekv/core';
 
 /** How durable an acknowledged write is: 'none' (may be lost on a crash), 'sync' (fsynced per commit), 'group' (fsynced, commits grouped). */
 export type Durability = 'none' | 'sync' | 'group';
@@ -28,7 +28,16 @@ export interface Cursor {
   close(): void | Promise<void>;
 }
 
+/** What an MVCC workload needs to build an MvccStore over the adapter's engine (adapter drivers only). */
+export interface MvccHost {
+  engine: StorageEngine;
+  /** A directory of the run's own for the store's WAL. */
+  walDir: string;
+}
+
 export interface KvDriver {
+  /** Present on tidekv adapter drivers: the MVCC workloads run an MvccStore over this engine. */
+  readonly mvcc?: MvccHost;
   /** Present when the engine can read synchronously: workloads then never await a read. */
   readonly getSync?: ((key: Uint8Array) => Uint8Array | undefined) | undefined;
   get(key: Uint8Array): Promise<Uint8Array | undefined>;

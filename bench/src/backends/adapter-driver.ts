@@ -3,6 +3,7 @@
  * the engine declares (getSync when capabilities.syncReads, one batched `write`, iterators
  * read in `nextv` chunks).
  */
+import { join } from 'node:path';
 import type { StorageEngine, EntryIterator } from '@tidekv/core';
 import type { BatchOp, Cursor, KvDriver, ScanOptions, Visit } from '../driver.js';
 
@@ -22,10 +23,12 @@ class IteratorCursor implements Cursor {
   }
 }
 
-export function engineDriver(engine: StorageEngine): KvDriver {
+/** `dir`: the run's directory, where MVCC workloads keep their WAL (in `mvcc-wal/`). */
+export function engineDriver(engine: StorageEngine, dir?: string): KvDriver {
   const keyspace = engine.keyspace('default');
   const getSync = engine.capabilities.syncReads && keyspace.getSync ? keyspace.getSync.bind(keyspace) : undefined;
   return {
+    ...(dir !== undefined && { mvcc: { engine, walDir: join(dir, 'mvcc-wal') } }),
     getSync,
     get: (key) => keyspace.get(key),
     put: (key, value, sync) => keyspace.put(key, value, sync ? SYNC : undefined),

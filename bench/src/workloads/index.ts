@@ -20,6 +20,9 @@ import { walAppend1 } from './wal-append-1.js';
 import { walAppend16 } from './wal-append-16.js';
 import { walAppend256 } from './wal-append-256.js';
 import { walReplay } from './wal-replay.js';
+import { mvccPut } from './mvcc-put.js';
+import { mvccTxn } from './mvcc-txn.js';
+import { mvccRange } from './mvcc-range.js';
 
 export const WORKLOADS: readonly Workload[] = [
   fillseq,
@@ -42,13 +45,17 @@ export const WORKLOADS: readonly Workload[] = [
   walAppend16,
   walAppend256,
   walReplay,
+  mvccPut,
+  mvccTxn,
+  mvccRange,
 ];
 
 /** Names that select several workloads at once in --workloads. */
 export const WORKLOAD_GROUPS: Readonly<Record<string, (w: Workload) => boolean>> = {
-  dbbench: (w) => w.kind === 'engine' && !w.name.startsWith('ycsb-'),
+  dbbench: (w) => w.kind === 'engine' && !w.name.startsWith('ycsb-') && !w.name.startsWith('mvcc-'),
   ycsb: (w) => w.name.startsWith('ycsb-'),
   wal: (w) => w.kind === 'log',
+  mvcc: (w) => w.name.startsWith('mvcc-'),
 };
 
 export type { Workload, EngineWorkload, LogWorkload, PreparedRun, WorkloadConfig } from './workload.js';

@@ -1,0 +1,58 @@
+/**
+ * The MVCC workloads run tidekv's MvccStore (with its WAL, group commit) over the adapter's
+ * engine, and beside it the same backend's raw library doing the equivalent plain writes
+ * and reads, so the ratio shows what MVCC costs. The raw side has no revisions, no history
+ * and no WAL: its rows say so in their durability ('none').
+ */
+import { MvccStore, type KV } from '@tidekv/core';
+import type { Durability, KvDriver, Variant } from '../driver.js';
+import { makeKey, makeValue } from '../keys.js';
+import type { LatencyHistogram } from '../stats/histogram.js';
+import { ValidationError } from '../validation.js';
+
+/** Puts per txn when loading a store (etcd's txn op limit is 128). */
+const LOAD_TXN_OPS = 100;
+
+export const mvccDurability = (variant: Variant): Durability => (variant === 'adapter' ? 'group' : 'none');
+
+/** An MvccStore over the adapter driver's engine, or undefined for a raw driver. */
+export async function openMvcc(driver: KvDriver): Promise<KV | undefined> {
+  if (!driver.mvcc) return undefined;
+  return MvccStore.open({ engine: driver.mvcc.engine, wal: { dir: driver.mvcc.walDir } });
+}
+
+/** Untimed: puts ids 0..n-1 (each its own revision inside txns of 100), or plain batches on the raw side. */
+export async function loadMvcc(store: KV | undefined, driver: KvDriver, n: number, valueSize: number): Promise<void> {
+  for (let start = 0; start < n; start += LOAD_TXN_OPS) {
+    const ids = Array.from({ length: Math.min(LOAD_TXN_OPS, n - start) }, (_, i) => start + i);
+    if (store) {
+      await store.txn({ success: ids.map((id) => ({ type: 'put' as const, key: makeKey(id), value: makeValue(id, 0, valueSize) })) });
+    } else {
+      const pending = driver.write(ids.map((id) => ({ type: 'put' as const, key: makeKey(id), value: makeValue(id, 0, valueSize) })), false);
+      if (pending) await pending;
+    }
+  }
+}
+
+/** Runs `total` operations from `clients` concurrent loops, timing each from issue to completion. */
+export async function concurrently(clients: number, total: number, latency: LatencyHistogram, op: (i: number) => Promise<unknown> | unknown): Promise<void> {
+  let next = 0;
+  const client = async () => {
+    while (next < total) {
+      const i = next++;
+      const start = performance.now();
+      const pending = op(i);
+      if (pending instanceof Promise) await pending;
+      latency.record((performance.now() - start) * 1000);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(clients, total) }, client));
+}
+
+export async function closeMvcc(store: KV | undefined): Promise<void> {
+  await store?.close();
+}
+
+export function expectAtLeast(what: string, actual: number, minimum: number): void {
+  if (actual < minimum) throw new ValidationError(`${what}: expected at least ${minimum}, got ${actual}`);
+}
