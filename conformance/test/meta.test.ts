@@ -25,7 +25,7 @@ async function failingCases(options: DescribeEngineOptions): Promise<{ failed: M
   const resolved = resolveOptions({ ...options, modelRuns: 10 }, capabilities);
   const failed = new Map<string, string>();
   let ran = 0;
-  for (const testCase of engineCases(resolved)) {
+  for (const testCase of engineCases()) {
     if (testCase.group === 'crash (kill -9)' || testCase.skip?.(capabilities, resolved)) continue;
     ran++;
     try {
@@ -74,7 +74,7 @@ describe('the crash tests reject engines that acknowledge writes before they are
     };
     const resolved = resolveOptions(options, { ...referenceEngine.capabilities, persistent: true });
     const failures: string[] = [];
-    for (const testCase of engineCases(resolved).filter((c) => c.group === 'crash (kill -9)')) {
+    for (const testCase of engineCases().filter((c) => c.group === 'crash (kill -9)')) {
       try {
         await runCase(testCase, resolved, PASSES[0]!);
       } catch (error) {

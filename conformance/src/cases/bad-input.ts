@@ -23,10 +23,43 @@ const NOT_BYTES: Named[] = [
   ['a plain object', { 0: 1, length: 1 }],
   ['an ArrayBuffer', new ArrayBuffer(2)],
   ['a boolean', true],
+  ...lookAlikes(),
 ];
+
+/**
+ * Things that pass `instanceof Uint8Array` or look like one but are not real bytes: size and
+ * type checks must read the real byte length, or a native library reads memory it was never
+ * given (or a detached buffer is stored as empty bytes).
+ */
+function lookAlikes(): Named[] {
+  const detached = new Uint8Array(8);
+  structuredClone(detached.buffer, { transfer: [detached.buffer] });
+  const longer = new Uint8Array(2);
+  Object.defineProperty(longer, 'length', { value: 1 << 20 });
+  const shorter = new Uint8Array(16);
+  Object.defineProperty(shorter, 'length', { value: 1 });
+  return [
+    ['a Proxy of a Uint8Array', new Proxy(new Uint8Array(4), {})],
+    ['an object made from Uint8Array.prototype', Object.create(Uint8Array.prototype)],
+    ['a Uint8Array with a detached buffer', detached],
+    ['a Uint8Array whose length says 1 MiB', longer],
+    ['a Uint8Array whose length says 1', shorter],
+    ['an Int8Array', new Int8Array(2)],
+    ['a Uint16Array', new Uint16Array(2)],
+    ['a Uint8ClampedArray', new Uint8ClampedArray(2)],
+    ['a DataView', new DataView(new ArrayBuffer(2))],
+  ];
+}
 /** Not a Uint8Array, where undefined means "absent" and is therefore allowed. */
 const NOT_BYTES_DEFINED = NOT_BYTES.filter(([, v]) => v !== undefined);
 const NOT_RANGE_OBJECTS: Named[] = [['null', null], ['a string', 'a'], ['a number', 1], ['an array', []], ['a boolean', true]];
+/** Objects that are not plain: read as {} they would select (and clear would delete) everything. */
+const NOT_PLAIN_RANGES: Named[] = [
+  ['a Map holding a prefix', new Map([['prefix', utf8('seed')]])],
+  ['a Set', new Set()],
+  ['a Date', new Date(0)],
+  ['a class instance', new (class RangeLike {})()],
+];
 const BAD_LIMITS: Named[] = [['NaN', NaN], ['-1', -1], ['1.5', 1.5], ['-Infinity', -Infinity], ["'5'", '5'], ['null', null]];
 const BAD_REVERSE: Named[] = [["'yes'", 'yes'], ['1', 1], ['null', null]];
 const UNKNOWN_RANGE_OPTIONS: Named[] = [['start', { start: utf8('a') }], ['keys', { keys: false }], ['end', { end: utf8('z') }]];
@@ -94,6 +127,9 @@ function rangeCases(method: 'iterate' | 'iterateSync' | 'clear', skip?: Case['sk
         for (const [label, value] of NOT_BYTES_DEFINED) await check(ctx, { [bound]: value }, 'INVALID_RANGE', `${method}({ ${bound}: ${label} })`);
       }, skip),
     ),
+    badInputCase(`${method} rejects a range that is not a plain object (INVALID_RANGE)`, async (ctx) => {
+      for (const [label, range] of NOT_PLAIN_RANGES) await check(ctx, range, 'INVALID_RANGE', `${method}(${label})`);
+    }, skip),
     badInputCase(`${method} rejects unknown range options (INVALID_RANGE)`, async (ctx) => {
       for (const [label, range] of UNKNOWN_RANGE_OPTIONS) await check(ctx, range, 'INVALID_RANGE', `${method} with option ${label}`);
     }, skip),
@@ -158,7 +194,15 @@ export const badInputCases: Case[] = [
     }
   }),
   ...rangeCases('iterateSync', syncOnly),
+  badInputCase('iterateSync rejects a signal that is not an AbortSignal (INVALID_OPTION), as iterate does', async (ctx) => {
+    for (const [label, signal] of [['an object', { aborted: false }], ['a string', 'abort']] as Named[]) {
+      expectSyncTidekvError(() => ctx.ks.iterateSync!({ signal } as never), 'INVALID_OPTION', `iterateSync({ signal: ${label} })`);
+    }
+  }, syncOnly),
   ...rangeCases('clear'),
+  badInputCase('clear rejects a signal, which only iterate takes (INVALID_RANGE), and deletes nothing', async (ctx) => {
+    await expectTidekvError(() => ctx.ks.clear({ signal: new AbortController().signal } as never), 'INVALID_RANGE', 'clear({ signal })');
+  }),
   badInputCase('nextv rejects a size that is not an integer >= 1 (INVALID_ARGUMENT)', async (ctx) => {
     const it = ctx.ks.iterate();
     try {
@@ -200,7 +244,15 @@ export const badInputCases: Case[] = [
     }
   }),
   badInputCase('write() rejects delRange ops with bad ranges (INVALID_RANGE)', async (ctx) => {
-    const ranges: Named[] = [['null', null], ['a string', 'all'], ['a string bound', { gte: 'a' }], ['an unknown option', { from: utf8('a') }], ['a NaN limit', { limit: NaN }]];
+    const ranges: Named[] = [
+      ['null', null],
+      ['a string', 'all'],
+      ['a string bound', { gte: 'a' }],
+      ['an unknown option', { from: utf8('a') }],
+      ['a NaN limit', { limit: NaN }],
+      ['a signal', { signal: new AbortController().signal }],
+      ...NOT_PLAIN_RANGES,
+    ];
     for (const [label, range] of ranges) {
       await expectTidekvError(() => ctx.engine.write([{ type: 'delRange', keyspace: ctx.pass.keyspace, range: range as never }]), 'INVALID_RANGE', `delRange ${label}`);
     }

@@ -1,4 +1,4 @@
-import type { Case, ResolvedOptions } from '../case.js';
+import type { Case } from '../case.js';
 import { crudCases } from './crud.js';
 import { binaryKeyCases } from './binary-keys.js';
 import { orderCases } from './order.js';
@@ -12,6 +12,7 @@ import { snapshotCases } from './snapshots.js';
 import { persistenceCases } from './persistence.js';
 import { lifecycleCases } from './lifecycle.js';
 import { badInputCases } from './bad-input.js';
+import { misuseCases } from './misuse.js';
 import { limitCases } from './limits.js';
 import { capabilityCases } from './capabilities.js';
 import { modelCases } from './model.js';
@@ -22,7 +23,7 @@ import { lockCases } from './lock.js';
  * Every engine case, in registration order. The list is the same for every engine: cases an
  * engine cannot run are skipped (with the reason) by their `skip` function, never left out.
  */
-export function engineCases(_options?: ResolvedOptions): Case[] {
+export function engineCases(): Case[] {
   return [
     ...crudCases,
     ...binaryKeyCases,
@@ -38,6 +39,7 @@ export function engineCases(_options?: ResolvedOptions): Case[] {
     ...lockCases,
     ...lifecycleCases,
     ...badInputCases,
+    ...misuseCases,
     ...limitCases,
     ...capabilityCases,
     ...modelCases,

@@ -3,13 +3,12 @@
  * keyspace, snapshots by copying, optional whole-file persistence). The conformance suite
  * runs against it to prove the suite itself, and it documents the contract by example.
  */
-import { mkdir } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import {
   ChunkedIterator,
   DirectoryLock,
   Lifecycle,
-  ioError,
+  prepareDirectory,
   nodeFileSystem,
   TidekvError,
   assertKey,
@@ -284,9 +283,7 @@ export async function openReference(options: ReferenceEngineOptions = {}): Promi
   assertOptions(options);
   if (options.path === undefined) return new ReferenceEngine(options);
   const dir = dirname(options.path);
-  await mkdir(dir, { recursive: true }).catch((error: unknown) => {
-    throw ioError('creating directory', error, dir);
-  });
+  await prepareDirectory(nodeFileSystem, dir, true);
   const lock = await DirectoryLock.acquire(nodeFileSystem, dir, { file: `${basename(options.path)}.lock`, what: 'the reference engine' });
   try {
     return new ReferenceEngine(options, lock);

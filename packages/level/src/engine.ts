@@ -2,7 +2,6 @@
  * The StorageEngine over one LevelDB database (classic-level). Keyspaces are key prefixes
  * inside it, so a write across keyspaces is one native batch and therefore atomic.
  */
-import { mkdir } from 'node:fs/promises';
 import {
   BaseEngine,
   DirectoryLock,
@@ -12,8 +11,8 @@ import {
   type SnapshotPrimitives,
   type StorageEngine,
   type TidekvError,
-  ioError,
   nodeFileSystem,
+  prepareDirectory,
 } from '@tidekv/core';
 import { ClassicLevel } from 'classic-level';
 import { LEVEL_CAPABILITIES } from './capabilities.js';
@@ -49,11 +48,7 @@ export class LevelEngine extends BaseEngine {
    */
   static async open(options: LevelOptions): Promise<LevelEngine> {
     const { path, ...native } = resolveLevelOptions(options);
-    if (native.createIfMissing) {
-      await mkdir(path, { recursive: true }).catch((error: unknown) => {
-        throw ioError('creating directory', error, path);
-      });
-    }
+    await prepareDirectory(nodeFileSystem, path, native.createIfMissing);
     const lock = await DirectoryLock.acquire(nodeFileSystem, path, { file: LOCK_FILE, what: 'the LevelDB database' });
     try {
       return await LevelEngine.#openLocked(path, native, lock);

@@ -6,6 +6,8 @@ import {
   BaseEngine,
   KEYSPACE_NAME_PATTERN,
   TidekvError,
+  nodeFileSystem,
+  prepareDirectory,
   type KeyspacePrimitives,
   type ResolvedWriteOp,
   type SnapshotPrimitives,
@@ -55,6 +57,7 @@ export class LmdbEngine extends BaseEngine {
 
   static async open(input: unknown): Promise<LmdbEngine> {
     const options = resolveLmdbOptions(input);
+    await prepareDirectory(nodeFileSystem, options.path, true);
     let env: Env;
     try {
       checkDataFile(options.path);

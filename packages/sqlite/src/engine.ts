@@ -1,5 +1,4 @@
 /** A store open on one directory: validate options, prepare the directory, take the lock, set up SQLite. */
-import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import {
@@ -8,6 +7,7 @@ import {
   DirectoryLock,
   TidekvError,
   nodeFileSystem,
+  prepareDirectory,
   type EngineFactory,
   type KeyspacePrimitives,
   type ResolvedWriteOp,
@@ -33,21 +33,6 @@ import {
 import { SnapshotPool, sqliteSnapshot } from './snapshot.js';
 import { TableStatements } from './statements.js';
 import { Writer } from './writer.js';
-
-async function prepareDirectory(path: string): Promise<void> {
-  try {
-    await mkdir(path, { recursive: true });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST' || code === 'ENOTDIR') {
-      throw new TidekvError('INVALID_OPTION', `options.path must be a directory: ${path}`, { cause: error, details: { path } });
-    }
-    throw new TidekvError('IO_ERROR', `cannot create ${path}: ${(error as Error).message}`, { cause: error, details: { path } });
-  }
-  // mkdir succeeds silently when the path exists; make sure it is a directory.
-  const info = await stat(path);
-  if (!info.isDirectory()) throw new TidekvError('INVALID_OPTION', `options.path must be a directory: ${path}`, { details: { path } });
-}
 
 function openDatabase(file: string): Database.Database {
   const db = new Database(file);
@@ -89,7 +74,7 @@ export class SqliteEngine extends BaseEngine {
   /** Opens (creating if missing) a tidekv store in the directory `options.path`. */
   static async open(options: SqliteOptions): Promise<SqliteEngine> {
     const { path } = resolveSqliteOptions(options);
-    await prepareDirectory(path);
+    await prepareDirectory(nodeFileSystem, path, true);
     const lock = await DirectoryLock.acquire(nodeFileSystem, path, { file: LOCK_FILE, what: 'the SQLite store' });
     const file = join(path, DATABASE_FILE);
     let db: Database.Database | undefined;

@@ -10,4 +10,5 @@ export {
 export { DirectoryLock, type LockOptions } from './lock.js';
 export { replaceFile, tempPathOf } from './replace-file.js';
 export { ioError } from './io-error.js';
+export { prepareDirectory } from './directory.js';
 export { FaultFs, type Fault, type FsOp } from './fault-fs.js';

@@ -22,6 +22,9 @@ const PLAIN: Record<string, string> = {
 export function ioError(what: string, cause: unknown, path: string, details: Record<string, unknown> = {}): TidekvError {
   if (cause instanceof TidekvError) return cause;
   const code = (cause as NodeJS.ErrnoException | undefined)?.code;
-  const reason = code === undefined ? ((cause as Error | undefined)?.message ?? String(cause)) : `${code}: ${PLAIN[code] ?? (cause as Error).message}`;
+  const message = (cause as Error | undefined)?.message ?? String(cause);
+  // Node's messages already start with the code ("ENOENT: no such file..."): say it once.
+  const unprefixed = code !== undefined && message.startsWith(`${code}: `) ? message.slice(code.length + 2) : message;
+  const reason = code === undefined ? message : `${code}: ${PLAIN[code] ?? unprefixed}`;
   return new TidekvError('IO_ERROR', `${what} ${path} failed (${reason})`, { cause, details: { ...details, path, code } });
 }

@@ -8,6 +8,7 @@ import {
   DirectoryLock,
   type FileSystem,
   ioError,
+  prepareDirectory,
   readWholeFile,
   removeFile,
   replaceFile,
@@ -38,11 +39,7 @@ export class Persistence {
 
   /** Locks `dir` (creating it if needed) and loads its snapshot into `store`. */
   static async open(fileSystem: FileSystem, dir: string, store: Store): Promise<Persistence> {
-    try {
-      await fileSystem.mkdir(dir);
-    } catch (error) {
-      throw ioError('creating directory', error, dir);
-    }
+    await prepareDirectory(fileSystem, dir, true);
     const lock = await DirectoryLock.acquire(fileSystem, dir, { file: LOCK_FILE, what: 'the memory store' });
     try {
       const file = join(dir, SNAPSHOT_FILE);
