@@ -84,10 +84,10 @@ describe('openLevel options', () => {
     await again.close();
   });
 
-  it('fails IO_ERROR when the path is a file', async () => {
+  it('fails INVALID_OPTION when the path is a file (one code on every adapter)', async () => {
     const file = join(tempDir(), 'file');
     writeFileSync(file, 'not a database');
-    await openFails({ path: file }, 'IO_ERROR');
+    await openFails({ path: file }, 'INVALID_OPTION');
   });
 });
 

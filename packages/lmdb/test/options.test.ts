@@ -92,10 +92,10 @@ describe('lmdb options', () => {
     expect(engine.capabilities).toEqual(LMDB_CAPABILITIES);
   });
 
-  it('fails IO_ERROR when the path is an existing file', async () => {
+  it('fails INVALID_OPTION when the path is an existing file or lies below one (one code on every adapter)', async () => {
     const file = join(tempDir(), 'a-file');
     writeFileSync(file, 'not a directory');
-    await expectCode(openLmdb({ path: file }), 'IO_ERROR');
-    await expectCode(openLmdb({ path: join(file, 'below') }), 'IO_ERROR');
+    await expectCode(openLmdb({ path: file }), 'INVALID_OPTION');
+    await expectCode(openLmdb({ path: join(file, 'below') }), 'INVALID_OPTION');
   });
 });

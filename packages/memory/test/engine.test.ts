@@ -18,10 +18,10 @@ describe('openMemory options', () => {
     }
   });
 
-  it('fails IO_ERROR when the path exists as a file', async () => {
+  it('fails INVALID_OPTION when the path exists as a file (one code on every adapter)', async () => {
     const file = join(await tempDir(), 'plain-file');
     await writeFile(file, 'x');
-    await expectCode(() => openMemory({ path: file }), 'IO_ERROR');
+    await expectCode(() => openMemory({ path: file }), 'INVALID_OPTION');
   });
 
   it('creates missing parent directories for path', async () => {
