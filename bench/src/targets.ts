@@ -102,6 +102,9 @@ export const TARGETS: readonly Target[] = [
     },
   },
   throughputTarget('wal-replay', 'wal', 1_000_000, 'WAL: replay >= 1M records/s'),
+  throughputTarget('mvcc-put', 'memory', 150_000, 'MVCC: memory + WAL (group commit), 256 clients: >= 150k puts/s (bar 100k)'),
+  ...['level', 'lmdb', 'sqlite'].map((backend) => throughputTarget('mvcc-put', backend, 50_000, 'MVCC: >= 50k durable puts/s through the WAL')),
+  throughputTarget('mvcc-range', 'memory', 500_000, 'MVCC: >= 500k single-key ranges/s at the current revision on memory'),
 ];
 
 export function evaluateTargets(rows: readonly Row[], targets: readonly Target[] = TARGETS): TargetResult[] {

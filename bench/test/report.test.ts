@@ -24,8 +24,11 @@ describe('targets', () => {
     expect(TARGETS.filter((t) => t.backend === 'memory').map((t) => `${t.id} ${t.goal}`).sort()).toEqual([
       'fillrandom/memory/ratio >= 3x raw',
       'fillseq/memory/ratio >= 3x raw',
+      'mvcc-put/memory/ops >= 150k ops/s',
+      'mvcc-range/memory/ops >= 500k ops/s',
       'readrandom/memory/ops >= 1M ops/s',
     ]);
+    for (const backend of ['level', 'lmdb', 'sqlite']) expect(ids).toContain(`mvcc-put/${backend}/ops`);
     expect(ids).toEqual(expect.arrayContaining(['readrandom/memory/ops', 'wal-append-256/wal/ops', 'wal-append-1/wal/p50', 'wal-replay/wal/ops']));
   });
 
