@@ -85,9 +85,10 @@ const keyArb = fc.constantFrom(...KEYS);
 const rangeKeyArb = fc.oneof({ weight: 6, arbitrary: keyArb }, { weight: 1, arbitrary: fc.constant(b(0x00)) }, { weight: 1, arbitrary: fc.constant(b(0x61, 0x61)) });
 const valueArb = fc.constantFrom(b(), b(0x78), b(0x79), b(0x7a), b(0x00, 0xff), b(0x78, 0x78));
 
-const fraction = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
+// Unbiased: fast-check's doubles favour 0, which would make most past reads land on revision 1.
+const fraction = fc.noBias(fc.integer({ min: 0, max: 999 })).map((n) => n / 1000);
 export const revisionArb: fc.Arbitrary<RevisionPlan> = fc.oneof(
-  { weight: 3, arbitrary: fc.constant({ at: 'zero' as const }) },
+  { weight: 5, arbitrary: fc.constant({ at: 'zero' as const }) },
   { weight: 4, arbitrary: fraction.map((f) => ({ at: 'kept' as const, f })) },
   { weight: 1, arbitrary: fraction.map((f) => ({ at: 'any' as const, f })) },
   { weight: 1, arbitrary: fc.constant({ at: 'future' as const }) },
@@ -105,7 +106,7 @@ const selectionArb: fc.Arbitrary<SelectionPlan> = fc.oneof(
 /** Reads favour ranges of several keys, where limit, sort and filters have something to do. */
 const readSelectionArb: fc.Arbitrary<SelectionPlan> = fc.oneof(
   { weight: 1, arbitrary: selectionArb },
-  { weight: 1, arbitrary: fc.constantFrom<SelectionPlan>({ key: b(0x00), end: b(0x00) }, { key: b(0x61), prefix: true }, { key: b(0x61), end: b(0x63) }, { key: b(0x61, 0x62), end: b(0x00) }) },
+  { weight: 2, arbitrary: fc.constantFrom<SelectionPlan>({ key: b(0x00), end: b(0x00) }, { key: b(0x61), prefix: true }, { key: b(0x61), end: b(0x63) }, { key: b(0x61, 0x62), end: b(0x00) }) },
 );
 
 const putArb: fc.Arbitrary<PutPlan> = fc
@@ -113,8 +114,9 @@ const putArb: fc.Arbitrary<PutPlan> = fc
     key: keyArb,
     value: valueArb,
     prevKv: fc.boolean(),
-    ignore: fc.constantFrom('none', 'none', 'none', 'none', 'value', 'lease'),
-    lease: fc.constantFrom(0, 0, 0, 0, 0, 0, 0, 1),
+    // Mostly plain puts: ignoreValue / ignoreLease on a missing key and unknown leases fail.
+    ignore: fc.oneof({ weight: 10, arbitrary: fc.constant('none') }, { weight: 1, arbitrary: fc.constantFrom('value', 'lease') }),
+    lease: fc.oneof({ weight: 15, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constant(1) }),
   })
   .map(({ ignore, ...rest }) => ({
     kind: 'put' as const,
@@ -137,7 +139,9 @@ const rangeArb: fc.Arbitrary<RangePlan> = fc.record({
   filters: fc.oneof(fc.constant<RangePlan['filters']>([]), fc.array(fc.tuple(fc.constantFrom(...filterNames), keptRevisionArb), { minLength: 1, maxLength: 2 })),
 });
 
-const deleteArb: fc.Arbitrary<DeletePlan> = fc.record({ kind: fc.constant('deleteRange' as const), selection: selectionArb, prevKv: fc.boolean() });
+/** Deletes mostly take single keys: wide deletes would keep the store nearly empty. */
+const deleteSelectionArb: fc.Arbitrary<SelectionPlan> = fc.oneof({ weight: 5, arbitrary: keyArb.map((key) => ({ key })) }, { weight: 2, arbitrary: selectionArb });
+const deleteArb: fc.Arbitrary<DeletePlan> = fc.record({ kind: fc.constant('deleteRange' as const), selection: deleteSelectionArb, prevKv: fc.boolean() });
 
 const compareArb: fc.Arbitrary<ComparePlan> = fc
   .record({
@@ -204,8 +208,11 @@ export function stepArb(options: StepOptions): fc.Arbitrary<Step> {
 }
 
 export function sequenceArb(options: StepOptions, maxLength = 40): fc.Arbitrary<Step[]> {
-  // size 'max': fast-check's default size keeps arrays near 10 steps, too few to build interesting state.
-  return fc.array(stepArb(options), { minLength: 1, maxLength, size: 'max' });
+  // A prelude of puts gives the reads several keys to sort, limit and filter. size 'max':
+  // fast-check's default size keeps arrays near 10 steps, too few to build interesting state.
+  return fc
+    .tuple(fc.array(putArb, { maxLength: 8, size: 'max' }), fc.array(stepArb(options), { minLength: 1, maxLength, size: 'max' }))
+    .map(([prelude, steps]): Step[] => [...prelude, ...steps]);
 }
 
 /** The store state a plan's relative revisions are resolved against. */
