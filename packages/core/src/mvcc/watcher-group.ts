@@ -16,6 +16,7 @@ import { TidekvError } from '../errors.js';
 import type { KeyValue, WatchEvent } from './kv.js';
 import { watchWants, type WatchSpec } from './watch.js';
 import { Watcher, type WatcherHost, type WatcherLimits } from './watcher.js';
+import { WatcherIndex } from './watcher-index.js';
 
 /** The part of the store the group reads history from. */
 export interface WatchHistory {
@@ -48,7 +49,9 @@ export const DEFAULT_WATCHER_LIMITS: WatcherLimits = {
 export class WatcherGroup implements WatcherHost {
   /** The last revision notified: everything up to it has been offered to synced watchers. */
   revision: number;
-  private readonly synced = new Set<Watcher>();
+  private readonly synced = new WatcherIndex();
+  /** Synced watchers with a progress request waiting for the revision to reach their floor. */
+  private readonly progressWaiting = new Set<Watcher>();
   private readonly all = new Set<Watcher>();
   private readonly limits: WatcherLimits;
   private readonly batchEvents: number;
@@ -96,21 +99,41 @@ export class WatcherGroup implements WatcherHost {
   /** The commit hook: revision `revision` is acknowledged and readable; `events` are its changes in order. */
   notify(revision: number, events: readonly WatchEvent[]): void {
     this.revision = revision;
-    for (const watcher of this.synced) {
-      if (revision < watcher.liveFrom) continue;
-      let matched: WatchEvent[] | undefined;
-      for (const event of events) {
-        if (watchWants(watcher.spec, event)) (matched ??= []).push(event);
+    if (this.synced.size > 0 && events.length > 0) {
+      if (events.length === 1) {
+        const only = events as WatchEvent[];
+        this.synced.forEachMatch(only[0]!.kv.key, (watcher) => this.deliver(watcher, revision, only));
+      } else {
+        // Each watcher's events of this revision, in order, delivered together.
+        const matched = new Map<Watcher, WatchEvent[]>();
+        for (const event of events) {
+          this.synced.forEachMatch(event.kv.key, (watcher) => {
+            const list = matched.get(watcher);
+            if (list) list.push(event);
+            else matched.set(watcher, [event]);
+          });
+        }
+        for (const [watcher, list] of matched) this.deliver(watcher, revision, list);
       }
-      if (matched !== undefined && !watcher.offer(revision, matched)) {
-        // A victim: it keeps what it has queued and later reads `revision` on from storage.
-        this.synced.delete(watcher);
-        watcher.synced = false;
-        watcher.nextRevision = revision;
-        continue;
-      }
-      if (watcher.progressRequested) this.progress(watcher);
     }
+    if (this.progressWaiting.size > 0) for (const watcher of this.progressWaiting) this.progress(watcher);
+  }
+
+  /** Offers one revision's events (already matched by key) to a synced watcher. */
+  private deliver(watcher: Watcher, revision: number, events: WatchEvent[]): void {
+    if (revision < watcher.liveFrom) return;
+    const spec = watcher.spec;
+    const wanted = spec.noPut || spec.noDelete ? events.filter((event) => watchWants(spec, event)) : events;
+    if (wanted.length === 0 || watcher.offer(revision, wanted)) return;
+    // A victim: it keeps what it has queued and later reads `revision` on from storage.
+    this.unsync(watcher);
+    watcher.nextRevision = revision;
+  }
+
+  private unsync(watcher: Watcher): void {
+    this.synced.delete(watcher);
+    this.progressWaiting.delete(watcher);
+    watcher.synced = false;
   }
 
   async catchUp(watcher: Watcher): Promise<void> {
@@ -142,20 +165,24 @@ export class WatcherGroup implements WatcherHost {
 
   release(watcher: Watcher): void {
     if (!this.all.delete(watcher)) return;
-    this.synced.delete(watcher);
-    watcher.synced = false;
+    this.unsync(watcher);
     if (watcher.spec.progressNotify && --this.progressWatchers === 0) this.stopProgressTimer();
   }
 
   progress(watcher: Watcher): void {
-    if (!watcher.synced || !watcher.progressRequested || this.revision < watcher.progressFloor) return;
+    if (!watcher.synced || !watcher.progressRequested) return;
+    if (this.revision < watcher.progressFloor) {
+      this.progressWaiting.add(watcher);
+      return;
+    }
+    this.progressWaiting.delete(watcher);
     watcher.progressRequested = false;
     watcher.push({ kind: 'progress', revision: this.revision });
   }
 
   /** One period of progressNotify: a bookmark to every caught-up watcher that received nothing since the last period. */
   progressTick(): void {
-    for (const watcher of this.synced) {
+    for (const watcher of this.synced.values()) {
       if (!watcher.spec.progressNotify) continue;
       if (!watcher.activeSinceTick && watcher.queued === 0 && this.revision >= watcher.progressFloor) {
         watcher.push({ kind: 'progress', revision: this.revision });

@@ -129,6 +129,7 @@ export class Lessor {
 
   /** The store applied a put of `key` with `leaseId` (0: none): attach, move or detach it. */
   applyPut(key: Uint8Array, leaseId: number): void {
+    if (leaseId === 0 && this.keyLease.size === 0) return; // nothing attached anywhere: nothing to detach
     const image = keyImage(key);
     const current = this.keyLease.get(image);
     if (current !== undefined && current.id === leaseId) return;
@@ -145,6 +146,7 @@ export class Lessor {
 
   /** The store applied a delete of `key`: detach it. */
   applyDelete(key: Uint8Array): void {
+    if (this.keyLease.size === 0) return;
     const image = keyImage(key);
     const current = this.keyLease.get(image);
     if (current === undefined) return;
