@@ -274,4 +274,17 @@ export const watchCases: MvccCase[] = [
       await expectRefused(ctx.kv, () => kv.watch(key as string, options as never), code, `watch(${JSON.stringify(key)}, ${JSON.stringify(options)})`);
     }
   }),
+
+  watchCase("a prefix watch and range on a Buffer key ending in 0xFF read the right keys and leave the caller's bytes alone", async (ctx) => {
+    const kv = watchable(ctx.kv);
+    await kv.put(Buffer.from([0x61, 0xff, 0x01]), '1');
+    await kv.put(Buffer.from([0x62, 0x00]), '1');
+    const prefix = Buffer.from([0x61, 0xff]);
+    const w = new WatchRecorder(kv, prefix, { prefix: true, startRevision: 2 });
+    const read = await kv.range(prefix, { prefix: true });
+    expect([...prefix]).toEqual([0x61, 0xff]);
+    expect(read.kvs.map((k) => [...k.key])).toEqual([[0x61, 0xff, 0x01]]);
+    expect((await w.untilEvents(1)).map((e) => [...e.kv.key])).toEqual([[0x61, 0xff, 0x01]]);
+    await validate(ctx, w);
+  }),
 ];

@@ -18,7 +18,7 @@ export function prefixEnd(key: Uint8Array): Uint8Array {
   let last = key.length - 1;
   while (last >= 0 && key[last] === 0xff) last--;
   if (last < 0) return Uint8Array.of(0);
-  const end = key.slice(0, last + 1);
+  const end = new Uint8Array(key.subarray(0, last + 1)); // a copy: the caller's key is never changed
   end[last]! += 1;
   return end;
 }

@@ -91,7 +91,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** A Uint8Array (copied, so later changes by the caller do not reach the store) or a UTF-8 string. */
 export function toBytes(value: unknown, code: Code, what: string): Uint8Array {
-  if (value instanceof Uint8Array) return value.slice();
+  if (value instanceof Uint8Array) return new Uint8Array(value); // a copy, even of a Buffer (whose slice() is a view)
   if (typeof value === 'string') {
     if (!value.isWellFormed()) fail(code, `${what} is a string with a lone surrogate, which has no UTF-8 form`);
     return new TextEncoder().encode(value);

@@ -137,3 +137,20 @@ describe('MvccStore watch', () => {
     expect((await takeEvents(w, 1)).events.map(brief)).toEqual(['put b@3']);
   });
 });
+
+describe('MvccStore with Buffer keys', () => {
+  it('a prefix range or watch on a Buffer key neither changes the caller\'s bytes nor reads the wrong keys', async () => {
+    ({ store } = await openStore());
+    const inside = Buffer.from([0x61, 0xff, 0x01]);
+    const outside = Buffer.from([0x62, 0x00]);
+    await store.put(inside, '1');
+    await store.put(outside, '1');
+    const prefix = Buffer.from([0x61, 0xff]);
+    const w = store.watch(prefix, { prefix: true, startRevision: 2 });
+    const read = await store.range(prefix, { prefix: true });
+    expect([...prefix]).toEqual([0x61, 0xff]);
+    expect(read.kvs.map((kv) => [...kv.key])).toEqual([[0x61, 0xff, 0x01]]);
+    expect((await takeEvents(w, 1)).events.map((e) => [...e.kv.key])).toEqual([[0x61, 0xff, 0x01]]);
+    w.cancel();
+  });
+});

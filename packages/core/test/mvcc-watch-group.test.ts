@@ -100,6 +100,14 @@ describe('watch: ranges and filters', () => {
     });
   }
 
+  it('a Buffer key is never changed by a prefix watch (its successor is a copy)', () => {
+    const key = Buffer.from([0x61, 0xff]);
+    const spec = parseWatch(key, { prefix: true });
+    expect([...key]).toEqual([0x61, 0xff]);
+    expect([...spec.key]).toEqual([0x61, 0xff]);
+    expect([...spec.end!]).toEqual([0x62]);
+  });
+
   it('noput and nodelete drop events, and a revision with nothing left sends nothing', async () => {
     const h = new FakeHistory();
     const noPut = open(h, 'a', { prefix: true, filters: ['noput'] });

@@ -31,7 +31,8 @@ export function prefixSuccessor(prefix: Uint8Array): Uint8Array | undefined {
   let end = prefix.length;
   while (end > 0 && prefix[end - 1] === 0xff) end--;
   if (end === 0) return undefined;
-  const out = prefix.slice(0, end);
+  // A copy even for a Buffer (whose slice() is a view): the caller's bytes are never changed.
+  const out = new Uint8Array(prefix.subarray(0, end));
   out[end - 1]! += 1;
   return out;
 }

@@ -81,7 +81,8 @@ export function toBytes(input: unknown, what: string, code: 'INVALID_KEY' | 'INV
       throw new TidekvError(code, `${what}: ${(error as Error).message}`, { cause: error });
     }
   }
-  if (input instanceof Uint8Array) return input.slice();
+  // new Uint8Array(...) copies; a Buffer's slice() would be a view of the caller's memory.
+  if (input instanceof Uint8Array) return new Uint8Array(input);
   throw new TidekvError(code, `${what} must be a Uint8Array or a string, got ${describeValue(input)}`);
 }
 
