@@ -57,3 +57,25 @@ export class TidekvError extends Error {
 export function isTidekvError(error: unknown, code?: TidekvErrorCode): error is TidekvError {
   return error instanceof TidekvError && (code === undefined || error.code === code);
 }
+
+/** A short, safe description of a bad input for error messages (never its whole content). */
+export function describeValue(value: unknown): string {
+  try {
+    return describe(value);
+  } catch {
+    // A Proxy or a look-alike whose getters throw (e.g. `length` of a fake Uint8Array).
+    return 'an object that cannot be inspected (a Proxy or a look-alike)';
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (Array.isArray(value)) return 'an array';
+  if (value instanceof Uint8Array) return `a ${value.constructor.name} of ${value.length} bytes`;
+  if (typeof value === 'object') return `an object (${(value as object).constructor?.name ?? 'no prototype'})`;
+  if (typeof value === 'string') return `a string (${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)})`;
+  if (typeof value === 'bigint') return `bigint ${value}n`;
+  if (typeof value === 'symbol' || typeof value === 'function') return `a ${typeof value}`;
+  return `${typeof value} ${String(value)}`;
+}

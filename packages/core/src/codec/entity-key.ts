@@ -5,7 +5,8 @@
  * first and the free-form suffix last, so byte order is (entityId, tag, suffix) order.
  */
 import { TidekvError } from '../errors.js';
-import { describeInput, invalidArgument } from './codec-errors.js';
+import { invalidArgument } from './codec-errors.js';
+import { describeValue } from '../errors.js';
 import { assertU64, readU64BE, writeU64BE } from './u64.js';
 
 export const ENTITY_PREFIX_BYTES = 9;
@@ -22,7 +23,7 @@ export interface EntityKey {
 
 function assertTag(tag: unknown): asserts tag is number {
   if (typeof tag !== 'number' || !Number.isInteger(tag) || tag < 0 || tag > 255) {
-    throw invalidArgument(`tag must be an integer in [0, 255], got ${describeInput(tag)}`);
+    throw invalidArgument(`tag must be an integer in [0, 255], got ${describeValue(tag)}`);
   }
 }
 
@@ -30,7 +31,7 @@ function assertTag(tag: unknown): asserts tag is number {
 export function encodeKey(entityId: number | bigint, tag: number, suffix: Uint8Array = new Uint8Array(0)): Uint8Array {
   assertU64(entityId, 'entityId');
   assertTag(tag);
-  if (!(suffix instanceof Uint8Array)) throw invalidArgument(`suffix must be a Uint8Array, got ${describeInput(suffix)}`);
+  if (!(suffix instanceof Uint8Array)) throw invalidArgument(`suffix must be a Uint8Array, got ${describeValue(suffix)}`);
   const out = new Uint8Array(ENTITY_TAG_PREFIX_BYTES + suffix.length);
   writeU64BE(out, 0, entityId);
   out[8] = SEPARATOR;
@@ -41,7 +42,7 @@ export function encodeKey(entityId: number | bigint, tag: number, suffix: Uint8A
 
 /** Splits an entity key. The suffix is a copy. */
 export function parseKey(bytes: Uint8Array): EntityKey {
-  if (!(bytes instanceof Uint8Array)) throw invalidArgument(`parseKey() takes a Uint8Array, got ${describeInput(bytes)}`);
+  if (!(bytes instanceof Uint8Array)) throw invalidArgument(`parseKey() takes a Uint8Array, got ${describeValue(bytes)}`);
   if (bytes.length < ENTITY_TAG_PREFIX_BYTES) {
     throw new TidekvError('CORRUPTION', `parseKey(): an entity key has at least ${ENTITY_TAG_PREFIX_BYTES} bytes, got ${bytes.length}`, {
       details: { length: bytes.length },

@@ -4,7 +4,8 @@
  * right after the same revision without one (it never shares a revision with one).
  */
 import { TidekvError } from '../errors.js';
-import { describeInput, invalidArgument } from './codec-errors.js';
+import { invalidArgument } from './codec-errors.js';
+import { describeValue } from '../errors.js';
 import { readSafeU64BE, writeU64BE } from './u64.js';
 
 export const REVISION_KEY_BYTES = 17;
@@ -24,19 +25,19 @@ export interface DecodedRevisionKey extends Revision {
 
 function assertRevision(revision: unknown, what: string): asserts revision is Revision {
   if (revision === null || typeof revision !== 'object') {
-    throw invalidArgument(`${what} must be an object { main, sub }, got ${describeInput(revision)}`);
+    throw invalidArgument(`${what} must be an object { main, sub }, got ${describeValue(revision)}`);
   }
   const { main, sub } = revision as Record<string, unknown>;
   for (const [field, value] of [['main', main], ['sub', sub]] as const) {
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-      throw invalidArgument(`${what}.${field} must be a safe non-negative integer, got ${describeInput(value)}`);
+      throw invalidArgument(`${what}.${field} must be a safe non-negative integer, got ${describeValue(value)}`);
     }
   }
 }
 
 export function encodeRevisionKey(revision: Revision, tombstone = false): Uint8Array {
   assertRevision(revision, 'revision');
-  if (typeof tombstone !== 'boolean') throw invalidArgument(`tombstone must be a boolean, got ${describeInput(tombstone)}`);
+  if (typeof tombstone !== 'boolean') throw invalidArgument(`tombstone must be a boolean, got ${describeValue(tombstone)}`);
   const out = new Uint8Array(tombstone ? TOMBSTONE_REVISION_KEY_BYTES : REVISION_KEY_BYTES);
   writeU64BE(out, 0, revision.main);
   out[8] = SEPARATOR;
@@ -50,7 +51,7 @@ function corrupt(message: string, details: Record<string, unknown>): TidekvError
 }
 
 export function decodeRevisionKey(bytes: Uint8Array): DecodedRevisionKey {
-  if (!(bytes instanceof Uint8Array)) throw invalidArgument(`decodeRevisionKey() takes a Uint8Array, got ${describeInput(bytes)}`);
+  if (!(bytes instanceof Uint8Array)) throw invalidArgument(`decodeRevisionKey() takes a Uint8Array, got ${describeValue(bytes)}`);
   if (bytes.length !== REVISION_KEY_BYTES && bytes.length !== TOMBSTONE_REVISION_KEY_BYTES) {
     throw corrupt(`a revision key has ${REVISION_KEY_BYTES} or ${TOMBSTONE_REVISION_KEY_BYTES} bytes, got ${bytes.length}`, {
       length: bytes.length,

@@ -6,7 +6,8 @@
  */
 import { TidekvError } from '../errors.js';
 import { utf8Decode } from './bytes.js';
-import { corruption, describeInput, hex } from './codec-errors.js';
+import { corruption, hex } from './codec-errors.js';
+import { describeValue } from '../errors.js';
 import { TUPLE_MAX_DEPTH, TypeCode, TupleDouble, UNSUPPORTED_TYPE_CODES, type TupleElement } from './tuple-types.js';
 
 const WHAT = 'unpack()';
@@ -21,7 +22,7 @@ const doubleScratch = new DataView(new ArrayBuffer(8));
  */
 export function unpack(bytes: Uint8Array): TupleElement[] {
   if (!(bytes instanceof Uint8Array)) {
-    throw new TidekvError('INVALID_ARGUMENT', `unpack() takes a Uint8Array, got ${describeInput(bytes)}`);
+    throw new TidekvError('INVALID_ARGUMENT', `unpack() takes a Uint8Array, got ${describeValue(bytes)}`);
   }
   const reader = new TupleReader(bytes);
   return reader.items(0);

@@ -4,7 +4,7 @@
  */
 import { TidekvError } from '../errors.js';
 import { ByteWriter } from './byte-writer.js';
-import { describeInput } from './codec-errors.js';
+import { describeValue } from '../errors.js';
 import { TUPLE_MAX_DEPTH, TypeCode, isTupleDouble, type Tuple } from './tuple-types.js';
 
 /** A bad element, with the index path to it filled in while the error unwinds. */
@@ -29,7 +29,7 @@ let sharedWriterBusy = false;
 /** Encodes `tuple` as bytes whose memcmp order is the tuple order. */
 export function pack(tuple: Tuple): Uint8Array {
   if (!Array.isArray(tuple)) {
-    throw new TidekvError('INVALID_ARGUMENT', `pack() takes an array (a tuple), got ${describeInput(tuple)}`);
+    throw new TidekvError('INVALID_ARGUMENT', `pack() takes an array (a tuple), got ${describeValue(tuple)}`);
   }
   // pack is synchronous, so one writer serves every call; a re-entrant call (only possible
   // through a getter on the array) gets its own.
@@ -102,7 +102,7 @@ function encodeElement(w: ByteWriter, value: unknown, nested: boolean, depth: nu
       break;
   }
   throw new ElementError(
-    `is ${describeInput(value)}; tuple elements are null, Uint8Array, string, number, bigint, boolean, double() or a nested array`,
+    `is ${describeValue(value)}; tuple elements are null, Uint8Array, string, number, bigint, boolean, double() or a nested array`,
   );
 }
 

@@ -3,7 +3,8 @@
  * different types sort by type code: null < bytes < string < nested tuple < integers <
  * doubles < false < true.
  */
-import { describeInput, invalidArgument } from './codec-errors.js';
+import { invalidArgument } from './codec-errors.js';
+import { describeValue } from '../errors.js';
 
 /**
  * A tuple element:
@@ -68,7 +69,7 @@ export class TupleDouble {
   readonly [DOUBLE_BRAND] = true;
 
   constructor(value: number) {
-    if (typeof value !== 'number') throw invalidArgument(`double() takes a number, got ${describeInput(value)}`);
+    if (typeof value !== 'number') throw invalidArgument(`double() takes a number, got ${describeValue(value)}`);
     if (Number.isNaN(value)) throw invalidArgument('double() cannot hold NaN: it has no place in the tuple order');
     this.value = value;
   }

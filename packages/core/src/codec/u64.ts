@@ -2,7 +2,8 @@
  * Unsigned 64-bit big-endian integers for fixed-width keys. Callers pass a safe
  * non-negative number or a bigint; reads return a number when it is safe, else a bigint.
  */
-import { describeInput, invalidArgument } from './codec-errors.js';
+import { invalidArgument } from './codec-errors.js';
+import { describeValue } from '../errors.js';
 
 export const U64_MAX = (1n << 64n) - 1n;
 const TWO_32 = 0x100000000;
@@ -14,7 +15,7 @@ export function assertU64(value: unknown, what: string): asserts value is number
   } else if (typeof value === 'bigint') {
     if (value >= 0n && value <= U64_MAX) return;
   }
-  throw invalidArgument(`${what} must be an integer in [0, 2^64) given as a bigint or a safe non-negative number, got ${describeInput(value)}`);
+  throw invalidArgument(`${what} must be an integer in [0, 2^64) given as a bigint or a safe non-negative number, got ${describeValue(value)}`);
 }
 
 /** Writes an already validated u64 at `at`. */

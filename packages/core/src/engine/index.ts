@@ -11,7 +11,7 @@ export {
   resolveWriteOps,
   type ResolvedWriteOp,
 } from './validate.js';
-export { describeValue } from './describe.js';
+export { describeValue } from '../errors.js';
 export { realByteLength } from './byte-input.js';
 export {
   optionsObject,

@@ -3,7 +3,7 @@
  * type is INVALID_OPTION, never silently ignored, and every message names the option.
  */
 import { TidekvError } from '../errors.js';
-import { describeValue } from './describe.js';
+import { describeValue } from '../errors.js';
 
 export type OptionBag = Record<string, unknown>;
 

@@ -5,7 +5,7 @@
 import { TidekvError } from '../errors.js';
 import { compareBytes, keySuccessor, prefixSuccessor } from '../codec/bytes.js';
 import type { Range } from './types.js';
-import { describeValue } from './describe.js';
+import { describeValue } from '../errors.js';
 import { realByteLength } from './byte-input.js';
 
 export interface Bound {

@@ -5,7 +5,7 @@
 import { TidekvError } from '../errors.js';
 import type { Capabilities, WriteOp, WriteOptions } from './types.js';
 import { normalizeDeleteRange, type NormalizedRange } from './range.js';
-import { describeValue } from './describe.js';
+import { describeValue } from '../errors.js';
 import { realByteLength } from './byte-input.js';
 
 /** Keyspace names: letters, digits, '_' and '-', 1 to 64 characters. Safe in a path or SQL name. */

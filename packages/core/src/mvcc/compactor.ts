@@ -12,7 +12,7 @@
  * keeps the process alive.
  */
 import { TidekvError, isTidekvError } from '../errors.js';
-import { describeValue } from '../engine/describe.js';
+import { describeValue } from '../errors.js';
 import { systemClock, type Clock } from './clock.js';
 
 /** The compactor's clock: the store's injectable Clock. */

@@ -7,7 +7,7 @@
  */
 import { TidekvError } from '../errors.js';
 import { prefixSuccessor, utf8Encode } from '../codec/bytes.js';
-import { describeValue } from '../engine/describe.js';
+import { describeValue } from '../errors.js';
 import type { CompareResult, CompareTarget, SortOrder, SortTarget } from './kv.js';
 
 /** A key range as etcd's index sees it. */

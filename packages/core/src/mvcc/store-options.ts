@@ -1,6 +1,6 @@
 /** MvccStore.open's options, their defaults and their validation (nothing is opened before all pass). */
 import { TidekvError } from '../errors.js';
-import { describeValue } from '../engine/describe.js';
+import { describeValue } from '../errors.js';
 import type { StorageEngine } from '../engine/types.js';
 import { WAL_DEFAULTS, resolveWalOptions } from '../wal/options.js';
 import { COMMIT_LOG_OPTION_NAMES, type CommitLogOptions } from './commit-log.js';

@@ -6,7 +6,7 @@
  */
 import { TidekvError } from '../errors.js';
 import { realByteLength } from '../engine/byte-input.js';
-import { describeValue } from '../engine/describe.js';
+import { describeValue } from '../errors.js';
 import { MAX_ID_BYTES } from './format.js';
 
 export class DedupWindow {

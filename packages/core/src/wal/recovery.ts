@@ -46,7 +46,7 @@ export interface Recovered {
 export const BROKEN_SUFFIX = '.broken';
 export const SEGMENT_TEMP_SUFFIX = '.tmp';
 
-function isOwnFile(name: string): 'segment' | 'temp' | 'known' | 'foreign' {
+function classifyFile(name: string): 'segment' | 'temp' | 'known' | 'foreign' {
   if (parseSegmentName(name)) return 'segment';
   if (name === CHECKPOINT_TEMP || name === LIMIT_TEMP || name.endsWith('.wal' + SEGMENT_TEMP_SUFFIX)) return 'temp';
   if (name === LOCK_FILE || name.startsWith(`${LOCK_FILE}.`) || name === CHECKPOINT_FILE || name === LIMIT_FILE || name.endsWith(BROKEN_SUFFIX)) return 'known';
@@ -79,7 +79,7 @@ interface PendingDamage {
 
 /** INVALID_ARGUMENT when `dir` holds files the log did not write. */
 export function assertWalDirectory(dir: string, names: readonly string[]): void {
-  const foreign = names.filter((n) => isOwnFile(n) === 'foreign');
+  const foreign = names.filter((n) => classifyFile(n) === 'foreign');
   if (foreign.length > 0) {
     throw new TidekvError(
       'INVALID_ARGUMENT',
@@ -96,7 +96,7 @@ export async function recover(fileSystem: FileSystem, dir: string, mode: WalReco
   const droppedSegments: string[] = [];
   const damage: WalDamage[] = [];
   let changed = false;
-  for (const name of names.filter((n) => isOwnFile(n) === 'temp')) {
+  for (const name of names.filter((n) => classifyFile(n) === 'temp')) {
     await ignoreMissing(fileSystem.unlink(path.join(dir, name)));
     removedFiles.push(name);
     changed = true;
@@ -124,7 +124,7 @@ export async function recover(fileSystem: FileSystem, dir: string, mode: WalReco
   const newestName = limit && limit.sequence > 0 ? segmentName(limit.sequence, limit.firstLsn) : undefined;
   let newestLost = false;
 
-  const files = names.filter((n) => isOwnFile(n) === 'segment');
+  const files = names.filter((n) => classifyFile(n) === 'segment');
   const segments: SegmentState[] = [];
   let prevLast = 0;
   let records = 0;

@@ -12,7 +12,7 @@
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import { TidekvError } from '../errors.js';
-import { describeValue } from '../engine/describe.js';
+import { describeValue } from '../errors.js';
 import { Lifecycle } from '../engine/lifecycle.js';
 import { realByteLength } from '../engine/byte-input.js';
 import { writeCheckpoint } from './checkpoint-file.js';
