@@ -2,9 +2,7 @@
  * The CHECKPOINT file: the LSN up to which the log's records are applied elsewhere, plus
  * the idempotency ids at or below it still in the dedup window (their segments may be
  * deleted, and a restart must still recognise them). Replaced atomically (fs/replace-file.ts).
- *
- *   0 magic "TIDEKVCP"   8 version u32   12 id count u32   16 LSN u64
- *   24 ids: [LSN u64][length u32][bytes]...   end: crc32 of everything before it
+ * Layout: FORMAT.md.
  */
 import path from 'node:path';
 import { crc32 } from 'node:zlib';

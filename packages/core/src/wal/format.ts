@@ -1,21 +1,6 @@
 /**
- * The on-disk format of the write-ahead log: segment names, the segment header and the
- * record frame. Everything is little-endian and 8-byte aligned, so a record's length word
- * never straddles a sector boundary and cannot be torn on its own.
- *
- * Segment header (40 bytes):
- *   0  magic "TIDEKVWL"      8  version u32     12 salt u32
- *   16 first LSN u64         24 sequence u64    32 reserved u32 (0)   36 crc32 of bytes 0..36
- *
- * Record frame (24-byte header, then id, payload and zero padding to a multiple of 8):
- *   0  body length u32 (id + payload)
- *   4  crc u32 = zlib.crc32(frame[8 .. 24 + body length], seed = salt XOR body length)
- *   8  LSN u64               16 index of the record within its commit group u32
- *   20 id length u32
- *
- * Seeding the checksum with the segment's random salt means bytes left over from an older
- * file (or zeroed preallocation) never validate; carrying the LSN means a stale record with
- * the right salt is still caught by its position.
+ * Encoding and decoding of the log's on-disk format: segment names, the segment header and
+ * the record frame. The layout and the reasons for it are in FORMAT.md, beside this file.
  */
 import { crc32 } from 'node:zlib';
 import { crc32Range } from './crc.js';

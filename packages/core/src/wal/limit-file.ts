@@ -13,9 +13,7 @@
  * - `skipped`: LSN ranges lost that way and accepted by a point-in-time or salvage
  *   recovery, so later opens accept the gap they leave between segments.
  *
- * Layout (little-endian, see FORMAT.md): magic "TIDEKVLM", version u32, skipped count u32,
- * sequence u64, first LSN u64, reserved LSN u64, then [from u64, to u64] per skipped range,
- * then crc32 of everything before it.
+ * Layout: FORMAT.md.
  */
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
