@@ -19,20 +19,7 @@ import type { WalRecoveryMode } from './options.js';
 import type { WalDamage, WalRecoveryReport } from './report.js';
 import { type ScannedDamage, type ScannedRecord, scanSegment } from './scan.js';
 import { SegmentReader, restIsZero } from './segment-reader.js';
-
-export interface SegmentState {
-  name: string;
-  path: string;
-  sequence: number;
-  firstLsn: number;
-  /** firstLsn - 1 while the segment holds no records. */
-  lastLsn: number;
-  salt: number;
-  /** End of the last valid record: the offset the next frame is written at. */
-  size: number;
-  /** Byte ranges replay steps over (damage kept in place by salvage). */
-  skips: Array<{ start: number; end: number }>;
-}
+import { SEGMENT_TEMP_SUFFIX, type SegmentState, firstReadableLsn } from './segments.js';
 
 export interface Recovered {
   segments: SegmentState[];
@@ -44,7 +31,6 @@ export interface Recovered {
 }
 
 export const BROKEN_SUFFIX = '.broken';
-export const SEGMENT_TEMP_SUFFIX = '.tmp';
 
 function classifyFile(name: string): 'segment' | 'temp' | 'known' | 'foreign' {
   if (parseSegmentName(name)) return 'segment';
@@ -366,12 +352,4 @@ async function truncate(fileSystem: FileSystem, file: string, length: number): P
   } finally {
     await fileSystem.close(fd);
   }
-}
-
-/** The LSN of the first record replay can return (lastLsn + 1 when there is none). */
-export function firstReadableLsn(segments: readonly SegmentState[], lastLsn: number): number {
-  for (const segment of segments) {
-    if (segment.lastLsn >= segment.firstLsn) return segment.firstLsn;
-  }
-  return lastLsn + 1;
 }

@@ -1,33 +1,30 @@
 /**
- * The write-ahead log: append records durably with group commit, replay them after a
- * restart, checkpoint to drop what has been applied elsewhere.
+ * The write-ahead log's public face: append records durably with group commit, replay them
+ * after a restart, checkpoint to drop what has been applied elsewhere. Where each part lives:
  *
- * Writing: append() assigns the next LSN and encodes the frame into the open commit group
- * at once. One flush runs at a time; appends that arrive while it runs form the next group,
- * which is written with one positional write and synced with one fdatasync as soon as the
- * flush before it finishes (no linger). A write or sync failure poisons the log: every
- * pending and later append fails WAL_POISONED, because after a failed fsync the kernel may
- * have dropped the dirty pages and retrying could acknowledge lost data.
+ * - open.ts: opening (directory, lock, recovery) — the one internal open function;
+ * - recovery.ts: what opening does with damage, per recovery mode;
+ * - group-commit.ts: commit groups, flushing, poisoning after a failed write or sync;
+ * - segments.ts: planning, rotating, creating and deleting segment files;
+ * - replay.ts, scan.ts, frame-reader.ts: reading frames back;
+ * - FORMAT.md: the on-disk format.
  */
-import { randomInt } from 'node:crypto';
-import path from 'node:path';
-import { TidekvError } from '../errors.js';
-import { describeValue } from '../errors.js';
-import { Lifecycle } from '../engine/lifecycle.js';
+import { TidekvError, describeValue } from '../errors.js';
 import { realByteLength } from '../engine/byte-input.js';
+import { Lifecycle } from '../engine/lifecycle.js';
+import type { FileSystem } from '../fs/file-system.js';
+import { nodeFileSystem } from '../fs/file-system.js';
+import type { DirectoryLock } from '../fs/lock.js';
 import { writeCheckpoint } from './checkpoint-file.js';
-import { type AppendResult, CommitGroup, type Waiter, type WriterSegment } from './commit-group.js';
 import { DedupWindow, dedupKey, idBytes } from './dedup.js';
-import { LOCK_FILE, SEGMENT_HEADER_BYTES, encodeFrame, encodeSegmentHeader, frameLength, segmentName } from './format.js';
-import { type FileSystem, nodeFileSystem, syncDirectory, writeFully } from '../fs/file-system.js';
-import { DirectoryLock } from '../fs/lock.js';
-import { ioError } from '../fs/io-error.js';
-import { type LimitState, type LsnRange, maxRecordsPerSegment, writeLimit } from './limit-file.js';
-import { type ResolvedWalOptions, type WalOptions, resolveWalOptions } from './options.js';
-import { MAX_PREALLOCATE_BYTES, SegmentPreparer } from './preallocate.js';
-import { type SegmentState, SEGMENT_TEMP_SUFFIX, assertWalDirectory, firstReadableLsn, recover } from './recovery.js';
+import { encodeFrame, frameLength } from './format.js';
+import { type AppendResult, GroupCommit } from './group-commit.js';
+import type { LimitState } from './limit-file.js';
+import { openWal, walIoError } from './open.js';
+import type { ResolvedWalOptions, WalOptions } from './options.js';
 import type { WalRecoveryReport } from './report.js';
 import { type ReplayOptions, WalReplay } from './replay.js';
+import { Segments, type SegmentState } from './segments.js';
 
 export interface AppendOptions {
   /**
@@ -38,14 +35,8 @@ export interface AppendOptions {
   id?: string | Uint8Array;
 }
 
-
-/** IO_ERROR for a failed file-system call on the log in `dir`. */
-function walIoError(dir: string, what: string, error: unknown): TidekvError {
-  return ioError(`WAL ${what} in`, error, dir, { dir });
-}
-
-/** Everything a Wal is built from, once its directory is locked and recovered. */
-interface WalParts {
+/** @internal Everything a Wal is built from, once open.ts has locked and recovered its directory. */
+export interface WalParts {
   dir: string;
   options: ResolvedWalOptions;
   fileSystem: FileSystem;
@@ -59,14 +50,17 @@ interface WalParts {
   recovery: WalRecoveryReport;
 }
 
-/** The private constructor, reachable from openWal only (assigned in the class's static block). */
-let construct: (parts: WalParts) => Wal;
-let abandon: (wal: Wal) => void;
-
-/** @internal Simulates a crash of `wal` for tests: it stops without flushing or unlocking. */
+/** @internal Stops `wal` as a crash would, for tests: no more I/O, lock left behind, nothing flushed. */
 export function abandonWal(wal: Wal): void {
-  abandon(wal);
+  wal[ABANDON]();
 }
+
+/** @internal Opens a log whose file-system calls go through `fileSystem` (fault injection in tests). */
+export function openWalWith(fileSystem: FileSystem, dir: string, options?: WalOptions): Promise<Wal> {
+  return openWal(fileSystem, dir, options);
+}
+
+const ABANDON = Symbol('abandon');
 
 export class Wal implements AsyncDisposable {
   readonly dir: string;
@@ -78,59 +72,40 @@ export class Wal implements AsyncDisposable {
   readonly #lock: DirectoryLock;
   readonly #lifecycle = new Lifecycle('WAL');
   readonly #dedup: DedupWindow;
-  readonly #segments: WriterSegment[];
-  /** Segment frames are currently queued for (the last one, maybe not created yet). */
-  #planned: WriterSegment | undefined;
-  /** The open descriptor of the newest created segment. */
-  #tailFd: number | undefined;
+  readonly #segments: Segments;
+  readonly #commits: GroupCommit;
   #lastLsn: number;
-  #durableLsn: number;
   #checkpointLsn: number;
-  /** LSN ranges lost with a newest segment, kept in the LIMIT file so reopening accepts the gap. */
-  #skipped: LsnRange[];
-  #open: CommitGroup | undefined;
-  readonly #sealed: CommitGroup[] = [];
-  #flushing: Promise<void> | undefined;
-  #kickScheduled = false;
-  #delayTimer: NodeJS.Timeout | undefined;
-  #poison: TidekvError | undefined;
-  #abandoned = false;
   #checkpointChain: Promise<void> = Promise.resolve();
   #activeReplays = 0;
-  readonly #preparer: SegmentPreparer | undefined;
 
-  private constructor(parts: WalParts) {
+  /** @internal Use Wal.open; open.ts builds the parts. */
+  constructor(parts: WalParts) {
     this.dir = parts.dir;
     this.options = Object.freeze({ ...parts.options });
     this.#fs = parts.fileSystem;
     this.#lock = parts.lock;
     this.#dedup = parts.dedup;
-    const { limit } = parts;
-    // A segment the LIMIT file does not reserve LSNs for takes no more records: the next append rotates.
-    const lsnLimit = (s: SegmentState) => (limit !== undefined && limit.sequence === s.sequence ? limit.reservedLsn : s.lastLsn);
-    this.#segments = parts.segments.map((s) => ({ ...s, created: true, plannedSize: s.size, plannedLastLsn: s.lastLsn, lsnLimit: lsnLimit(s) }));
-    this.#skipped = limit?.skipped ?? [];
-    this.#planned = this.#segments.at(-1);
-    this.#tailFd = parts.tailFd;
     this.#lastLsn = parts.lastLsn;
-    this.#durableLsn = parts.lastLsn;
     this.#checkpointLsn = parts.checkpointLsn;
     this.recovery = parts.recovery;
-    const { preallocate, segmentBytes, sync } = this.options;
-    if (preallocate && segmentBytes <= MAX_PREALLOCATE_BYTES) {
-      this.#preparer = new SegmentPreparer(this.#fs, this.dir, segmentBytes, sync !== 'none');
-    }
-  }
-
-  static {
-    construct = (parts) => new Wal(parts);
-    // Stops an instance as a crash would: no more I/O, lock left behind, nothing flushed.
-    abandon = (wal) => {
-      wal.#abandoned = true;
-      if (wal.#delayTimer) clearTimeout(wal.#delayTimer);
-      wal.#lock.abandon();
-      void wal.#lifecycle.close(() => undefined);
-    };
+    this.#segments = new Segments(parts.fileSystem, parts.dir, this.options, parts.segments, parts.tailFd, parts.limit);
+    const host = this;
+    this.#commits = new GroupCommit(
+      parts.fileSystem,
+      this.options,
+      this.#segments,
+      {
+        dir: parts.dir,
+        get isOpen() {
+          return host.#lifecycle.isOpen;
+        },
+        get checkpointLsn() {
+          return host.#checkpointLsn;
+        },
+      },
+      parts.lastLsn,
+    );
   }
 
   /** Opens (creating if needed) the log in `dir`, recovering it according to `options.recovery`. */
@@ -145,7 +120,7 @@ export class Wal implements AsyncDisposable {
 
   /** Every record up to this LSN is as durable as the sync mode promises. */
   get durableLsn(): number {
-    return this.#durableLsn;
+    return this.#commits.durableLsn;
   }
 
   /** The LSN of the last checkpoint (0 when none). */
@@ -155,7 +130,7 @@ export class Wal implements AsyncDisposable {
 
   /** The first LSN replay() can still return (lastLsn + 1 when the log holds no records). */
   get firstLsn(): number {
-    return firstReadableLsn(this.#segments.filter((s) => s.created), this.#durableLsn);
+    return this.#segments.firstLsn(this.#commits.durableLsn);
   }
 
   get closed(): boolean {
@@ -164,7 +139,7 @@ export class Wal implements AsyncDisposable {
 
   /** True after a write or sync failed; reopen the log to continue. */
   get poisoned(): boolean {
-    return this.#poison !== undefined;
+    return this.#commits.poison !== undefined;
   }
 
   /**
@@ -173,7 +148,8 @@ export class Wal implements AsyncDisposable {
    */
   append(payload: Uint8Array, options?: AppendOptions): Promise<AppendResult> {
     if (!this.#lifecycle.isOpen) return Promise.reject(this.#lifecycle.closedError());
-    if (this.#poison) return Promise.reject(this.#poison);
+    const poison = this.#commits.poison;
+    if (poison) return Promise.reject(poison);
     let id: Uint8Array | undefined;
     let payloadLength: number;
     try {
@@ -209,7 +185,7 @@ export class Wal implements AsyncDisposable {
     return new Promise<AppendResult>((resolve, reject) => {
       const lsn = ++this.#lastLsn;
       const frame = frameLength(payloadLength + (id?.length ?? 0));
-      const group = this.#groupFor(lsn, frame);
+      const group = this.#commits.groupFor(lsn, frame);
       const segment = group.segment!;
       const buffer = group.reserve(frame);
       encodeFrame(buffer, group.used, segment.salt, lsn, group.records, id, payload);
@@ -220,182 +196,14 @@ export class Wal implements AsyncDisposable {
       segment.plannedLastLsn = lsn;
       group.waiters.push({ result: { lsn, duplicate: false }, resolve, reject });
       if (key !== undefined) this.#dedup.add(key, lsn);
-      if (group.records >= this.#maxBatch) this.#seal();
-      this.#schedule();
+      this.#commits.added(group);
     });
-  }
-
-  get #maxBatch(): number {
-    return this.options.sync === 'always' ? 1 : this.options.maxBatch;
   }
 
   /** A duplicate resolves once the original is durable: immediately, or with the next group. */
   #duplicate(lsn: number): Promise<AppendResult> {
-    if (lsn <= this.#durableLsn) return Promise.resolve({ lsn, duplicate: true });
-    return new Promise((resolve, reject) => {
-      const group = (this.#open ??= new CommitGroup());
-      group.waiters.push({ result: { lsn, duplicate: true }, resolve, reject });
-      this.#schedule();
-    });
-  }
-
-  /** The open group a frame of `frame` bytes with `lsn` goes into, rotating segments as needed. */
-  #groupFor(lsn: number, frame: number): CommitGroup {
-    let segment = this.#planned;
-    const full = segment !== undefined && segment.plannedSize > SEGMENT_HEADER_BYTES && segment.plannedSize + frame > this.options.segmentBytes;
-    if (!segment || full || segment.plannedLastLsn + 1 !== lsn || lsn > segment.lsnLimit) {
-      const sequence = segment ? segment.sequence + 1 : 1;
-      const name = segmentName(sequence, lsn);
-      segment = {
-        name,
-        path: path.join(this.dir, name),
-        sequence,
-        firstLsn: lsn,
-        lastLsn: lsn - 1,
-        salt: randomInt(0, 0x1_0000_0000 - 1),
-        size: SEGMENT_HEADER_BYTES,
-        skips: [],
-        created: false,
-        plannedSize: SEGMENT_HEADER_BYTES,
-        plannedLastLsn: lsn - 1,
-        lsnLimit: lsn + maxRecordsPerSegment(this.options.segmentBytes) - 1,
-      };
-      this.#segments.push(segment);
-      this.#planned = segment;
-    }
-    let group = this.#open;
-    if (group?.segment && (group.segment !== segment || group.used + frame > this.options.maxBatchBytes)) {
-      this.#seal();
-      group = undefined;
-    }
-    group ??= this.#open ??= new CommitGroup();
-    if (!group.segment) {
-      group.segment = segment;
-      group.position = segment.plannedSize;
-    }
-    return group;
-  }
-
-  #seal(): void {
-    if (!this.#open) return;
-    this.#sealed.push(this.#open);
-    this.#open = undefined;
-    if (this.#delayTimer) {
-      clearTimeout(this.#delayTimer);
-      this.#delayTimer = undefined;
-    }
-  }
-
-  /**
-   * Starts a flush unless one is running (it picks the new work up when it finishes).
-   * The start waits for setImmediate so appends made in the same tick join one group.
-   */
-  #schedule(): void {
-    const lingering = this.options.maxDelayMs > 0 && this.#lifecycle.isOpen && !this.#abandoned;
-    if (lingering && this.#open) {
-      this.#delayTimer ??= setTimeout(() => {
-        this.#delayTimer = undefined;
-        this.#seal();
-        this.#schedule();
-      }, this.options.maxDelayMs);
-    }
-    if (this.#flushing || this.#kickScheduled || this.#abandoned) return;
-    if (this.#sealed.length === 0 && (lingering || !this.#open)) return;
-    this.#kickScheduled = true;
-    setImmediate(() => {
-      this.#kickScheduled = false;
-      this.#startFlush();
-    });
-  }
-
-  #startFlush(): Promise<void> {
-    if (!this.#flushing) {
-      this.#flushing = this.#flushLoop().finally(() => {
-        this.#flushing = undefined;
-        // Work queued between the loop's last check and now would otherwise wait forever.
-        this.#schedule();
-      });
-    }
-    return this.#flushing;
-  }
-
-  async #flushLoop(): Promise<void> {
-    for (;;) {
-      if (this.#abandoned) return;
-      let group = this.#sealed.shift();
-      if (!group && this.#open && (this.options.maxDelayMs === 0 || !this.#lifecycle.isOpen)) {
-        group = this.#open;
-        this.#open = undefined;
-      }
-      if (!group) return;
-      if (this.#poison) {
-        group.rejectAll(this.#poison);
-        continue;
-      }
-      try {
-        await this.#commit(group);
-      } catch (error) {
-        if (this.#abandoned) return;
-        this.#poisonWith(error, group);
-      }
-    }
-  }
-
-  async #commit(group: CommitGroup): Promise<void> {
-    const segment = group.segment;
-    if (segment && group.records > 0) {
-      if (!segment.created) await this.#createSegment(segment);
-      await writeFully(this.#fs, this.#tailFd!, group.buffer!, 0, group.used, group.position);
-      if (this.options.sync !== 'none') await this.#fs.datasync(this.#tailFd!);
-      if (this.#abandoned) return;
-      segment.size = group.position + group.used;
-      segment.lastLsn = group.lastLsn;
-      this.#durableLsn = group.lastLsn;
-      // Half full: get the next segment ready (zero-filled) in the background.
-      if (segment.size * 2 > this.options.segmentBytes && this.#lifecycle.isOpen && !this.#abandoned) this.#preparer?.start();
-    }
-    const waiters: Waiter[] = group.waiters;
-    for (const waiter of waiters) waiter.resolve(waiter.result);
-  }
-
-  /** Rotation: the new file gets its header synced and its name made durable before any record. */
-  async #createSegment(segment: WriterSegment): Promise<void> {
-    const durable = this.options.sync !== 'none';
-    const preparedFd = this.#preparer?.take();
-    const temp = preparedFd !== undefined ? this.#preparer!.path : segment.path + SEGMENT_TEMP_SUFFIX;
-    const fd = preparedFd ?? (await this.#fs.open(temp, 'w'));
-    try {
-      const header = encodeSegmentHeader(segment);
-      await writeFully(this.#fs, fd, header, 0, header.length, 0);
-      if (durable) await this.#fs.datasync(fd);
-      await this.#fs.rename(temp, segment.path);
-      if (durable) await syncDirectory(this.#fs, this.dir);
-      // Only now, with the segment durable and before any record is in it: it must exist.
-      this.#skipped = this.#skipped.filter((r) => r.to > this.#checkpointLsn);
-      const limit = { sequence: segment.sequence, firstLsn: segment.firstLsn, reservedLsn: segment.lsnLimit, skipped: this.#skipped };
-      await writeLimit(this.#fs, this.dir, limit, durable);
-    } catch (error) {
-      await this.#fs.close(fd).catch(() => undefined);
-      throw error;
-    }
-    const previous = this.#tailFd;
-    this.#tailFd = fd;
-    segment.created = true;
-    // The previous segment's last group was synced before this one was started.
-    if (previous !== undefined) await this.#fs.close(previous).catch(() => undefined);
-  }
-
-  #poisonWith(cause: unknown, failed: CommitGroup): void {
-    const code = (cause as NodeJS.ErrnoException)?.code;
-    this.#poison = new TidekvError(
-      'WAL_POISONED',
-      `the WAL in ${this.dir} failed to write or sync (${(cause as Error)?.message ?? String(cause)}); it accepts no appends until it is reopened`,
-      { cause, details: { dir: this.dir, code } },
-    );
-    failed.rejectAll(this.#poison);
-    for (const group of this.#sealed.splice(0)) group.rejectAll(this.#poison);
-    this.#open?.rejectAll(this.#poison);
-    this.#open = undefined;
+    if (lsn <= this.#commits.durableLsn) return Promise.resolve({ lsn, duplicate: true });
+    return new Promise((resolve, reject) => this.#commits.waitForNextGroup({ result: { lsn, duplicate: true }, resolve, reject }));
   }
 
   /**
@@ -405,14 +213,15 @@ export class Wal implements AsyncDisposable {
    */
   checkpoint(lsn: number): Promise<void> {
     if (!this.#lifecycle.isOpen) return Promise.reject(this.#lifecycle.closedError());
-    if (this.#poison) return Promise.reject(this.#poison);
+    const poison = this.#commits.poison;
+    if (poison) return Promise.reject(poison);
     if (typeof lsn !== 'number' || !Number.isSafeInteger(lsn) || lsn < 0) {
       return Promise.reject(new TidekvError('INVALID_ARGUMENT', `checkpoint LSN must be a non-negative integer, got ${describeValue(lsn)}`));
     }
-    if (lsn > this.#durableLsn) {
+    if (lsn > this.#commits.durableLsn) {
       return Promise.reject(
-        new TidekvError('INVALID_ARGUMENT', `checkpoint LSN ${lsn} is past the last durable record (${this.#durableLsn})`, {
-          details: { lsn, durableLsn: this.#durableLsn },
+        new TidekvError('INVALID_ARGUMENT', `checkpoint LSN ${lsn} is past the last durable record (${this.#commits.durableLsn})`, {
+          details: { lsn, durableLsn: this.#commits.durableLsn },
         }),
       );
     }
@@ -423,24 +232,14 @@ export class Wal implements AsyncDisposable {
 
   async #checkpoint(lsn: number): Promise<void> {
     if (lsn <= this.#checkpointLsn) return;
-    const durable = this.options.sync !== 'none';
     const ids: Array<[string, number]> = [];
     for (const [key, idLsn] of this.#dedup.entries()) if (idLsn <= lsn) ids.push([key, idLsn]);
     try {
-      await writeCheckpoint(this.#fs, this.dir, { lsn, ids }, durable);
+      await writeCheckpoint(this.#fs, this.dir, { lsn, ids }, this.options.sync !== 'none');
       this.#checkpointLsn = lsn;
       // A running replay may still need old segments; a later checkpoint or the next open deletes them.
       if (this.#activeReplays > 0) return;
-      let removed = false;
-      while (this.#segments.length > 1) {
-        const oldest = this.#segments[0]!;
-        const next = this.#segments[1]!;
-        if (!oldest.created || !next.created || oldest.lastLsn > lsn) break;
-        await this.#fs.unlink(oldest.path);
-        this.#segments.shift();
-        removed = true;
-      }
-      if (removed && durable) await syncDirectory(this.#fs, this.dir);
+      await this.#segments.deleteThrough(lsn);
     } catch (error) {
       throw walIoError(this.dir, 'checkpoint', error);
     }
@@ -462,9 +261,7 @@ export class Wal implements AsyncDisposable {
     if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
       throw new TidekvError('INVALID_OPTION', 'replay signal must be an AbortSignal');
     }
-    const segments = this.#segments
-      .filter((s) => s.created && s.lastLsn >= s.firstLsn && s.lastLsn >= from)
-      .map((s) => ({ name: s.name, path: s.path, salt: s.salt, firstLsn: s.firstLsn, size: s.size, skips: [...s.skips] }));
+    const segments = this.#segments.forReplay(from);
     this.#activeReplays++;
     const replay = new WalReplay(this.#fs, segments, from, () => this.#lifecycle.assertOpen(), options.signal, () => {
       this.#activeReplays--;
@@ -480,15 +277,10 @@ export class Wal implements AsyncDisposable {
    */
   close(): Promise<void> {
     return this.#lifecycle.close(async () => {
-      if (this.#abandoned) return;
-      if (this.#delayTimer) clearTimeout(this.#delayTimer);
-      this.#delayTimer = undefined;
-      while (this.#flushing || this.#sealed.length > 0 || this.#open) await this.#startFlush();
+      if (this.#commits.abandoned) return;
+      await this.#commits.drain();
       await this.#checkpointChain;
-      await this.#preparer?.discard();
-      const fd = this.#tailFd;
-      this.#tailFd = undefined;
-      if (fd !== undefined) await this.#fs.close(fd).catch(() => undefined);
+      await this.#segments.close();
       await this.#lock.release();
     });
   }
@@ -497,43 +289,10 @@ export class Wal implements AsyncDisposable {
     return this.close();
   }
 
-}
-
-/** @internal Opens a log whose file-system calls go through `fileSystem` (fault injection in tests). */
-export function openWalWith(fileSystem: FileSystem, dir: string, options?: WalOptions): Promise<Wal> {
-  return openWal(fileSystem, dir, options);
-}
-
-async function openWal(fileSystem: FileSystem, dir: unknown, input: unknown): Promise<Wal> {
-  if (typeof dir !== 'string' || dir.length === 0) {
-    throw new TidekvError('INVALID_ARGUMENT', `WAL directory must be a non-empty string, got ${describeValue(dir)}`);
-  }
-  const options = resolveWalOptions(input);
-  try {
-    const stat = await fileSystem.stat(dir);
-    if (!stat.isDirectory()) throw new TidekvError('INVALID_ARGUMENT', `${dir} exists and is not a directory`, { details: { dir } });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw walIoError(dir, 'stat', error);
-    await fileSystem.mkdir(dir).catch((e: unknown) => {
-      throw walIoError(dir, 'mkdir', e);
-    });
-  }
-  // Refuse a foreign directory before leaving a LOCK file in it.
-  assertWalDirectory(dir, await fileSystem.readdir(dir).catch((e: unknown) => {
-    throw walIoError(dir, 'readdir', e);
-  }));
-  const lock = await DirectoryLock.acquire(fileSystem, dir, { file: LOCK_FILE, what: 'the WAL' });
-  let tailFd: number | undefined;
-  try {
-    const dedup = new DedupWindow(options.dedupWindow);
-    const { segments, checkpoint, limit, lastLsn, report } = await recover(fileSystem, dir, options.recovery, dedup);
-    const tail = segments.at(-1);
-    if (tail) tailFd = await fileSystem.open(tail.path, 'r+');
-    return construct({ dir, options, fileSystem, lock, dedup, segments, tailFd, lastLsn, checkpointLsn: checkpoint.lsn, limit, recovery: report });
-  } catch (error) {
-    if (tailFd !== undefined) await fileSystem.close(tailFd).catch(() => undefined);
-    await lock.release();
-    throw walIoError(dir, 'open', error);
+  /** Stops as a crash would: no more I/O, lock left behind, nothing flushed. */
+  [ABANDON](): void {
+    this.#commits.abandon();
+    this.#lock.abandon();
+    void this.#lifecycle.close(() => undefined);
   }
 }
-
