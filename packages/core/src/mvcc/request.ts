@@ -72,8 +72,11 @@ function invalid(message: string): TidekvError {
   return new TidekvError('INVALID_ARGUMENT', message);
 }
 
-/** A caller's key or value as bytes: strings are UTF-8. Copied, so later changes by the caller do not leak in. */
-export function toBytes(input: unknown, what: string, code: 'INVALID_KEY' | 'INVALID_VALUE' | 'INVALID_ARGUMENT'): Uint8Array {
+/**
+ * A caller's key or value as bytes: strings are UTF-8. Copied unless `copy` is false, so later
+ * changes by the caller cannot leak into a request that runs later or into stored data.
+ */
+export function toBytes(input: unknown, what: string, code: 'INVALID_KEY' | 'INVALID_VALUE' | 'INVALID_ARGUMENT', copy = true): Uint8Array {
   if (typeof input === 'string') {
     try {
       return utf8Encode(input);
@@ -82,12 +85,12 @@ export function toBytes(input: unknown, what: string, code: 'INVALID_KEY' | 'INV
     }
   }
   // new Uint8Array(...) copies; a Buffer's slice() would be a view of the caller's memory.
-  if (input instanceof Uint8Array) return new Uint8Array(input);
+  if (input instanceof Uint8Array) return copy ? new Uint8Array(input) : input;
   throw new TidekvError(code, `${what} must be a Uint8Array or a string, got ${describeValue(input)}`);
 }
 
-export function toKey(input: unknown, what = 'key'): Uint8Array {
-  const key = toBytes(input, what, 'INVALID_KEY');
+export function toKey(input: unknown, what = 'key', copy = true): Uint8Array {
+  const key = toBytes(input, what, 'INVALID_KEY', copy);
   if (key.length === 0) throw new TidekvError('INVALID_KEY', `${what} must not be empty`);
   return key;
 }
@@ -149,6 +152,20 @@ export function keyRange(key: Uint8Array, options: Record<string, unknown>, what
   return { key, end: unbounded ? EMPTY : rawEnd, rawEnd };
 }
 
+const SINGLE_KEY_DEFAULTS = {
+  type: 'range',
+  revision: 0,
+  limit: 0,
+  countOnly: false,
+  keysOnly: false,
+  sortOrder: 'none',
+  sortTarget: 'key',
+  minModRevision: 0,
+  maxModRevision: 0,
+  minCreateRevision: 0,
+  maxCreateRevision: 0,
+} as const;
+
 const PUT_OPTIONS = ['lease', 'prevKv', 'ignoreValue', 'ignoreLease'] as const;
 const RANGE_OPTIONS = [
   'end', 'prefix', 'revision', 'limit', 'countOnly', 'keysOnly', 'sort',
@@ -172,9 +189,15 @@ export function checkPut(key: unknown, value: unknown, input: unknown, what = 'p
   return { type: 'put', key: checkedKey, value: checkedValue, lease, prevKv: booleanOption(options, 'prevKv'), ignoreValue, ignoreLease };
 }
 
-export function checkRange(key: unknown, input: unknown, what = 'range'): RangeRequest {
+/** `copy` false: the request runs at once and keeps nothing (a top-level range). */
+export function checkRange(key: unknown, input: unknown, what = 'range', copy = true): RangeRequest {
+  if (input === undefined) {
+    // The common single-key read: nothing else to check.
+    const single = toKey(key, `${what} key`, copy);
+    return { ...SINGLE_KEY_DEFAULTS, range: { key: single, end: undefined, rawEnd: undefined } };
+  }
   const options = optionsObject(input, `${what} options`, RANGE_OPTIONS);
-  const range = keyRange(toKey(key, `${what} key`), options, what);
+  const range = keyRange(toKey(key, `${what} key`, copy), options, what);
   const sort = optionsObject(options.sort, `${what} sort`, ['order', 'target']);
   return {
     type: 'range',

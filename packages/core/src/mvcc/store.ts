@@ -337,7 +337,7 @@ export class MvccStore implements WatchLeaseKV {
 
   range(key: Bytes, options?: RangeOptions): Promise<RangeResponse> {
     return this.#read(() => {
-      const request = checkRange(key, options);
+      const request = checkRange(key, options, 'range', false);
       const current = this.#revision;
       if (request.revision > current) throw futureRevision(request.revision, current);
       const at = request.revision > 0 ? request.revision : current;

@@ -46,8 +46,9 @@ export interface TxnHost {
 export function collect(tree: KeyTree, range: KeyRange, at: number): ValueRef[] {
   const refs: ValueRef[] = [];
   if (range.end === undefined) {
-    const found = tree.get(range.key)?.get(at);
-    if (found) refs.push({ key: range.key, revision: found.modified });
+    const index = tree.get(range.key);
+    const found = index?.get(at);
+    if (found) refs.push({ key: index!.key, revision: found.modified });
     return refs;
   }
   tree.forEach(range.key, range.end.length === 0 ? undefined : range.end, (index) => {
