@@ -88,9 +88,9 @@ export function decodeCommit(payload: Uint8Array, lsn: number): Commit {
     const length = view.getUint32(at + 1);
     if (at + 5 + length > payload.length) throw damaged(lsn, 'is truncated');
     const kv = decodeKeyValue(payload.subarray(at + 5, at + 5 + length));
-    // Copies: a replayed payload is a view into a read buffer that is reused.
-    kv.key = kv.key.slice();
-    kv.value = kv.value.slice();
+    // Copies (new Uint8Array, not slice: on a Buffer that is a view): a replayed payload is a view into a read buffer that is reused.
+    kv.key = new Uint8Array(kv.key);
+    kv.value = new Uint8Array(kv.value);
     changes.push({ revision: { main: revision, sub }, tombstone, kv });
     at += 5 + length;
   }

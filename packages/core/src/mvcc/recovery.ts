@@ -102,7 +102,7 @@ export async function rebuildIndex(rev: Keyspace, onRecord?: (tombstone: boolean
         let index = tree.get(kv.key);
         if (!index) {
           // A copy: the decoded key is a view into the whole stored record.
-          index = new KeyIndex(kv.key.slice());
+          index = new KeyIndex(new Uint8Array(kv.key));
           // The first record left of a key may follow compacted ones: it says where its generation began.
           if (tombstone) index.restoreTombstone(revision);
           else index.restore({ main: kv.createRevision, sub: 0 }, revision, kv.version);
