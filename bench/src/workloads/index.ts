@@ -23,6 +23,8 @@ import { walReplay } from './wal-replay.js';
 import { mvccPut } from './mvcc-put.js';
 import { mvccTxn } from './mvcc-txn.js';
 import { mvccRange } from './mvcc-range.js';
+import { mvccRangePrefix } from './mvcc-range-prefix.js';
+import { mvccRangeHistory } from './mvcc-range-history.js';
 
 export const WORKLOADS: readonly Workload[] = [
   fillseq,
@@ -48,6 +50,8 @@ export const WORKLOADS: readonly Workload[] = [
   mvccPut,
   mvccTxn,
   mvccRange,
+  mvccRangePrefix,
+  mvccRangeHistory,
 ];
 
 /** Names that select several workloads at once in --workloads. */

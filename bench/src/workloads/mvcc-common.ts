@@ -21,14 +21,15 @@ export async function openMvcc(driver: KvDriver): Promise<KV | undefined> {
   return MvccStore.open({ engine: driver.mvcc.engine, wal: { dir: driver.mvcc.walDir } });
 }
 
-/** Untimed: puts ids 0..n-1 (each its own revision inside txns of 100), or plain batches on the raw side. */
-export async function loadMvcc(store: KV | undefined, driver: KvDriver, n: number, valueSize: number): Promise<void> {
+/** Untimed: puts ids 0..n-1 at `version` in txns of 100 puts (one revision each), or plain batches on the raw side. */
+export async function loadMvcc(store: KV | undefined, driver: KvDriver, n: number, valueSize: number, version = 0): Promise<void> {
   for (let start = 0; start < n; start += LOAD_TXN_OPS) {
     const ids = Array.from({ length: Math.min(LOAD_TXN_OPS, n - start) }, (_, i) => start + i);
+    const puts = ids.map((id) => ({ type: 'put' as const, key: makeKey(id), value: makeValue(id, version, valueSize) }));
     if (store) {
-      await store.txn({ success: ids.map((id) => ({ type: 'put' as const, key: makeKey(id), value: makeValue(id, 0, valueSize) })) });
+      await store.txn({ success: puts });
     } else {
-      const pending = driver.write(ids.map((id) => ({ type: 'put' as const, key: makeKey(id), value: makeValue(id, 0, valueSize) })), false);
+      const pending = driver.write(puts, false);
       if (pending) await pending;
     }
   }
