@@ -29,16 +29,29 @@ function innermostMessage(error: unknown): string {
   return message;
 }
 
+/**
+ * LevelDB reports some damage as an I/O error: a file the MANIFEST (or CURRENT) names that is
+ * missing, or a table too short to hold its footer ("Invalid argument"). Those files exist
+ * in an intact database, so their absence is damage, not a failing device.
+ */
+const MISSING_OWN_FILE = /IO error: \S*\/(MANIFEST-\d+|\d+\.(ldb|sst|log)): (No such file or directory|Invalid argument)$/;
+
+function damageOf(error: unknown): TidekvErrorCode | undefined {
+  const message = innermostMessage(error);
+  if (message.startsWith('Corruption:') || MISSING_OWN_FILE.test(message)) return 'CORRUPTION';
+  return undefined;
+}
+
 /** A TidekvError for a native failure; TidekvErrors pass through unchanged. */
 export function fromNative(error: unknown, doing: string): TidekvError {
   if (error instanceof TidekvError) return error;
-  return new TidekvError(codeOf(error), `LevelDB ${doing} failed: ${innermostMessage(error)}`, { cause: error });
+  return new TidekvError(damageOf(error) ?? codeOf(error), `LevelDB ${doing} failed: ${innermostMessage(error)}`, { cause: error });
 }
 
 /** Failures while opening: any file-system or LevelDB error becomes IO_ERROR unless it is more specific. */
 export function fromOpenFailure(error: unknown, path: string): TidekvError {
   if (error instanceof TidekvError) return error;
-  let code = codeOf(error);
+  let code = damageOf(error) ?? codeOf(error);
   // A failed open surfaces as LEVEL_DATABASE_NOT_OPEN; that is not the engine being closed.
   if (code === 'NOT_OPEN') code = 'IO_ERROR';
   const message =

@@ -1,7 +1,7 @@
 /**
  * LevelDB failures surface as TidekvErrors with stable codes: real corrupted files, not mocks.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openLevel } from '@tidekv/level';
@@ -48,5 +48,38 @@ describe('error mapping', () => {
     const error = await openLevel({ path }).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'TidekvError', code: 'CORRUPTION', details: { path } });
     expect((error as Error).cause).toBeInstanceOf(Error);
+  });
+
+  it('maps damage LevelDB reports as an I/O error (a truncated table, a missing or misnamed MANIFEST) to CORRUPTION on open', async () => {
+    const damages: [string, (path: string) => void][] = [
+      ['a table truncated to half', (path) => {
+        const table = join(path, readdirSync(path).filter((f) => f.endsWith('.ldb')).sort()[0]!);
+        truncateSync(table, Math.floor(statSync(table).size / 2));
+      }],
+      ['the MANIFEST deleted', (path) => {
+        for (const f of readdirSync(path)) if (f.startsWith('MANIFEST-')) rmSync(join(path, f));
+      }],
+      ['CURRENT naming a MANIFEST that does not exist', (path) => writeFileSync(join(path, 'CURRENT'), 'MANIFEST-999999\n')],
+    ];
+    for (const [what, apply] of damages) {
+      const path = tempDir();
+      await databaseWithTables(path);
+      apply(path);
+      const error = await openLevel({ path }).then(
+        async (engine) => {
+          // Opened anyway: the damage must show on the first full read.
+          try {
+            await engine.keyspace('default').iterate().all();
+            return undefined;
+          } catch (caught) {
+            return caught;
+          } finally {
+            await engine.close().catch(() => undefined);
+          }
+        },
+        (caught: unknown) => caught,
+      );
+      expect({ what, code: (error as { code?: string } | undefined)?.code }).toEqual({ what, code: 'CORRUPTION' });
+    }
   });
 });
