@@ -34,6 +34,10 @@ function openError(error: unknown, path: string): TidekvError {
   return toTidekvError(error, `open ${path}`);
 }
 
+/** How long close() waits for lmdb-js after a failed commit (see release()). */
+const CLOSE_AFTER_FAILURE_MS = 500;
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 const STORE_OPTIONS = { keyEncoder, encoding: 'binary' } as const;
 const latin1 = new TextDecoder('latin1');
 
@@ -152,6 +156,9 @@ export class LmdbEngine extends BaseEngine {
   protected async release(): Promise<void> {
     // Everything acknowledged is committed and on disk before the environment goes away.
     await this.#writer.flush().catch(() => undefined);
-    await this.#env.close();
+    // After a failed commit lmdb-js never settles that commit's flush promise, and its
+      // close() waits for it forever: bound the wait (the environment is shared per path
+      // inside lmdb-js, so a later open in this process still works).
+    await (this.writesFailed ? Promise.race([this.#env.close(), delay(CLOSE_AFTER_FAILURE_MS)]) : this.#env.close());
   }
 }

@@ -50,5 +50,7 @@ export interface Env {
   /** mdb_env_sync on a libuv thread: everything committed is made durable. */
   sync(callback: (error?: unknown) => void): void;
   readerList(): string;
+  /** Settles with the last commit queued so far (lmdb-js's current commit promise). */
+  readonly committed: PromiseLike<unknown>;
   close(): Promise<void>;
 }

@@ -27,6 +27,7 @@
  * calling thread and block the event loop, so 'commit' mode always queues.
  */
 import type { NormalizedRange, ResolvedWriteOp } from '@tidekv/core';
+import { commitFailure } from './commit-failures.js';
 import { toTidekvError } from './errors.js';
 import { toLmdbRange } from './range.js';
 import { copyOut } from '@tidekv/core';
@@ -78,8 +79,9 @@ function applyInTransaction(ops: readonly ResolvedWriteOp[], stores: readonly St
   }
 }
 
-const failed = (error: unknown): never => {
-  throw toTidekvError(error, 'write');
+/** A queued write failed: report the real cause of a failed commit (see commit-failures.ts). */
+const failed = async (error: unknown): Promise<never> => {
+  throw toTidekvError(await commitFailure(error), 'write');
 };
 
 export class Writer {
@@ -97,7 +99,24 @@ export class Writer {
     private readonly immediate: boolean,
   ) {}
 
+  /**
+   * lmdb-js starts each event turn's batch with a write promise of its own that nobody can
+   * reach but `env.committed`, which is that promise once lmdb-js's end-of-turn task has run.
+   * A handler is attached to it right after that task, so a failed commit (a full disk)
+   * never leaves it unhandled, which would end the process. Its failure reaches the
+   * caller through the caller's own write.
+   */
+  #handlerScheduled = false;
+  readonly #handleTurnCommit = (): void => {
+    this.#handlerScheduled = false;
+    this.env.committed.then(ignore, ignore);
+  };
+
   #queue(commit: Promise<unknown>, sync: boolean): Promise<void> {
+    if (!this.#handlerScheduled) {
+      this.#handlerScheduled = true;
+      setImmediate(this.#handleTurnCommit);
+    }
     this.#inFlight++;
     const done = commit.then(ignore, failed);
     done.then(this.#settle, this.#settle);
