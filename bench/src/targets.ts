@@ -105,6 +105,20 @@ export const TARGETS: readonly Target[] = [
   throughputTarget('mvcc-put', 'memory', 150_000, 'MVCC: memory + WAL (group commit), 256 clients: >= 150k puts/s (bar 100k)'),
   ...['level', 'lmdb', 'sqlite'].map((backend) => throughputTarget('mvcc-put', backend, 50_000, 'MVCC: >= 50k durable puts/s through the WAL')),
   throughputTarget('mvcc-range', 'memory', 500_000, 'MVCC: >= 500k single-key ranges/s at the current revision on memory'),
+  throughputTarget('mvcc-watch-fanout', 'memory', 1_000_000, 'Watch: >= 1M events delivered/s to 1,000 watchers on memory + WAL'),
+  {
+    id: 'mvcc-watch-fanout/memory/p99',
+    workload: 'mvcc-watch-fanout',
+    backend: 'memory',
+    goal: 'p99 < 10 ms',
+    source: 'Watch: delivery p99 (commit to consumer) under 10 ms',
+    evaluate(rows) {
+      const summary = rows.adapter('mvcc-watch-fanout', 'memory')?.summary;
+      if (!summary) return undefined;
+      return { measured: summary.p99Us, display: `p99 ${(summary.p99Us / 1000).toFixed(2)} ms`, met: summary.p99Us < 10_000 };
+    },
+  },
+  throughputTarget('mvcc-watch-catchup', 'memory', 500_000, 'Watch: catch-up >= 500k events/s'),
 ];
 
 export function evaluateTargets(rows: readonly Row[], targets: readonly Target[] = TARGETS): TargetResult[] {

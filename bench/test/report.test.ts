@@ -26,6 +26,9 @@ describe('targets', () => {
       'fillseq/memory/ratio >= 3x raw',
       'mvcc-put/memory/ops >= 150k ops/s',
       'mvcc-range/memory/ops >= 500k ops/s',
+      'mvcc-watch-catchup/memory/ops >= 500k ops/s',
+      'mvcc-watch-fanout/memory/ops >= 1M ops/s',
+      'mvcc-watch-fanout/memory/p99 p99 < 10 ms',
       'readrandom/memory/ops >= 1M ops/s',
     ]);
     for (const backend of ['level', 'lmdb', 'sqlite']) expect(ids).toContain(`mvcc-put/${backend}/ops`);

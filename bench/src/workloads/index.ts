@@ -25,6 +25,8 @@ import { mvccTxn } from './mvcc-txn.js';
 import { mvccRange } from './mvcc-range.js';
 import { mvccRangePrefix } from './mvcc-range-prefix.js';
 import { mvccRangeHistory } from './mvcc-range-history.js';
+import { mvccWatchFanout } from './mvcc-watch-fanout.js';
+import { mvccWatchCatchup } from './mvcc-watch-catchup.js';
 
 export const WORKLOADS: readonly Workload[] = [
   fillseq,
@@ -52,6 +54,8 @@ export const WORKLOADS: readonly Workload[] = [
   mvccRange,
   mvccRangePrefix,
   mvccRangeHistory,
+  mvccWatchFanout,
+  mvccWatchCatchup,
 ];
 
 /** Names that select several workloads at once in --workloads. */
