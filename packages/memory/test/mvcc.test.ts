@@ -9,7 +9,15 @@ describeMvcc({
   open: async () => MvccStore.open({ engine: await openMemory(), wal: false }),
 });
 
-// Memory + WAL: a durable in-memory store (the snapshot file is written at checkpoints).
+// Memory without a path + WAL: a durable in-memory store; the log is never truncated and a
+// reopen replays all of it into a fresh engine.
+describeMvcc({
+  name: 'MvccStore on ephemeral memory + WAL',
+  open: async ({ dir }) => MvccStore.open({ engine: await openMemory(), wal: { dir: join(dir, 'wal') } }),
+  reopen: true,
+});
+
+// Memory with a snapshot file + WAL: the snapshot is written at checkpoints, the log truncated.
 describeMvcc({
   name: 'MvccStore on memory + WAL',
   open: async ({ dir }) => MvccStore.open({ engine: await openMemory({ path: join(dir, 'engine') }), wal: { dir: join(dir, 'wal') } }),

@@ -14,6 +14,9 @@
  *     M × { u8 kind (1 put, 2 delete), u64 id, u64 ttl, u64 remainingMs }
  * Lease grants, checkpoints and revokes are commits like any other: durable through the log,
  * applied to the `lease` keyspace in the same engine write as the commit's changes.
+ * A compaction is a record of its own: u8 format (3), u64 compaction revision. (The store
+ * also writes it to `meta` at once; the record matters for an engine that keeps nothing,
+ * whose whole history is replayed from the log.)
  * The WAL frames every record with its own checksum.
  */
 import { TidekvError } from '../errors.js';
@@ -26,6 +29,7 @@ import type { Change } from './txn.js';
 
 const FORMAT = 1;
 const FORMAT_WITH_LEASES = 2;
+const FORMAT_COMPACTION = 3;
 const LEASE_OP_BYTES = 25;
 
 /** A write to the `lease` keyspace that rides on a commit. */
@@ -36,6 +40,15 @@ export interface Commit {
   revision: number;
   changes: Change[];
   leaseOps: LeaseOp[];
+  /** Set on a compaction record (then revision is 0 and there are no changes). */
+  compact?: number;
+}
+
+export function encodeCompaction(revision: number): Uint8Array {
+  const out = new Uint8Array(9);
+  out[0] = FORMAT_COMPACTION;
+  writeU64BE(out, 1, revision);
+  return out;
 }
 
 export function encodeCommit(revision: number, changes: readonly Change[], leaseOps: readonly LeaseOp[] = []): Uint8Array {
@@ -74,6 +87,11 @@ function damaged(lsn: number, what: string): TidekvError {
 
 export function decodeCommit(payload: Uint8Array, lsn: number): Commit {
   const format = payload[0];
+  if (format === FORMAT_COMPACTION) {
+    const compact = payload.length === 9 ? readSafeU64BE(payload, 1) : undefined;
+    if (compact === undefined) throw damaged(lsn, 'is not a compaction record');
+    return { revision: 0, changes: [], leaseOps: [], compact };
+  }
   if (payload.length < 13 || (format !== FORMAT && format !== FORMAT_WITH_LEASES)) throw damaged(lsn, 'is not an MVCC commit');
   const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   const revision = readSafeU64BE(payload, 1);

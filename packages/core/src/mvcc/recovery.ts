@@ -46,6 +46,13 @@ export async function replayLog(engine: StorageEngine, log: CommitLog, meta: Sto
     bytes = 0;
   };
   for await (const commit of log.replay(meta.appliedLsn)) {
+    if (commit.compact !== undefined) {
+      if (commit.compact > meta.scheduledCompact) {
+        ops.push({ type: 'put', keyspace: META_KEYSPACE, key: META_KEYS.scheduledCompact, value: encodeMetaValue('scheduledCompact', commit.compact) });
+      }
+      appliedLsn = commit.lsn;
+      continue;
+    }
     ops.push(...leaseWrites(commit.leaseOps));
     if (commit.revision === 0) {
       appliedLsn = commit.lsn;

@@ -25,7 +25,7 @@ import type { Keyspace, StorageEngine, WriteOp } from '../engine/types.js';
 import { Lifecycle } from '../engine/lifecycle.js';
 import { encodeRevisionKey } from '../codec/revision-key.js';
 import { abandonWal } from '../wal/wal.js';
-import { CommitLog, type LeaseOp } from './commit-log.js';
+import { CommitLog, encodeCompaction, type LeaseOp } from './commit-log.js';
 import { compactIndex, removeCompacted } from './compaction.js';
 import { Compactor } from './compactor.js';
 import { hashRevisions } from './hash.js';
@@ -218,9 +218,12 @@ export class MvccStore implements WatchLeaseKV {
     const engine = options.engine;
     const log = options.wal ? await CommitLog.open(options.wal) : undefined;
     try {
-      const meta = await readMeta(engine.keyspace(META_KEYSPACE));
+      let meta = await readMeta(engine.keyspace(META_KEYSPACE));
       let { revision, appliedLsn } = meta;
-      if (log) ({ revision, appliedLsn } = await replayLog(engine, log, meta));
+      if (log) {
+        ({ revision, appliedLsn } = await replayLog(engine, log, meta));
+        meta = await readMeta(engine.keyspace(META_KEYSPACE)); // a replayed compaction record moved it
+      }
       let store: MvccStore | undefined;
       const lessor = new Lessor(
         {
@@ -533,8 +536,13 @@ export class MvccStore implements WatchLeaseKV {
     for (const commit of this.#queue.splice(0)) commit.reject(commit.failure ?? error);
   }
 
-  /** Flushes the engine, then lets the WAL drop what the engine now holds durably. */
+  /**
+   * Flushes the engine, then lets the WAL drop what the engine now holds durably. An engine
+   * that keeps nothing across a restart (not persistent) never holds anything durably: then
+   * the log is the only copy and is never truncated, and reopening replays all of it.
+   */
   #checkpoint(): Promise<void> {
+    if (!this.#engine.capabilities.persistent) return Promise.resolve();
     if (this.#checkpointing) return this.#checkpointing;
     const log = this.#log!;
     const lsn = this.#appliedLsn;
@@ -608,6 +616,8 @@ export class MvccStore implements WatchLeaseKV {
         if (revision <= this.#compactRevision) throw compacted(revision, this.#compactRevision);
         if (revision > this.#revision) throw futureRevision(revision, this.#revision);
         try {
+          // In the log too: an engine that keeps nothing learns its compactions by replay.
+          if (this.#log) await this.#log.append(encodeCompaction(revision));
           await this.#engine.write(
             [{ type: 'put', keyspace: META_KEYSPACE, key: META_KEYS.scheduledCompact, value: encodeMetaValue('scheduledCompact', revision) }],
             { sync: true },
