@@ -10,10 +10,11 @@ import {
   type ResolvedWriteOp,
   type SnapshotPrimitives,
   type StorageEngine,
-  type TidekvError,
+  TidekvError,
   nodeFileSystem,
   prepareDirectory,
 } from '@tidekv/core';
+import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import { LEVEL_CAPABILITIES } from './capabilities.js';
 import { fromNative, fromOpenFailure } from './errors.js';
@@ -26,6 +27,15 @@ import { LevelWriter } from './writer.js';
 
 /** Our lock file beside LevelDB's own LOCK (which, keyed by spelling in-process, lets two opens through). */
 export const LOCK_FILE = 'tidekv.lock';
+
+async function hasCurrentFile(path: string): Promise<boolean> {
+  try {
+    await nodeFileSystem.stat(join(path, 'CURRENT'));
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export class LevelEngine extends BaseEngine {
   readonly #db: LevelDb;
@@ -59,6 +69,11 @@ export class LevelEngine extends BaseEngine {
   }
 
   static async #openLocked(path: string, native: Omit<ResolvedLevelOptions, 'path'>, lock: DirectoryLock): Promise<LevelEngine> {
+    // LevelDB writes its LOCK and LOG files before it finds no database: look first, so a
+    // refused open leaves the directory as it was.
+    if (!native.createIfMissing && !(await hasCurrentFile(path))) {
+      throw new TidekvError('IO_ERROR', `there is no LevelDB database at ${path} (createIfMissing is false)`, { details: { path } });
+    }
     let db: LevelDb;
     try {
       db = new ClassicLevel<Uint8Array, Uint8Array>(path, {

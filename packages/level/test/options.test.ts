@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isTidekvError } from '@tidekv/core';
@@ -72,6 +72,15 @@ describe('openLevel options', () => {
 
   it('fails IO_ERROR when createIfMissing is false and there is no database', async () => {
     await openFails({ path: join(tempDir(), 'missing'), createIfMissing: false }, 'IO_ERROR');
+  });
+
+  it('with createIfMissing false, a refused open leaves nothing behind (no directory, no LOCK or LOG)', async () => {
+    const missing = join(tempDir(), 'missing');
+    await openFails({ path: missing, createIfMissing: false }, 'IO_ERROR');
+    expect(existsSync(missing)).toBe(false);
+    const empty = tempDir();
+    await openFails({ path: empty, createIfMissing: false }, 'IO_ERROR');
+    expect(readdirSync(empty)).toEqual([]);
   });
 
   it('opens an existing database with createIfMissing false', async () => {
