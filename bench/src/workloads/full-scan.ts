@@ -32,3 +32,9 @@ export function fullScan(name: string, reverse: boolean): EngineWorkload {
     },
   };
 }
+
+/** readseq: one forward scan over all n entries, read in chunks of 1000. */
+export const readseq = fullScan('readseq', false);
+
+/** readreverse: one reverse scan over all n entries, read in chunks of 1000. */
+export const readreverse = fullScan('readreverse', true);

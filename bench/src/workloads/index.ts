@@ -1,24 +1,16 @@
-/** Every workload, in report order. Adding a workload = one file + one line here. */
+/** Every workload, in report order. Adding a workload = one definition (in its family's file) + one line here. */
 import type { Workload } from './workload.js';
 import { fillseq } from './fillseq.js';
 import { fillrandom } from './fillrandom.js';
 import { overwrite } from './overwrite.js';
 import { readrandom } from './readrandom.js';
 import { readmissing } from './readmissing.js';
-import { readseq } from './readseq.js';
-import { readreverse } from './readreverse.js';
+import { readseq, readreverse } from './full-scan.js';
 import { seekrandom } from './seekrandom.js';
 import { deleterandom } from './deleterandom.js';
 import { fillsync } from './fillsync.js';
-import { ycsbA } from './ycsb-a.js';
-import { ycsbB } from './ycsb-b.js';
-import { ycsbC } from './ycsb-c.js';
-import { ycsbD } from './ycsb-d.js';
-import { ycsbE } from './ycsb-e.js';
-import { ycsbF } from './ycsb-f.js';
-import { walAppend1 } from './wal-append-1.js';
-import { walAppend16 } from './wal-append-16.js';
-import { walAppend256 } from './wal-append-256.js';
+import { ycsbA, ycsbB, ycsbC, ycsbD, ycsbE, ycsbF } from './ycsb.js';
+import { walAppend1, walAppend16, walAppend256 } from './wal-append.js';
 import { walReplay } from './wal-replay.js';
 import { mvccPut } from './mvcc-put.js';
 import { mvccTxn } from './mvcc-txn.js';

@@ -1,4 +1,0 @@
-/** readseq: one forward scan over all n entries, read in chunks of 1000. */
-import { fullScan } from './full-scan.js';
-
-export const readseq = fullScan('readseq', false);
