@@ -140,7 +140,8 @@ export class Lessor {
     if (leaseId === 0) return;
     const lease = this.leases.get(leaseId);
     if (lease === undefined) return; // only on recovery of a key whose lease record is gone
-    lease.keys.set(image, key);
+    // A copy: the store may hand over a view of an engine buffer (on recovery, for instance).
+    lease.keys.set(image, new Uint8Array(key));
     this.keyLease.set(image, lease);
   }
 
