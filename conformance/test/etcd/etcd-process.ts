@@ -33,6 +33,12 @@ export function locateEtcd(): { path: string } | { missing: string } {
   return path ? { path } : { missing: 'etcd-server installed, but no etcd binary was found' };
 }
 
+/** Every etcd still running; killed if this process exits without stopping them (a timed-out test). */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -89,7 +95,13 @@ export class EtcdServer {
     );
     closeSync(log);
     this.#child = child;
-    this.#exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    running.add(child);
+    this.#exited = new Promise((resolve) =>
+      child.once('exit', () => {
+        running.delete(child);
+        resolve();
+      }),
+    );
     const deadline = Date.now() + 30_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`etcd exited with ${child.exitCode} while starting:\n${this.logTail()}`);
