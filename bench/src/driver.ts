@@ -33,6 +33,8 @@ export interface MvccHost {
   engine: StorageEngine;
   /** A directory of the run's own for the store's WAL. */
   walDir: string;
+  /** Opens the same engine again (after the store closed it), for the reopen workload. */
+  reopen(): Promise<StorageEngine>;
 }
 
 export interface KvDriver {

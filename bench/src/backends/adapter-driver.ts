@@ -23,12 +23,15 @@ class IteratorCursor implements Cursor {
   }
 }
 
-/** `dir`: the run's directory, where MVCC workloads keep their WAL (in `mvcc-wal/`). */
-export function engineDriver(engine: StorageEngine, dir?: string): KvDriver {
+/**
+ * `dir`: the run's directory, where MVCC workloads keep their WAL (in `mvcc-wal/`);
+ * `reopen` opens the same engine again.
+ */
+export function engineDriver(engine: StorageEngine, dir?: string, reopen?: () => Promise<StorageEngine>): KvDriver {
   const keyspace = engine.keyspace('default');
   const getSync = engine.capabilities.syncReads && keyspace.getSync ? keyspace.getSync.bind(keyspace) : undefined;
   return {
-    ...(dir !== undefined && { mvcc: { engine, walDir: join(dir, 'mvcc-wal') } }),
+    ...(dir !== undefined && reopen !== undefined && { mvcc: { engine, walDir: join(dir, 'mvcc-wal'), reopen } }),
     getSync,
     get: (key) => keyspace.get(key),
     put: (key, value, sync) => keyspace.put(key, value, sync ? SYNC : undefined),

@@ -82,7 +82,7 @@ function adapterSubject(factory: EngineFactory, label: string, openOptions: Open
     role: 'primary',
     label,
     note: `through the StorageEngine contract${factory.capabilities.syncReads ? ' (getSync reads)' : ''}${note}`,
-    open: async ({ dir, durable }) => engineDriver(await factory.open(openOptions(dir, durable)), dir),
+    open: async ({ dir, durable }) => engineDriver(await factory.open(openOptions(dir, durable)), dir, () => factory.open(openOptions(dir, durable))),
   };
 }
 

@@ -17,6 +17,8 @@ import { mvccTxn } from './mvcc-txn.js';
 import { mvccRange } from './mvcc-range.js';
 import { mvccRangePrefix } from './mvcc-range-prefix.js';
 import { mvccRangeHistory } from './mvcc-range-history.js';
+import { mvccReopen } from './mvcc-reopen.js';
+import { mvccCompact } from './mvcc-compact.js';
 import { mvccWatchFanout } from './mvcc-watch-fanout.js';
 import { mvccWatchCatchup } from './mvcc-watch-catchup.js';
 
@@ -46,6 +48,8 @@ export const WORKLOADS: readonly Workload[] = [
   mvccRange,
   mvccRangePrefix,
   mvccRangeHistory,
+  mvccReopen,
+  mvccCompact,
   mvccWatchFanout,
   mvccWatchCatchup,
 ];

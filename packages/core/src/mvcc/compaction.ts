@@ -34,7 +34,9 @@ export interface PhysicalCompaction {
   stopped(): boolean;
 }
 
-const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref?.());
+// Not unref'd: the removal is finite work, and someone may be awaiting it (compact with
+// physical: true); an unref'd pause would let the process exit in the middle of it.
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The physical step. Resolves true when finished, false when stopped early. */
 export async function removeCompacted(job: PhysicalCompaction): Promise<boolean> {

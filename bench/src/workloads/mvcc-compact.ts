@@ -1,0 +1,47 @@
+/**
+ * mvcc-compact: 256 clients put n/4 new keys while a compaction removes the first of two
+ * versions of n keys (physically, in batches). Compare the writers' p99 with mvcc-put's,
+ * the same writers without a compaction. Raw: the same puts, no compaction.
+ */
+import { makeKey, makeValue } from '../keys.js';
+import { expectEqual } from '../validation.js';
+import { closeMvcc, concurrently, loadMvcc, mvccDurability, openMvcc } from './mvcc-common.js';
+import { scaled, type EngineWorkload } from './workload.js';
+
+const CLIENTS = 256;
+
+export const mvccCompact: EngineWorkload = {
+  name: 'mvcc-compact',
+  kind: 'engine',
+  summary: `${CLIENTS} clients putting n/4 new keys while the store compacts away one old version of each of n keys; compare the p99 with mvcc-put`,
+  scale: scaled(4),
+  durable: false,
+  durability: mvccDurability,
+  async prepare(driver, { n, valueSize }) {
+    const stored = n * 4;
+    const store = await openMvcc(driver);
+    await loadMvcc(store, driver, stored, valueSize, 0);
+    await loadMvcc(store, driver, stored, valueSize, 1);
+    const target = store?.revision ?? 0;
+    const keys = Array.from({ length: n }, (_, i) => makeKey(stored + i));
+    const values = Array.from({ length: n }, (_, i) => makeValue(stored + i, 0, valueSize));
+    return {
+      ops: n,
+      bytes: n * (keys[0]!.length + valueSize),
+      run: async (latency) => {
+        const compaction = store?.compact(target, { physical: true });
+        await concurrently(CLIENTS, n, latency, (i) => (store ? store.put(keys[i]!, values[i]!) : driver.put(keys[i]!, values[i]!, false)));
+        await compaction;
+      },
+      validate: async () => {
+        if (!store) return;
+        try {
+          expectEqual('compact revision', store.compactRevision, target);
+          expectEqual('keys in the store', (await store.range('\0', { end: '\0', countOnly: true })).count, stored + n);
+        } finally {
+          await closeMvcc(store);
+        }
+      },
+    };
+  },
+};
