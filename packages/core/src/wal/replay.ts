@@ -1,10 +1,12 @@
 /**
  * replay(): the log's records in LSN order as an async iterator. Reads a segment a chunk
- * (1 MiB) at a time and hands out payloads as views into the chunk, so there is no
- * syscall and no copy per record; every record's checksum is verified again on the way.
+ * (1 MiB) at a time through the frame reader recovery uses (frame-reader.ts) and hands out
+ * payloads as views into the chunk, so there is no syscall and no copy per record; every
+ * record's checksum is verified again on the way.
  */
 import { TidekvError } from '../errors.js';
-import { FRAME_HEADER_BYTES, MAX_BODY_BYTES, SEGMENT_HEADER_BYTES, inspectFrameHeader, verifyFrame } from './format.js';
+import { FRAME_HEADER_BYTES, SEGMENT_HEADER_BYTES } from './format.js';
+import { frameInWindow, readFrame } from './frame-reader.js';
 import type { FileSystem } from '../fs/file-system.js';
 import { SegmentReader } from './segment-reader.js';
 
@@ -142,7 +144,7 @@ export class WalReplay implements AsyncIterableIterator<WalRecord>, AsyncDisposa
   /** Up to CHUNK_RECORDS records; an empty array at the end. */
   async #fill(): Promise<WalRecord[]> {
     const out: WalRecord[] = [];
-    for (;;) {
+    while (out.length < CHUNK_RECORDS) {
       this.#assertOpen();
       if (this.#signal?.aborted) throw new TidekvError('ABORTED', 'replay was aborted', { cause: this.#signal.reason });
       if (!this.#reader || this.#offset >= this.#reader.end) {
@@ -158,45 +160,26 @@ export class WalReplay implements AsyncIterableIterator<WalRecord>, AsyncDisposa
         this.#skip++;
         continue;
       }
-      if (!reader.peek(this.#offset, FRAME_HEADER_BYTES)) await this.#ensureFrame(segment, reader);
-      // Parse every whole frame in the window without awaiting: no syscall, one crc32 and
-      // two views per record.
-      const window = reader.window;
-      const base = reader.windowStart;
-      const limit = Math.min(window.length, reader.end - base, skip ? skip.start - base : Infinity);
-      let at = this.#offset - base;
-      while (at + FRAME_HEADER_BYTES <= limit && out.length < CHUNK_RECORDS) {
-        const bodyLength = window.readUInt32LE(at);
-        const length = FRAME_HEADER_BYTES + bodyLength;
-        if (bodyLength > MAX_BODY_BYTES || at + length > limit) break;
-        const frame = window.subarray(at, at + length);
-        const info = verifyFrame(frame, segment.salt, bodyLength);
-        if (typeof info === 'string') throw this.#corrupt(segment, base + at, info);
-        at += info.frameLength;
-        if (info.lsn >= this.#from) {
-          const record: WalRecord = { lsn: info.lsn, payload: frame.subarray(FRAME_HEADER_BYTES + info.idLength) };
-          if (info.idLength > 0) record.id = frame.subarray(FRAME_HEADER_BYTES, FRAME_HEADER_BYTES + info.idLength);
+      // The same frame reader recovery uses. Frames inside the read window are judged
+      // without awaiting: no syscall, one crc32 and two views per record.
+      const end = skip ? skip.start : reader.end;
+      const salt = segment.salt;
+      let found = frameInWindow(reader, this.#offset, salt, end) ?? (await readFrame(reader, this.#offset, salt, end));
+      while (typeof found !== 'string') {
+        this.#offset += found.frameLength;
+        if (found.lsn >= this.#from) {
+          const { frame, idLength } = found;
+          const record: WalRecord = { lsn: found.lsn, payload: frame.subarray(FRAME_HEADER_BYTES + idLength) };
+          if (idLength > 0) record.id = frame.subarray(FRAME_HEADER_BYTES, FRAME_HEADER_BYTES + idLength);
           out.push(record);
+          if (out.length >= CHUNK_RECORDS) return out;
         }
+        const next = frameInWindow(reader, this.#offset, salt, end);
+        if (next === undefined) break; // the next frame needs a read: back to the checks above
+        found = next;
       }
-      const progressed = base + at > this.#offset;
-      this.#offset = base + at;
-      if (out.length >= CHUNK_RECORDS) return out;
-      // A frame that straddles the window (or is bigger than it): read it explicitly.
-      if (!progressed && this.#offset < reader.end && !(skip && this.#offset >= skip.start)) {
-        await this.#ensureFrame(segment, reader);
-        const head = reader.peek(this.#offset, FRAME_HEADER_BYTES)!;
-        const shape = inspectFrameHeader(head, reader.end - this.#offset);
-        if (typeof shape === 'string') throw this.#corrupt(segment, this.#offset, shape);
-        if (skip && this.#offset + FRAME_HEADER_BYTES + shape.bodyLength > skip.start) throw this.#corrupt(segment, this.#offset, 'length');
-        await reader.view(this.#offset, FRAME_HEADER_BYTES + shape.bodyLength);
-      }
+      if (typeof found === 'string' && found !== 'end') throw this.#corrupt(segment, this.#offset, found);
     }
-  }
-
-  /** Makes the window start at a readable frame header, or throws CORRUPTION. */
-  async #ensureFrame(segment: ReplaySegment, reader: SegmentReader): Promise<void> {
-    if (reader.end - this.#offset < FRAME_HEADER_BYTES) throw this.#corrupt(segment, this.#offset, 'truncated');
-    await reader.view(this.#offset, FRAME_HEADER_BYTES);
+    return out;
   }
 }

@@ -3,22 +3,11 @@
  * records resume (if they do), found by probing every 8-byte-aligned offset after it; the
  * recovery policy decides what the damage means.
  */
-import {
-  type DamageReason,
-  type FrameInfo,
-  FRAME_HEADER_BYTES,
-  SEGMENT_HEADER_BYTES,
-  inspectFrameHeader,
-  readU64LE,
-  verifyFrame,
-} from './format.js';
+import { type DamageReason, FRAME_HEADER_BYTES, SEGMENT_HEADER_BYTES, readU64LE } from './format.js';
+import { type FrameRecord, frameInWindow, readFrame } from './frame-reader.js';
 import { type SegmentReader, restIsZero } from './segment-reader.js';
 
-export interface ScannedRecord extends FrameInfo {
-  offset: number;
-  /** View of the frame bytes (header included); valid until the caller drops it. */
-  frame: Buffer;
-}
+export type ScannedRecord = FrameRecord;
 
 export interface ScannedDamage {
   offset: number;
@@ -34,39 +23,6 @@ export interface ScannedDamage {
 export interface ScanVisitor {
   record(record: ScannedRecord): void;
   damage(damage: ScannedDamage): void;
-}
-
-type Probe = { kind: 'record'; record: ScannedRecord } | { kind: 'end' } | { kind: 'bad'; reason: DamageReason };
-
-const END: Probe = { kind: 'end' };
-
-/** Judges the frame at `offset` from the bytes already read, or returns undefined if it needs a read. */
-function probeWindow(reader: SegmentReader, offset: number, salt: number): Probe | undefined {
-  const available = reader.end - offset;
-  if (available === 0) return END;
-  if (available < FRAME_HEADER_BYTES) return { kind: 'bad', reason: 'truncated' };
-  const head = reader.peek(offset, FRAME_HEADER_BYTES);
-  if (!head) return undefined;
-  const shape = inspectFrameHeader(head, available);
-  if (typeof shape === 'string') return { kind: 'bad', reason: shape };
-  const frame = reader.peek(offset, FRAME_HEADER_BYTES + shape.bodyLength);
-  if (!frame) return undefined;
-  const info = verifyFrame(frame, salt, shape.bodyLength);
-  if (typeof info === 'string') return { kind: 'bad', reason: info };
-  return {
-    kind: 'record',
-    record: { lsn: info.lsn, groupIndex: info.groupIndex, idLength: info.idLength, bodyLength: info.bodyLength, frameLength: info.frameLength, offset, frame },
-  };
-}
-
-async function probe(reader: SegmentReader, offset: number, salt: number): Promise<Probe> {
-  const quick = probeWindow(reader, offset, salt);
-  if (quick) return quick;
-  const head = await reader.view(offset, FRAME_HEADER_BYTES);
-  // inspectFrameHeader guarantees the body fits in the file before we read it.
-  const shape = inspectFrameHeader(head, reader.end - offset);
-  if (typeof shape !== 'string') await reader.view(offset, FRAME_HEADER_BYTES + shape.bodyLength);
-  return probeWindow(reader, offset, salt)!;
 }
 
 /**
@@ -90,9 +46,9 @@ async function findResume(
     for (; i <= last; i += 8) {
       const lsn = readU64LE(span, i + 8);
       if (lsn < minLsn || lsn - minLsn > (p + i - damageAt) / FRAME_HEADER_BYTES) continue;
-      const found = await probe(reader, p + i, salt);
-      if (found.kind === 'record' && found.record.lsn >= minLsn) return found.record;
-      // probe() may have moved the window: continue from the next offset with a fresh span.
+      const found = await readFrame(reader, p + i, salt);
+      if (typeof found !== 'string' && found.lsn >= minLsn) return found;
+      // readFrame() may have moved the window: continue from the next offset with a fresh span.
       i += 8;
       break;
     }
@@ -106,23 +62,21 @@ export async function scanSegment(reader: SegmentReader, salt: number, firstLsn:
   let offset = SEGMENT_HEADER_BYTES;
   let expected = firstLsn;
   for (;;) {
-    const found = probeWindow(reader, offset, salt) ?? (await probe(reader, offset, salt));
-    if (found.kind === 'end') return;
-    if (found.kind === 'record' && found.record.lsn === expected) {
-      visitor.record(found.record);
-      offset += found.record.frameLength;
+    const found = frameInWindow(reader, offset, salt) ?? (await readFrame(reader, offset, salt));
+    if (found === 'end') return;
+    if (typeof found !== 'string' && found.lsn === expected) {
+      visitor.record(found);
+      offset += found.frameLength;
       expected++;
       continue;
     }
-    const reason: DamageReason = found.kind === 'bad' ? found.reason : 'lsn';
+    const reason: DamageReason = typeof found === 'string' ? found : 'lsn';
     // Zeros from here to the end of the file are preallocated space, not damage (also when
     // fewer than a frame header's worth of them are left).
     if ((reason === 'zeroed' || reason === 'truncated') && (await restIsZero(reader, offset))) return;
     // A valid frame with a later LSN is itself the resume point (records are missing before it).
     const resume =
-      found.kind === 'record' && found.record.lsn > expected
-        ? found.record
-        : await findResume(reader, offset + 8, offset, salt, expected);
+      typeof found !== 'string' && found.lsn > expected ? found : await findResume(reader, offset + 8, offset, salt, expected);
     visitor.damage({ offset, end: resume ? resume.offset : reader.end, reason, expectedLsn: expected, resumeLsn: resume?.lsn });
     if (!resume) return;
     offset = resume.offset;
