@@ -1,5 +1,5 @@
 /**
- * Opening a log: find its segments, validate every record, apply the recovery mode to any
+ * Opening a log: find its segments, validate every record, apply the recovery mode (the POLICY table) to any
  * damage, and leave the files ready for appending (torn tails cut off, leftovers removed).
  *
  * Why a torn tail can be told from corruption: commit groups are written one at a time,
@@ -31,6 +31,36 @@ export interface Recovered {
 }
 
 export const BROKEN_SUFFIX = '.broken';
+
+/**
+ * What each kind of damage means in each recovery mode: the whole policy, in one table.
+ *
+ * - `frames`: damage inside a segment's records. 'refuse': CORRUPTION. 'cut-torn-tail': cut
+ *   it off if it is the torn last group (no later group follows it), else CORRUPTION.
+ *   'stop': keep what precedes it, drop everything after (copied to `.broken`). 'step-over':
+ *   keep every valid record after it (replay skips the damaged range).
+ * - `segments`: a whole segment unusable (damaged header, LSN gap or overlap, the newest
+ *   segment LIMIT records lost). 'refuse', 'stop' (set it and every later one aside), or
+ *   'step-over' (set it aside, keep the rest).
+ * - `removeUnfinishedRotation`: a last segment that never got past its header is removed
+ *   (a crash during rotation), rather than refused.
+ * - `ignoreDamagedFiles`: a damaged CHECKPOINT or LIMIT file is reported and ignored.
+ * - `action`: what the report calls a segment-level loss it got past.
+ */
+interface Policy {
+  frames: 'refuse' | 'cut-torn-tail' | 'stop' | 'step-over';
+  segments: 'refuse' | 'stop' | 'step-over';
+  removeUnfinishedRotation: boolean;
+  ignoreDamagedFiles: boolean;
+  action: 'dropped' | 'skipped';
+}
+
+const POLICY: Readonly<Record<WalRecoveryMode, Policy>> = {
+  strict: { frames: 'refuse', segments: 'refuse', removeUnfinishedRotation: false, ignoreDamagedFiles: false, action: 'dropped' },
+  'tolerate-tail': { frames: 'cut-torn-tail', segments: 'refuse', removeUnfinishedRotation: true, ignoreDamagedFiles: false, action: 'dropped' },
+  'point-in-time': { frames: 'stop', segments: 'stop', removeUnfinishedRotation: true, ignoreDamagedFiles: false, action: 'dropped' },
+  salvage: { frames: 'step-over', segments: 'step-over', removeUnfinishedRotation: true, ignoreDamagedFiles: true, action: 'skipped' },
+};
 
 function classifyFile(name: string): 'segment' | 'temp' | 'known' | 'foreign' {
   if (parseSegmentName(name)) return 'segment';
@@ -76,6 +106,7 @@ export function assertWalDirectory(dir: string, names: readonly string[]): void 
 }
 
 export async function recover(fileSystem: FileSystem, dir: string, mode: WalRecoveryMode, dedup: DedupWindow): Promise<Recovered> {
+  const policy = POLICY[mode];
   const names = (await fileSystem.readdir(dir)).sort();
   assertWalDirectory(dir, names);
   const removedFiles: string[] = [];
@@ -92,7 +123,7 @@ export async function recover(fileSystem: FileSystem, dir: string, mode: WalReco
   try {
     checkpoint = await readCheckpoint(fileSystem, dir);
   } catch (error) {
-    if (mode !== 'salvage' || !(error instanceof TidekvError)) throw error;
+    if (!policy.ignoreDamagedFiles || !(error instanceof TidekvError)) throw error;
     checkpoint = { lsn: 0, ids: [] };
     damage.push({ segment: CHECKPOINT_FILE, offset: 0, bytes: 0, reason: 'checksum', action: 'skipped', lostLsns: undefined });
   }
@@ -102,7 +133,7 @@ export async function recover(fileSystem: FileSystem, dir: string, mode: WalReco
   try {
     limit = await readLimit(fileSystem, dir);
   } catch (error) {
-    if (mode !== 'salvage' || !(error instanceof TidekvError)) throw error;
+    if (!policy.ignoreDamagedFiles || !(error instanceof TidekvError)) throw error;
     damage.push({ segment: LIMIT_FILE, offset: 0, bytes: 0, reason: 'checksum', action: 'skipped', lostLsns: undefined });
   }
   const skipped: LsnRange[] = [...(limit?.skipped ?? [])];
@@ -128,7 +159,7 @@ export async function recover(fileSystem: FileSystem, dir: string, mode: WalReco
   for (let index = 0; index < files.length; index++) {
     const name = files[index]!;
     const isLast = index === files.length - 1;
-    if (mode === 'point-in-time' && pending) {
+    if (policy.frames === 'stop' && pending) {
       setAside.push(name);
       continue;
     }
@@ -149,31 +180,31 @@ export async function recover(fileSystem: FileSystem, dir: string, mode: WalReco
         if (isLast && noRecords && name === newestName) {
           // Not an interrupted rotation: LIMIT is written only once the header is durable.
           newestLost = true;
-          if (mode !== 'strict' && mode !== 'tolerate-tail') setAside.push(name);
+          if (policy.segments !== 'refuse') setAside.push(name);
           continue;
         }
-        if (isLast && mode !== 'strict' && noRecords && decoded !== 'magic') {
+        if (isLast && policy.removeUnfinishedRotation && noRecords && decoded !== 'magic') {
           emptyAfterTail.push(name);
           continue;
         }
         const why = decoded === 'magic' ? 'not a tidekv WAL segment (bad magic)' : 'the segment header is damaged';
-        if (mode === 'strict' || mode === 'tolerate-tail') throw corruption(dir, name, 0, 'header', prevLast + 1, why);
-        damage.push({ segment: name, offset: 0, bytes: size, reason: 'header', action: mode === 'salvage' ? 'skipped' : 'dropped', lostLsns: undefined });
+        if (policy.segments === 'refuse') throw corruption(dir, name, 0, 'header', prevLast + 1, why);
+        damage.push({ segment: name, offset: 0, bytes: size, reason: 'header', action: policy.action, lostLsns: undefined });
         setAside.push(name);
-        if (mode === 'point-in-time') pending = { index: -1, segment: name, offset: 0, bytes: size, expectedLsn: prevLast + 1, reason: 'header', lastDroppedLsn: prevLast };
+        if (policy.segments === 'stop') pending = { index: -1, segment: name, offset: 0, bytes: size, expectedLsn: prevLast + 1, reason: 'header', lastDroppedLsn: prevLast };
         continue;
       }
 
       // After a torn tail (tolerate-tail) continuity no longer matters: this segment must hold
       // no valid record at all, which the scan below checks.
-      const afterTail = pending !== undefined && mode === 'tolerate-tail';
+      const afterTail = pending !== undefined && policy.frames === 'cut-torn-tail';
       if (!afterTail && !isContinuous(header.firstLsn)) {
         const overlap = header.firstLsn <= prevLast;
         const why = overlap
           ? `it starts at LSN ${header.firstLsn}, which an earlier segment already holds`
           : `LSNs ${prevLast + 1} to ${header.firstLsn - 1} are missing before it (a segment is missing)`;
-        if (mode === 'strict' || mode === 'tolerate-tail') throw corruption(dir, name, 0, 'gap', prevLast + 1, why);
-        if (mode === 'point-in-time') {
+        if (policy.segments === 'refuse') throw corruption(dir, name, 0, 'gap', prevLast + 1, why);
+        if (policy.segments === 'stop') {
           damage.push({ segment: name, offset: 0, bytes: size, reason: 'gap', action: 'dropped', lostLsns: overlap ? undefined : { from: prevLast + 1, to: header.firstLsn - 1 } });
           pending = { index: -1, segment: name, offset: 0, bytes: size, expectedLsn: prevLast + 1, reason: 'gap', lastDroppedLsn: prevLast };
           setAside.push(name);
@@ -207,10 +238,10 @@ export async function recover(fileSystem: FileSystem, dir: string, mode: WalReco
         records++;
       };
       const onDamage = (d: ScannedDamage) => {
-        if (mode === 'strict') {
+        if (policy.frames === 'refuse') {
           throw corruption(dir, name, d.offset, d.reason, d.expectedLsn, 'strict recovery accepts no damage');
         }
-        if (mode === 'salvage') {
+        if (policy.frames === 'step-over') {
           if (d.resumeLsn !== undefined) {
             state.skips.push({ start: d.offset, end: d.end });
             damage.push({ segment: name, offset: d.offset, bytes: d.end - d.offset, reason: d.reason, action: 'skipped', lostLsns: { from: d.expectedLsn, to: d.resumeLsn - 1 } });
@@ -225,7 +256,7 @@ export async function recover(fileSystem: FileSystem, dir: string, mode: WalReco
       await scanSegment(reader, header.salt, header.firstLsn, {
         record(record) {
           if (!pending) return accept(record);
-          if (mode === 'tolerate-tail' && (pending.index !== index || record.lsn - record.groupIndex > pending.expectedLsn)) {
+          if (policy.frames === 'cut-torn-tail' && (pending.index !== index || record.lsn - record.groupIndex > pending.expectedLsn)) {
             throw corruption(dir, pending.segment, pending.offset, pending.reason, pending.expectedLsn, `valid records follow it (LSN ${record.lsn} at offset ${record.offset}), so it is not a torn tail; open with recovery 'point-in-time' or 'salvage' to keep what is readable`);
           }
           droppedRecords++;
@@ -249,7 +280,7 @@ export async function recover(fileSystem: FileSystem, dir: string, mode: WalReco
   if (newestLost) {
     // Records up to the reserved LSN may have been acknowledged: never hand those out again.
     const lost = { from: prevLast + 1, to: Math.max(limit!.reservedLsn, prevLast) };
-    if (mode === 'strict' || mode === 'tolerate-tail') {
+    if (policy.segments === 'refuse') {
       throw corruption(
         dir,
         newestName!,
@@ -259,14 +290,14 @@ export async function recover(fileSystem: FileSystem, dir: string, mode: WalReco
         `the newest segment, which the LIMIT file records, is missing or empty: records from LSN ${lost.from} up to ${lost.to} may have been acknowledged and are lost; open with recovery 'point-in-time' or 'salvage' to continue after them`,
       );
     }
-    damage.push({ segment: newestName!, offset: 0, bytes: 0, reason: 'missing', action: mode === 'salvage' ? 'skipped' : 'dropped', lostLsns: lost });
+    damage.push({ segment: newestName!, offset: 0, bytes: 0, reason: 'missing', action: policy.action, lostLsns: lost });
     if (lost.to >= lost.from) skipped.push(lost);
   }
 
   // Apply the decisions to the files.
   if (pending && pending.index >= 0) {
     const state = segments.find((s) => s.name === pending!.segment)!;
-    if (mode === 'point-in-time' && droppedRecords > 0) {
+    if (policy.frames === 'stop' && droppedRecords > 0) {
       await fileSystem.copyFile(state.path, await unusedBrokenPath(fileSystem, state.path));
     }
     await truncate(fileSystem, state.path, pending.offset);
@@ -275,7 +306,7 @@ export async function recover(fileSystem: FileSystem, dir: string, mode: WalReco
       offset: pending.offset,
       bytes: pending.bytes,
       reason: pending.reason,
-      action: mode === 'point-in-time' ? 'dropped' : 'truncated',
+      action: policy.frames === 'stop' ? 'dropped' : 'truncated',
       lostLsns: pending.lastDroppedLsn >= pending.expectedLsn ? { from: pending.expectedLsn, to: pending.lastDroppedLsn } : undefined,
     });
     changed = true;
