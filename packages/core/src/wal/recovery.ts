@@ -1,6 +1,7 @@
 /**
- * Opening a log: find its segments, validate every record, apply the recovery mode (the POLICY table) to any
- * damage, and leave the files ready for appending (torn tails cut off, leftovers removed).
+ * Opening a log: find its segments, validate every record, apply the recovery mode (the
+ * POLICY table below) to any damage, and leave the files ready for appending (torn tails cut
+ * off, leftovers removed).
  *
  * Why a torn tail can be told from corruption: commit groups are written one at a time,
  * each synced before the next is written, so after a crash only the last group can be
