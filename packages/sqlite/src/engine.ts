@@ -40,6 +40,10 @@ function openDatabase(file: string): Database.Database {
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (mode !== 'wal') throw new TidekvError('IO_ERROR', `SQLite refused WAL mode for ${file} (got '${String(mode)}')`);
     db.pragma('synchronous = NORMAL');
+    // Checks each b-tree cell's size when a page is loaded, so more damaged pages fail
+    // SQLITE_CORRUPT instead of returning wrong bytes; no cost was measurable on point reads
+    // or seeks (see the README, "Damage SQLite detects").
+    db.pragma('cell_size_check = ON');
     db.exec(CREATE_META_SQL);
     db.exec(INIT_META_SQL);
     const format = db.prepare(READ_FORMAT_SQL).pluck().get();

@@ -25,6 +25,8 @@ class ReadConnection {
 
   constructor(file: string) {
     this.db = new Database(file, { readonly: true, fileMustExist: true });
+    this.db.pragma('cell_size_check = ON'); // as on the main connection
+
     this.#tableExists = this.db.prepare(TABLE_EXISTS_SQL).pluck();
   }
 
