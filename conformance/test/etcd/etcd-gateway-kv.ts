@@ -177,6 +177,13 @@ function txnAnswer(body: Json, txn: TxnRequest): Omit<TxnResponse, 'revision'> {
   return { succeeded, responses };
 }
 
+/**
+ * etcd answers that are not about the request (a timeout, a lost leader, a refused
+ * connection under load), recorded so the test can tell a flaky environment from a
+ * difference in behaviour.
+ */
+export const etcdTrouble: string[] = [];
+
 export class EtcdGatewayKV implements KV {
   #revision = 0;
   #compactRevision = -1;
@@ -207,11 +214,18 @@ export class EtcdGatewayKV implements KV {
 
   async #call(path: string, body: Json): Promise<Json> {
     if (!this.#open) throw new TidekvError('NOT_OPEN', 'the etcd connection is closed');
-    const response = await fetch(`${this.server.endpoint}${path}`, { method: 'POST', body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
-    const answer = (await response.json()) as Json;
-    if (answer.error !== undefined || answer.message !== undefined && !answer.header) {
+    let answer: Json;
+    try {
+      const response = await fetch(`${this.server.endpoint}${path}`, { method: 'POST', body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+      answer = (await response.json()) as Json;
+    } catch (error) {
+      etcdTrouble.push(`${path}: ${(error as Error).message}`);
+      throw new TidekvError('IO_ERROR', `etcd at ${this.server.endpoint}: ${(error as Error).message}`, { cause: error });
+    }
+    if (answer.error !== undefined || (answer.message !== undefined && !answer.header)) {
       const message = String(answer.message ?? answer.error);
       const code = ERRORS.find(([text]) => text === message)?.[1];
+      if (code === undefined) etcdTrouble.push(`${path}: ${message}`);
       throw new TidekvError(code ?? 'IO_ERROR', `etcd: ${message}`, { details: { etcdCode: answer.code } });
     }
     this.#revision = int(answer.header?.revision);

@@ -39,15 +39,20 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+/** `count` distinct free loopback ports (all held open together, so they differ). */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  const ports = await Promise.all(
+    servers.map(
+      (server) =>
+        new Promise<number>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
+        }),
+    ),
+  );
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
 }
 
 export class EtcdServer {
@@ -64,7 +69,8 @@ export class EtcdServer {
 
   /** Starts a single-member etcd whose data lives in `dir`. */
   static async start(binary: string, dir: string): Promise<EtcdServer> {
-    const server = new EtcdServer(binary, join(dir, 'etcd-data'), join(dir, 'etcd.log'), await freePort(), await freePort());
+    const [clientPort, peerPort] = await freePorts(2);
+    const server = new EtcdServer(binary, join(dir, 'etcd-data'), join(dir, 'etcd.log'), clientPort!, peerPort!);
     await server.#launch();
     return server;
   }
