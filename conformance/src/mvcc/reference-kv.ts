@@ -14,7 +14,7 @@
  * The protected methods are the model's seams: the conformance suite's meta-tests subclass
  * it, each changing one of them into a known bug, to prove the suite rejects that bug.
  */
-import { TidekvError, type Bytes, type LeaseGrantOptions, type LeaseGrantResponse, type LeaseKeepAliveOptions, type LeaseKeepAliveResponse, type LeaseListResponse, type LeaseRevokeResponse, type LeaseTimeToLiveOptions, type LeaseTimeToLiveResponse, type WatchLeaseKV, type WatchOptions, type WatchStream, type CompactOptions, type CompactResponse, type DeleteRangeOptions, type DeleteRangeResponse, type HashKVResponse, type KV, type KeyValue, type PutOptions, type PutResponse, type RangeOptions, type RangeResponse, type ResponseOp, type TxnRequest as PublicTxnRequest, type TxnResponse } from '@tidekv/core';
+import { TidekvError, type Bytes, type Clock, type LeaseGrantOptions, type LeaseGrantResponse, type LeaseKeepAliveOptions, type LeaseKeepAliveResponse, type LeaseListResponse, type LeaseRevokeResponse, type LeaseTimeToLiveOptions, type LeaseTimeToLiveResponse, type WatchLeaseKV, type WatchOptions, type WatchStream, type CompactOptions, type CompactResponse, type DeleteRangeOptions, type DeleteRangeResponse, type HashKVResponse, type KV, type KeyValue, type PutOptions, type PutResponse, type RangeOptions, type RangeResponse, type ResponseOp, type TxnRequest as PublicTxnRequest, type TxnResponse } from '@tidekv/core';
 import { byteOrder } from '../support/bytes.js';
 import { Commit } from './commit.js';
 import { hashHistory } from './hash.js';
@@ -44,6 +44,8 @@ export interface ReferenceKVOptions {
   dir?: string;
   /** Ops per txn list, as etcd's --max-txn-ops. Default 128. */
   maxTxnOps?: number;
+  /** Time for lease expiry (e.g. core's ManualClock in tests). Default: real time. */
+  clock?: Clock;
 }
 
 export const DEFAULT_MAX_TXN_OPS = 128;
@@ -78,13 +80,13 @@ export class ReferenceKV implements KV, WatchLeaseKV {
       },
       this.#history.changes,
     );
-    this.#leases = new ReferenceLeases({ revokeKeys: (id) => this.revokeLeaseKeys(id), attachedKeys: (id) => this.attachedKeys(id) }, state?.leases);
+    this.#leases = new ReferenceLeases({ revokeKeys: (id) => this.revokeLeaseKeys(id), attachedKeys: (id) => this.attachedKeys(id) }, state?.leases, options.clock);
   }
 
   static async open(options: ReferenceKVOptions = {}): Promise<ReferenceKV> {
     if (options === null || typeof options !== 'object') throw new TidekvError('INVALID_OPTION', 'openReferenceKV() takes an options object');
     for (const name of Object.keys(options)) {
-      if (name !== 'dir' && name !== 'maxTxnOps') throw new TidekvError('INVALID_OPTION', `unknown option '${name}'`);
+      if (name !== 'dir' && name !== 'maxTxnOps' && name !== 'clock') throw new TidekvError('INVALID_OPTION', `unknown option '${name}'`);
     }
     if (options.dir !== undefined && (typeof options.dir !== 'string' || options.dir === '')) {
       throw new TidekvError('INVALID_OPTION', 'options.dir must be a non-empty string');

@@ -2,10 +2,10 @@
  * Leases for the reference KV, kept obviously correct: a table of id -> (granted TTL, expiry
  * time). Which keys a lease holds is never tracked separately: it is read off the history
  * (the live keys whose KeyValue names the lease), so attach, move and detach cannot drift.
- * Expiry uses wall time and one unref'd timer for the earliest lease; a revoke is the store's
+ * Expiry uses the given clock (default: real time, unref'd timers) and one timer for the earliest lease; a revoke is the store's
  * own commit (every attached key deleted in one revision, in key order).
  */
-import { TidekvError, type LeaseGrantResponse, type LeaseKeepAliveResponse, type LeaseTimeToLiveResponse } from '@tidekv/core';
+import { TidekvError, type Clock, type LeaseGrantResponse, type LeaseKeepAliveResponse, type LeaseTimeToLiveResponse } from '@tidekv/core';
 
 export interface StoredLease {
   id: number;
@@ -37,14 +37,15 @@ function notFound(id: number): TidekvError {
 export class ReferenceLeases {
   readonly #leases = new Map<number, { ttl: number; expiresAt: number }>();
   #nextId = 1;
-  #timer: NodeJS.Timeout | undefined;
+  #timer: unknown;
   #stopped = false;
 
   constructor(
     private readonly host: LeaseHost,
     saved: readonly StoredLease[] = [],
+    private readonly clock: Clock = { now: () => Date.now(), setTimeout: (f, ms) => setTimeout(f, ms).unref(), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
   ) {
-    const now = Date.now();
+    const now = this.clock.now();
     for (const lease of saved) {
       this.#leases.set(lease.id, { ttl: lease.ttl, expiresAt: now + lease.remainingMs });
       this.#nextId = Math.max(this.#nextId, lease.id + 1);
@@ -55,7 +56,7 @@ export class ReferenceLeases {
   /** A live, unexpired lease. */
   exists(id: number): boolean {
     const lease = this.#leases.get(id);
-    return lease !== undefined && lease.expiresAt > Date.now();
+    return lease !== undefined && lease.expiresAt > this.clock.now();
   }
 
   grant(ttl: unknown, options: unknown): LeaseGrantResponse {
@@ -71,7 +72,7 @@ export class ReferenceLeases {
       throw new TidekvError('LEASE_EXISTS', `lease ${id} already exists`);
     }
     const granted = Math.max(ttl, REFERENCE_MIN_TTL);
-    this.#leases.set(id, { ttl: granted, expiresAt: Date.now() + granted * 1000 });
+    this.#leases.set(id, { ttl: granted, expiresAt: this.clock.now() + granted * 1000 });
     this.#arm();
     return { id, ttl: granted };
   }
@@ -89,7 +90,7 @@ export class ReferenceLeases {
     const checked = checkId(id);
     const lease = this.#leases.get(checked);
     if (!lease || !this.exists(checked)) throw notFound(checked);
-    lease.expiresAt = Date.now() + lease.ttl * 1000;
+    lease.expiresAt = this.clock.now() + lease.ttl * 1000;
     this.#arm();
     return { id: checked, ttl: lease.ttl };
   }
@@ -102,7 +103,7 @@ export class ReferenceLeases {
     if (keys !== undefined && typeof keys !== 'boolean') throw new TidekvError('INVALID_ARGUMENT', 'leaseTimeToLive option keys must be a boolean');
     const lease = this.#leases.get(checked);
     if (!lease || !this.exists(checked)) return { id: checked, ttl: -1, grantedTtl: 0 };
-    const response: LeaseTimeToLiveResponse = { id: checked, ttl: Math.floor((lease.expiresAt - Date.now()) / 1000), grantedTtl: lease.ttl };
+    const response: LeaseTimeToLiveResponse = { id: checked, ttl: Math.floor((lease.expiresAt - this.clock.now()) / 1000), grantedTtl: lease.ttl };
     if (keys) response.keys = this.host.attachedKeys(checked);
     return response;
   }
@@ -113,26 +114,26 @@ export class ReferenceLeases {
 
   /** What close() persists. */
   saved(): StoredLease[] {
-    const now = Date.now();
+    const now = this.clock.now();
     return [...this.#leases].map(([id, lease]) => ({ id, ttl: lease.ttl, remainingMs: Math.max(1, lease.expiresAt - now) }));
   }
 
   stop(): void {
     this.#stopped = true;
-    if (this.#timer) clearTimeout(this.#timer);
+    if (this.#timer !== undefined) this.clock.clearTimeout(this.#timer);
   }
 
   /** One timer, for the earliest expiry. */
   #arm(): void {
-    if (this.#timer) clearTimeout(this.#timer);
+    if (this.#timer !== undefined) this.clock.clearTimeout(this.#timer);
     this.#timer = undefined;
     if (this.#stopped || this.#leases.size === 0) return;
     const earliest = Math.min(...[...this.#leases.values()].map((l) => l.expiresAt));
-    this.#timer = setTimeout(() => this.#expire(), Math.max(0, earliest - Date.now())).unref();
+    this.#timer = this.clock.setTimeout(() => this.#expire(), Math.max(0, earliest - this.clock.now()));
   }
 
   #expire(): void {
-    const now = Date.now();
+    const now = this.clock.now();
     for (const [id, lease] of [...this.#leases]) {
       if (lease.expiresAt > now) continue;
       this.host.revokeKeys(id);

@@ -258,6 +258,33 @@ describe('lessor: clock timers', () => {
   });
 });
 
+describe('lessor: clock jumps', () => {
+  it('a timer that fires for a revoked lease still expires the next one when time has jumped past it', async () => {
+    const { lessor, store, clock } = setup({ timers: true });
+    lessor.start();
+    await lessor.grant(2, 3); // arms the timer for t + 2 s
+    await lessor.grant(3, 1);
+    await store.put('k', 1);
+    await lessor.revoke(3);
+    clock.advance(3000); // the 2 s timer fires; lease 1 (3 s) is due by the time it looks again
+    for (let i = 0; i < 20 && lessor.list().length > 0; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(lessor.list()).toEqual([]);
+    expect(store.keys.size).toBe(0);
+  });
+
+  it('a grant of an id whose lease is still being revoked waits for the revoke, then succeeds', async () => {
+    const { lessor, store } = setup();
+    await lessor.grant(10, 4);
+    await store.put('k', 4);
+    store.delay = 3;
+    const revoke = lessor.revoke(4);
+    const grant = lessor.grant(10, 4);
+    await revoke;
+    expect(await grant).toEqual({ id: 4, ttl: 10 });
+    expect(lessor.list()).toEqual([4]);
+  });
+});
+
 describe('lessor: checkpoints and recovery', () => {
   it('remaining TTLs are checkpointed and restored; a renewal after a checkpoint writes "full" back', async () => {
     const { lessor, store, clock } = setup();

@@ -18,6 +18,8 @@ export class Lease {
   checkpointedMs = 0;
   /** Set once a revoke (or expiry) began: the lease takes no new keys and answers as gone. */
   revoking = false;
+  /** Settles when the revoke that set `revoking` has finished. */
+  revoked: Promise<unknown> | undefined;
   readonly keys = new Map<string, Uint8Array>();
 
   constructor(

@@ -175,6 +175,9 @@ export class Lessor {
     }
     if (ttl > this.maxTtl) throw new TidekvError('LEASE_TTL_TOO_LARGE', `lease TTL ${ttl} s exceeds the maximum ${this.maxTtl} s`);
     checkId(id, 'lease id');
+    // An id whose lease is being revoked (or expiring) is free again once that finishes.
+    const ending = id === 0 ? undefined : this.leases.get(id);
+    if (ending?.revoking) await ending.revoked?.catch(() => undefined);
     if (id === 0) id = this.assignId();
     else if (this.leases.has(id) || this.granting.has(id)) {
       throw new TidekvError('LEASE_EXISTS', `lease ${id} already exists`, { details: { lease: id } });
@@ -316,7 +319,9 @@ export class Lessor {
 
   private async revokeLease(lease: Lease): Promise<number> {
     lease.revoking = true;
-    const revision = await this.backend.revokeLease(lease.id, () => lease.sortedKeys());
+    const revoke = this.backend.revokeLease(lease.id, () => lease.sortedKeys());
+    lease.revoked = revoke;
+    const revision = await revoke;
     this.leases.delete(lease.id);
     for (const image of lease.keys.keys()) this.keyLease.delete(image);
     lease.keys.clear();
@@ -331,6 +336,11 @@ export class Lessor {
       if (this.expiryTimer !== undefined) this.clock.clearTimeout(this.expiryTimer);
       this.expiryTimer = undefined;
       this.expiryTimerAt = Infinity;
+      return;
+    }
+    // Already due (time moved on while an expiry pass was finishing): expire now, no timer.
+    if (top.expiry <= this.clock.now()) {
+      void this.expireDue().catch(this.onError);
       return;
     }
     if (this.expiryTimer !== undefined && this.expiryTimerAt <= top.expiry) return;
