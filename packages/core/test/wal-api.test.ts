@@ -501,16 +501,22 @@ describe('Wal: checkpoint', () => {
     await wal.close();
   });
 
-  it('keeps LSNs increasing after every segment was checkpointed away', async () => {
+  /** A log of LSNs 1-5, checkpointed at 5, whose segments (and `alsoDelete`) are then deleted by hand. */
+  async function checkpointedThenDeleted(alsoDelete: string[] = []): Promise<string> {
     const dir = tempWalDir();
-    let wal = await Wal.open(dir);
+    const wal = await Wal.open(dir);
     await appendEach(wal, 1, 5);
     await wal.checkpoint(5);
     await wal.close();
+    for (const name of [...segmentFiles(dir), ...alsoDelete]) fs.unlinkSync(path.join(dir, name));
+    return dir;
+  }
+
+  it('keeps LSNs increasing after every segment was checkpointed away', async () => {
     // The newest segment is never checkpointed away; deleting it by hand is a loss.
-    for (const name of segmentFiles(dir)) fs.unlinkSync(path.join(dir, name));
+    const dir = await checkpointedThenDeleted();
     await expectCode(Wal.open(dir), 'CORRUPTION');
-    wal = await Wal.open(dir, { recovery: 'point-in-time' });
+    let wal = await Wal.open(dir, { recovery: 'point-in-time' });
     const reserved = wal.lastLsn;
     expect(reserved).toBeGreaterThanOrEqual(5);
     expect((await wal.append(payloadFor(6))).lsn).toBe(reserved + 1);
@@ -521,13 +527,8 @@ describe('Wal: checkpoint', () => {
   });
 
   it('a log whose segments were all checkpointed away, in a directory without a LIMIT file, keeps counting from the checkpoint', async () => {
-    const dir = tempWalDir();
+    const dir = await checkpointedThenDeleted(['LIMIT']);
     let wal = await Wal.open(dir);
-    await appendEach(wal, 1, 5);
-    await wal.checkpoint(5);
-    await wal.close();
-    for (const name of [...segmentFiles(dir), 'LIMIT']) fs.unlinkSync(path.join(dir, name));
-    wal = await Wal.open(dir);
     expect(wal.lastLsn).toBe(5);
     expect((await wal.append(payloadFor(6))).lsn).toBe(6);
     await wal.close();

@@ -4,12 +4,11 @@
  * deleted, and a restart must still recognise them). Replaced atomically (fs/replace-file.ts).
  * Layout: FORMAT.md.
  */
-import path from 'node:path';
 import { crc32 } from 'node:zlib';
-import { TidekvError } from '../errors.js';
-import { type FileSystem, readWholeFile } from '../fs/file-system.js';
+import type { FileSystem } from '../fs/file-system.js';
 import { replaceFile, tempPathOf } from '../fs/replace-file.js';
 import { FORMAT_VERSION, MAX_ID_BYTES, readU64LE, writeU64LE } from './format.js';
+import { readStateFile } from './state-file.js';
 
 export const CHECKPOINT_FILE = 'CHECKPOINT';
 export const CHECKPOINT_TEMP = tempPathOf(CHECKPOINT_FILE);
@@ -64,21 +63,7 @@ export function decodeCheckpoint(buf: Buffer): CheckpointState | undefined {
 
 /** The stored checkpoint; `lsn: 0` when there is none; CORRUPTION when it is damaged. */
 export async function readCheckpoint(fileSystem: FileSystem, dir: string): Promise<CheckpointState> {
-  const file = path.join(dir, CHECKPOINT_FILE);
-  let bytes: Buffer | undefined;
-  try {
-    bytes = await readWholeFile(fileSystem, file, MAX_CHECKPOINT_BYTES);
-    if (bytes === undefined) return { lsn: 0, ids: [] };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EFBIG') throw error;
-  }
-  const state = bytes && decodeCheckpoint(bytes);
-  if (!state) {
-    throw new TidekvError('CORRUPTION', `the WAL checkpoint file ${file} is damaged`, {
-      details: { segment: CHECKPOINT_FILE, offset: 0, reason: 'checksum' },
-    });
-  }
-  return state;
+  return (await readStateFile(fileSystem, dir, CHECKPOINT_FILE, MAX_CHECKPOINT_BYTES, decodeCheckpoint)) ?? { lsn: 0, ids: [] };
 }
 
 /** Replaces the checkpoint crash-safely. `durable: false` skips the fsyncs (sync 'none'). */

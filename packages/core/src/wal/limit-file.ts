@@ -15,12 +15,11 @@
  *
  * Layout: FORMAT.md.
  */
-import path from 'node:path';
 import { crc32 } from 'node:zlib';
-import { TidekvError } from '../errors.js';
-import { type FileSystem, readWholeFile } from '../fs/file-system.js';
+import type { FileSystem } from '../fs/file-system.js';
 import { replaceFile, tempPathOf } from '../fs/replace-file.js';
 import { FORMAT_VERSION, readU64LE, writeU64LE } from './format.js';
+import { readStateFile } from './state-file.js';
 
 export const LIMIT_FILE = 'LIMIT';
 export const LIMIT_TEMP = tempPathOf(LIMIT_FILE);
@@ -81,22 +80,8 @@ export function decodeLimit(buf: Buffer): LimitState | undefined {
 }
 
 /** The stored limit; undefined when there is none (a new log, or one written before it existed). */
-export async function readLimit(fileSystem: FileSystem, dir: string): Promise<LimitState | undefined> {
-  const file = path.join(dir, LIMIT_FILE);
-  let bytes: Buffer | undefined;
-  try {
-    bytes = await readWholeFile(fileSystem, file, MAX_LIMIT_BYTES);
-    if (bytes === undefined) return undefined;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EFBIG') throw error;
-  }
-  const state = bytes && decodeLimit(bytes);
-  if (!state) {
-    throw new TidekvError('CORRUPTION', `the WAL limit file ${file} is damaged`, {
-      details: { segment: LIMIT_FILE, offset: 0, reason: 'checksum' },
-    });
-  }
-  return state;
+export function readLimit(fileSystem: FileSystem, dir: string): Promise<LimitState | undefined> {
+  return readStateFile(fileSystem, dir, LIMIT_FILE, MAX_LIMIT_BYTES, decodeLimit);
 }
 
 /** Replaces the limit crash-safely. `durable: false` skips the fsyncs (sync 'none'). */
