@@ -119,6 +119,20 @@ export const TARGETS: readonly Target[] = [
     },
   },
   throughputTarget('mvcc-watch-catchup', 'memory', 500_000, 'Watch: catch-up >= 500k events/s'),
+  {
+    id: 'mvcc-put-watched/memory/ratio',
+    workload: 'mvcc-put-watched',
+    backend: 'memory',
+    goal: '>= 0.8x mvcc-put',
+    source: 'Watch: put throughput with 1,000 idle watchers within 0.8x of the throughput with none',
+    evaluate(rows) {
+      const watched = rows.adapter('mvcc-put-watched', 'memory')?.summary;
+      const plain = rows.adapter('mvcc-put', 'memory')?.summary;
+      if (!watched || !plain) return undefined;
+      const ratio = watched.opsPerSec / plain.opsPerSec;
+      return { measured: ratio, display: `${ratio.toFixed(2)}x mvcc-put`, met: ratio >= 0.8 };
+    },
+  },
 ];
 
 export function evaluateTargets(rows: readonly Row[], targets: readonly Target[] = TARGETS): TargetResult[] {

@@ -12,7 +12,7 @@ import { fillsync } from './fillsync.js';
 import { ycsbA, ycsbB, ycsbC, ycsbD, ycsbE, ycsbF } from './ycsb.js';
 import { walAppend1, walAppend16, walAppend256 } from './wal-append.js';
 import { walReplay } from './wal-replay.js';
-import { mvccPut } from './mvcc-put.js';
+import { mvccPut, mvccPutWatched } from './mvcc-put.js';
 import { mvccTxn } from './mvcc-txn.js';
 import { mvccRange } from './mvcc-range.js';
 import { mvccRangePrefix } from './mvcc-range-prefix.js';
@@ -50,6 +50,7 @@ export const WORKLOADS: readonly Workload[] = [
   mvccRangeHistory,
   mvccReopen,
   mvccCompact,
+  mvccPutWatched,
   mvccWatchFanout,
   mvccWatchCatchup,
 ];

@@ -7,7 +7,8 @@
  *           byte order is revision order and history is one ordered log.
  * - `meta`: the store's bookkeeping, one u64 per name (see META_KEYS): the current revision,
  *           the scheduled and finished compaction revisions, and the last WAL LSN applied.
- * - `lease`: reserved for leases.
+ * - `lease`: one record per live lease, key = the id as 8 bytes big-endian (see
+ *           lease/lease-record.ts: granted TTL and the remaining TTL at the last checkpoint).
  *
  * The canonical KeyValue encoding (encodeKeyValue), big-endian, fixed header:
  *

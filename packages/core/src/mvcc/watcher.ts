@@ -68,7 +68,8 @@ export class Watcher implements WatchStream {
   private queuedEvents = 0;
   private queuedBytes = 0;
   private wake: (() => void) | undefined;
-  private chain: Promise<unknown> = Promise.resolve();
+  /** The read in progress, if any: reads are served one after another. */
+  private reading: Promise<IteratorResult<WatchResponse>> | undefined;
   private readonly onAbort: (() => void) | undefined;
 
   constructor(
@@ -137,8 +138,13 @@ export class Watcher implements WatchStream {
 
   next(): Promise<IteratorResult<WatchResponse>> {
     // Serialised: a response is composed only after the previous one was handed out.
-    const result = this.chain.then(() => this.pull());
-    this.chain = result.catch(() => undefined);
+    const pull = () => this.pull();
+    const result: Promise<IteratorResult<WatchResponse>> = this.reading ? this.reading.then(pull, pull) : pull();
+    this.reading = result;
+    const clear = () => {
+      if (this.reading === result) this.reading = undefined;
+    };
+    result.then(clear, clear);
     return result;
   }
 
@@ -190,7 +196,7 @@ export class Watcher implements WatchStream {
   }
 
   /** The next response from the queue; undefined when the watch ended meanwhile. */
-  private async compose(): Promise<WatchResponse | undefined> {
+  private compose(): WatchResponse | undefined | Promise<WatchResponse | undefined> {
     const first = this.shift();
     if (first.kind === 'progress') return { events: [], revision: first.revision, progress: true };
     if (first.kind === 'compacted') {
@@ -207,8 +213,18 @@ export class Watcher implements WatchStream {
       for (const event of item.events) events.push(event);
       revision = item.revision;
     }
-    const shaped = await this.shape(events);
-    return shaped === undefined ? undefined : { events: shaped, revision };
+    if (!this.spec.prevKv) return { events: this.withoutPrevKv(events, events !== first.events), revision };
+    return this.shape(events).then((shaped) => (shaped === undefined ? undefined : { events: shaped, revision }));
+  }
+
+  /** The events without prevKv, in an array of this response's own. */
+  private withoutPrevKv(events: WatchEvent[], own: boolean): WatchEvent[] {
+    const out = own ? events : events.slice();
+    for (let i = 0; i < out.length; i++) {
+      const event = out[i]!;
+      if (event.prevKv !== undefined) out[i] = { type: event.type, kv: event.kv };
+    }
+    return out;
   }
 
   /** Gives each event exactly the prevKv this watch asked for. */
