@@ -11,7 +11,8 @@ import { nodeFileSystem } from '../src/fs/file-system.js';
 import { forgetProcessClaim } from '../src/fs/lock.js';
 import { LOCK_FILE } from '../src/wal/format.js';
 import { abandonWal, openWalWith } from '../src/wal/wal.js';
-import { CrashFs, FaultFs, prng } from './fixtures/wal-crash-fs.js';
+import { FaultFs } from '../src/fs/fault-fs.js';
+import { CrashFs, prng } from '../src/fs/crash-fs.js';
 import { appendEach, payloadFor, readAll, segmentFiles, tempWalDir } from './fixtures/wal-helpers.js';
 
 const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);

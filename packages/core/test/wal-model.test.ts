@@ -13,7 +13,7 @@ import { forgetProcessClaim } from '../src/fs/lock.js';
 import { LOCK_FILE } from '../src/wal/format.js';
 import type { WalOptions } from '../src/wal/options.js';
 import { abandonWal, openWalWith } from '../src/wal/wal.js';
-import { CrashFs, prng } from './fixtures/wal-crash-fs.js';
+import { CrashFs, prng } from '../src/fs/crash-fs.js';
 import { readAll, tempWalDir } from './fixtures/wal-helpers.js';
 
 type Op =

@@ -10,7 +10,10 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FaultFs, type FsOp, nodeFileSystem } from '@tidekv/core';
+import { CrashFs, FaultFs, type FsOp, nodeFileSystem } from '@tidekv/core';
+// Internal to core: forgetting this process's claim on a lock, as the process dying would.
+import { forgetProcessClaim } from '../../core/src/fs/lock.js';
+import { prng } from '../../core/src/fs/crash-fs.js';
 import { MemoryEngine } from '../src/engine.js';
 import { LOCK_FILE, SNAPSHOT_FILE, openMemory } from '../src/index.js';
 import { b, expectCode, tempDir } from './helpers.js';
@@ -115,6 +118,50 @@ describe('memory persistence on a full file system (4 MiB tmpfs)', () => {
     } finally {
       execFileSync('umount', [mount]);
       rmSync(mount, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('memory persistence through a simulated power loss at every file-system call', () => {
+  it('reopens with the last acknowledged state or a later one, never damaged, whatever call the crash hits', async () => {
+    const seed = Number(process.env.TIDEKV_SEED ?? Date.now());
+    console.log('memory crash-step seed', seed);
+    const workload = async (fileSystem: CrashFs, dir: string, state: { flushed: boolean; closed: boolean }) => {
+      const engine = await MemoryEngine.open({ path: dir }, fileSystem);
+      await engine.keyspace('default').put(b(2), b(20));
+      await engine.flush();
+      state.flushed = true;
+      await engine.keyspace('default').put(b(3), b(30));
+      await engine.close();
+      state.closed = true;
+    };
+    const seeded = async () => {
+      const dir = await tempDir();
+      const engine = await openMemory({ path: dir });
+      await engine.keyspace('default').put(b(1), b(10));
+      await engine.close();
+      return dir;
+    };
+    const counter = new CrashFs(Infinity, 'process');
+    await workload(counter, await seeded(), { flushed: false, closed: false });
+    const total = counter.count;
+    expect(total).toBeGreaterThan(15);
+    for (let n = 0; n <= total; n++) {
+      const dir = await seeded();
+      const crashFs = new CrashFs(n, 'power', prng(seed + n));
+      const state = { flushed: false, closed: false };
+      await Promise.race([workload(crashFs, dir, state), crashFs.died]);
+      const log = await crashFs.crash();
+      forgetProcessClaim(dir, LOCK_FILE); // the crashed engine never released its claim
+      const context = `step ${n} of ${total} (seed ${seed}): ${log.join('; ')}`;
+      const found = await contents(dir).catch((error: Error) => {
+        throw new Error(`${context}: reopen failed: ${error.message}`);
+      });
+      const acknowledged: Array<[number, number]> = [[1, 10]];
+      if (state.flushed) acknowledged.push([2, 20]);
+      if (state.closed) acknowledged.push([3, 30]);
+      const states = [[[1, 10]], [[1, 10], [2, 20]], [[1, 10], [2, 20], [3, 30]]];
+      expect(states.slice(acknowledged.length - 1), context).toContainEqual(found);
     }
   });
 });

@@ -12,3 +12,4 @@ export { replaceFile, tempPathOf } from './replace-file.js';
 export { ioError } from './io-error.js';
 export { prepareDirectory } from './directory.js';
 export { FaultFs, type Fault, type FsOp } from './fault-fs.js';
+export { CrashFs } from './crash-fs.js';
