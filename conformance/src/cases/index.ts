@@ -17,6 +17,7 @@ import { limitCases } from './limits.js';
 import { capabilityCases } from './capabilities.js';
 import { modelCases } from './model.js';
 import { crashCases } from './crash.js';
+import { fullDiskCases } from './full-disk.js';
 import { lockCases } from './lock.js';
 
 /**
@@ -44,5 +45,6 @@ export function engineCases(): Case[] {
     ...capabilityCases,
     ...modelCases,
     ...crashCases,
+    ...fullDiskCases,
   ];
 }

@@ -9,6 +9,7 @@ import {
   DirectoryLock,
   Lifecycle,
   prepareDirectory,
+  ioError,
   nodeFileSystem,
   TidekvError,
   assertKey,
@@ -253,9 +254,17 @@ export class ReferenceEngine implements StorageEngine {
     return this.close();
   }
 
+  /**
+   * Writes the whole image (temp file, fsync, rename): a failed write leaves the last image
+   * intact and the engine dirty, so the next durable write writes everything again.
+   */
   #persist(): void {
     if (this.#path === undefined || !this.#dirty) return;
-    writeImageDurably(this.#path, encodeImage(this.tables));
+    try {
+      writeImageDurably(this.#path, encodeImage(this.tables));
+    } catch (error) {
+      throw ioError('writing image', error, this.#path);
+    }
     this.#dirty = false;
   }
 }
