@@ -129,6 +129,20 @@ describe('compaction', () => {
     expect(read.kvs.every((kv) => text(kv.value) === 'a')).toBe(true);
   });
 
+  it('a read-only txn running while a compaction starts reads a whole, correct revision', async () => {
+    const disk = new TestDisk();
+    store = await MvccStore.open({ engine: new TestEngine(disk, { syncReads: false }), wal: false });
+    for (const k of ['a', 'b', 'c']) await store.put(k, `${k}1`); // 2..4
+    for (const k of ['a', 'b', 'c']) await store.put(k, `${k}2`); // 5..7
+    disk.readDelayMs = 5;
+    const reads = store.txn({ success: [{ type: 'range', key: 'a', revision: 4 }, { type: 'range', key: 'b', revision: 4 }, { type: 'range', key: 'c', revision: 4 }] });
+    const compaction = store.compact(7, { physical: true });
+    const result = await reads;
+    expect(result.responses.map((r) => (r.type === 'range' ? r.kvs.map((kv) => text(kv.value)) : []))).toEqual([['a1'], ['b1'], ['c1']]);
+    await compaction;
+    await expect(store.range('a', { revision: 4 })).rejects.toMatchObject({ code: 'COMPACTED' });
+  });
+
   it('hashKV: COMPACTED below the compact revision, FUTURE_REV above the current; a tombstone at the compact revision is not hashed', async () => {
     ({ store } = await openStore());
     await store.put('a', '1');

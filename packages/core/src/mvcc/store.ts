@@ -133,6 +133,8 @@ export class MvccStore implements WatchLeaseKV {
   #poison: TidekvError | undefined;
   readonly #inflight = new Set<Promise<unknown>>();
   readonly #reads = new Set<Promise<unknown>>();
+  /** Read-only txns in flight: the key index must not be compacted under them. */
+  readonly #readTxns = new Set<Promise<unknown>>();
   /** Reads that started before the latest logical compaction. */
   #readsBeforeCompaction: Promise<unknown> = Promise.resolve();
   #physical: Promise<boolean> = Promise.resolve(true);
@@ -586,12 +588,18 @@ export class MvccStore implements WatchLeaseKV {
     if (closed) return closed;
     const checked = checkTxn(request, this.#options.maxTxnOps);
     if (isReadOnly(checked)) {
-      // Reads only: run at the published revision, beside the writers.
-      return this.#read(async () => {
+      // Reads only: run at the published revision, beside the writers. Its ops read the key
+      // index one after another, so a compaction waits for it (as etcd's compaction waits
+      // for the read transactions holding its store lock).
+      const read = this.#read(async () => {
         const base = this.#revision;
         const result = await new TxnRun(this.#host, base, false).txn(checked);
         return { ...result, revision: base };
       });
+      this.#readTxns.add(read);
+      const done = () => this.#readTxns.delete(read);
+      read.then(done, done);
+      return read;
     }
     const { result, revision } = await this.#write((txn) => txn.txn(checked));
     return { ...result, revision };
@@ -615,6 +623,7 @@ export class MvccStore implements WatchLeaseKV {
         if (this.#poison) this.#assertWritable();
         if (revision <= this.#compactRevision) throw compacted(revision, this.#compactRevision);
         if (revision > this.#revision) throw futureRevision(revision, this.#revision);
+        while (this.#readTxns.size > 0) await Promise.allSettled([...this.#readTxns]);
         try {
           // In the log too: an engine that keeps nothing learns its compactions by replay.
           if (this.#log) await this.#log.append(encodeCompaction(revision));
