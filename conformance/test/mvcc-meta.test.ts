@@ -3,9 +3,13 @@
  * store runs every case; the cases named for its bug must be among the failures. The
  * reference KV runs through the same runner and must pass everything.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mvccCases, openReferenceKV, resolveMvccOptions, runMvccCase, type DescribeMvccOptions } from '../src/index.js';
 import { brokenKVs } from './broken-kvs.js';
+
+// A broken store only has to fail: skip fast-check's shrinking, which a meta-test does not read.
+fc.configureGlobal({ endOnFailure: true });
 
 async function failingCases(options: DescribeMvccOptions): Promise<{ failed: Map<string, string>; ran: number }> {
   const resolved = resolveMvccOptions({ ...options, modelRuns: 10 });
