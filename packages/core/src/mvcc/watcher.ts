@@ -13,6 +13,7 @@
  */
 import type { KeyValue, WatchEvent, WatchResponse, WatchStream } from './kv.js';
 import { isCreateEvent, type WatchSpec } from './watch.js';
+import type { IndexPlace } from './watcher-index.js';
 
 /** What a watcher needs from its group. */
 export interface WatcherHost {
@@ -62,6 +63,8 @@ export class Watcher implements WatchStream {
   /** Something was queued since the last periodic progress tick. */
   activeSinceTick = false;
   ended = false;
+  /** Where the group's index holds this watcher while it is synced. */
+  indexPlace: IndexPlace | undefined;
 
   private items: QueuedItem[] = [];
   private head = 0;
