@@ -24,6 +24,9 @@ const NOT_BYTES: Named[] = [
   ['an ArrayBuffer', new ArrayBuffer(2)],
   ['a boolean', true],
   ...lookAlikes(),
+  ['a Float64Array', new Float64Array([1])],
+  ['a BigUint64Array', new BigUint64Array([1n])],
+  ['a DataView at an offset', new DataView(new Uint8Array([1, 2, 3, 4]).buffer, 1, 2)],
 ];
 
 /**
@@ -74,6 +77,16 @@ const BAD_KEYSPACE_NAMES: Named[] = [
   ["'a.b'", 'a.b'],
   ["'ü'", 'ü'],
   ["'x\\u0000'", 'x\u0000'],
+  ["' a' (leading space)", ' a'],
+  ["'a ' (trailing space)", 'a '],
+  ["'a\\n' (trailing newline)", 'a\n'],
+  ["'\\ta' (leading tab)", '\ta'],
+  ["'default\\n'", 'default\n'],
+  ["'default\\r'", 'default\r'],
+  ["'\\u0000default'", '\u0000default'],
+  ["'a\\u007f'", 'a\u007f'],
+  ["'a\\u200b' (zero-width space)", 'a\u200b'],
+  ['65 characters differing from a valid name at the end', `${'k'.repeat(64)}x`],
   ['null', null],
   ['undefined', undefined],
   ['42', 42],

@@ -19,6 +19,8 @@ import { modelCases } from './model.js';
 import { crashCases } from './crash.js';
 import { fullDiskCases } from './full-disk.js';
 import { lockCases } from './lock.js';
+import { siblingCases } from './siblings.js';
+import { sizeCases } from './sizes.js';
 
 /**
  * Every engine case, in registration order. The list is the same for every engine: cases an
@@ -38,10 +40,12 @@ export function engineCases(): Case[] {
     ...snapshotCases,
     ...persistenceCases,
     ...lockCases,
+    ...siblingCases,
     ...lifecycleCases,
     ...badInputCases,
     ...misuseCases,
     ...limitCases,
+    ...sizeCases,
     ...capabilityCases,
     ...modelCases,
     ...crashCases,

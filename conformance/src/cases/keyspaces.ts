@@ -114,4 +114,49 @@ export const keyspaceCases: Case[] = [
       }
     },
   },
+  {
+    group,
+    name: 'long keyspace names that differ only in their last character are distinct, through put, write and snapshots, and across reopen',
+    async run(ctx) {
+      const stem = 'k'.repeat(63);
+      const names = [`${stem}A`, `${stem}a`, `${stem}B`, `${'k'.repeat(62)}A`];
+      await ctx.engine.keyspace(names[0]!).put(utf8('k'), utf8(names[0]!));
+      await ctx.engine.write(names.slice(1).map((keyspace) => ({ type: 'put', keyspace, key: utf8('k'), value: utf8(keyspace) })));
+      const check = async (when: string) => {
+        for (const name of names) {
+          expect(hexEntries(await readAll(ctx.engine.keyspace(name))), `${name} ${when}`).toEqual([[hex(utf8('k')), hex(utf8(name))]]);
+        }
+      };
+      await check('live');
+      if (ctx.caps.snapshots) {
+        const snapshot = ctx.engine.snapshot!();
+        try {
+          for (const name of names) expect(hex(await snapshot.keyspace(name).get(utf8('k'))), `snapshot ${name}`).toBe(hex(utf8(name)));
+        } finally {
+          await snapshot.close();
+        }
+      }
+      if (ctx.options.reopen) {
+        await ctx.reopen();
+        await check('after reopen');
+      }
+    },
+  },
+  {
+    group,
+    name: 'keyspace names differing only in case stay distinct across reopen, and clearing one leaves the other',
+    async run(ctx) {
+      const names = ['Data', 'data', 'DATA'];
+      await ctx.engine.write(names.map((keyspace) => ({ type: 'put', keyspace, key: utf8(keyspace), value: utf8(keyspace) })));
+      if (ctx.options.reopen) await ctx.reopen();
+      for (const name of names) {
+        expect(hexEntries(await readAll(ctx.engine.keyspace(name))), name).toEqual([[hex(utf8(name)), hex(utf8(name))]]);
+      }
+      await ctx.engine.keyspace('data').clear();
+      if (ctx.options.reopen) await ctx.reopen();
+      expect(await readAll(ctx.engine.keyspace('data'))).toEqual([]);
+      expect(hexKeys(await readAll(ctx.engine.keyspace('Data')))).toEqual([hex(utf8('Data'))]);
+      expect(hexKeys(await readAll(ctx.engine.keyspace('DATA')))).toEqual([hex(utf8('DATA'))]);
+    },
+  },
 ];

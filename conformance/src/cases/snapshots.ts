@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import type { Capabilities, Snapshot } from '@tidekv/core';
 import type { Case, CaseContext } from '../case.js';
 import { hex, hexEntries, hexKeys, utf8 } from '../support/bytes.js';
-import { expectTidekvError } from '../support/expect-error.js';
+import { expectSyncTidekvError, expectTidekvError } from '../support/expect-error.js';
 import { readAll } from '../support/read.js';
 
 const group = 'snapshots';
@@ -208,6 +208,30 @@ export const snapshotCases: Case[] = [
       if (view.getSync) expect(hex(view.getSync(utf8('a')))).toBe(hex(utf8('1')));
       if (view.iterateSync) expect(hexEntries([...view.iterateSync({ reverse: true })])).toEqual([...SEEDED].reverse());
       await snapshot.close();
+    },
+  },
+  {
+    group,
+    name: "after a snapshot closes, its getSync and iterateSync fail NOT_OPEN and the engine's live iterators keep working",
+    skip: needsSnapshots,
+    async run(ctx) {
+      await seed(ctx);
+      const live = ctx.ks.iterate();
+      const first = await live.next();
+      const snapshot = take(ctx);
+      const view = snapshot.keyspace(ctx.pass.keyspace);
+      const snapshotIterator = view.iterate();
+      await snapshotIterator.next();
+      await snapshot.close();
+      if (view.getSync) expectSyncTidekvError(() => view.getSync!(utf8('a')), 'NOT_OPEN', 'snapshot getSync after close');
+      if (view.iterateSync) expectSyncTidekvError(() => [...view.iterateSync!()], 'NOT_OPEN', 'snapshot iterateSync after close');
+      expect(snapshotIterator.closed, "the snapshot's own iterator is closed with it").toBe(true);
+      expect(live.closed, 'a live iterator of the engine stays open').toBe(false);
+      const rest = await live.all();
+      expect(hexEntries([first!, ...rest])).toEqual(SEEDED);
+      expect(hexEntries(await readAll(ctx.ks))).toEqual(SEEDED);
+      if (ctx.ks.iterateSync) expect(hexEntries([...ctx.ks.iterateSync()])).toEqual(SEEDED);
+      if (ctx.ks.getSync) expect(hex(ctx.ks.getSync(utf8('a')))).toBe(hex(utf8('1')));
     },
   },
 ];

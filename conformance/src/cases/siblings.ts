@@ -1,0 +1,231 @@
+/**
+ * Sibling entry points held to the same properties: every range read path gets the same
+ * bounds (prefix combined with gt/gte/lt/lte, reverse, limit, bounds given as Buffers and as
+ * views at an offset), every point read path the same keys, every delete path the same
+ * ranges; and every read path returns bytes the caller owns and forgets deleted keys.
+ */
+import { expect } from 'vitest';
+import type { Entry, Range } from '@tidekv/core';
+import type { Case, CaseContext } from '../case.js';
+import { hex, hexEntries, valueFor } from '../support/bytes.js';
+import { expectedRange, matchesRange } from '../support/oracle.js';
+import { DELETE_PATHS, POINT_READ_PATHS, PUT_PATHS, RANGE_DELETE_PATHS, RANGE_READ_PATHS } from '../support/paths.js';
+import { readAll } from '../support/read.js';
+
+const group = 'sibling entry points';
+const b = (...values: number[]) => Uint8Array.from(values);
+const A = 0x61;
+
+/** Keys around the prefix 'a' (0x61): its own key, its neighbours, 0x00 and 0xff edges. */
+const KEYS: Uint8Array[] = [
+  b(),
+  b(0x60, 0xff),
+  b(A),
+  b(A, 0x00),
+  b(A, 0x01),
+  b(A, 0x62),
+  b(A, 0x62, 0x00),
+  b(A, 0x62, 0x63),
+  b(A, 0x63),
+  b(A, 0xff),
+  b(A, 0xff, 0xff),
+  b(0x62),
+  b(0x62, 0x00),
+  b(0xff),
+];
+
+/** prefix together with the other bounds, where either may be the tighter one. */
+export const COMBINED_RANGES: Range[] = [
+  { prefix: b(A), lte: b(A, 0x62) },
+  { prefix: b(A), lt: b(A, 0x62) },
+  { prefix: b(A), gt: b(A, 0x62) },
+  { prefix: b(A), gte: b(A, 0x62) },
+  { prefix: b(A), gt: b(A) },
+  { prefix: b(A), lte: b(A) },
+  { prefix: b(A), lt: b(A) },
+  { prefix: b(A), lte: b(0x62, 0x00) },
+  { prefix: b(A), gt: b(0x60), lt: b(0xff) },
+  { prefix: b(A), gt: b(A, 0x63), lte: b(A, 0xff) },
+  { prefix: b(A, 0xff), lte: b(A, 0xff, 0xff) },
+  { prefix: b(A, 0x62), gt: b(A), lt: b(0x62) },
+  { prefix: b(A), gt: b(0x62) },
+  { gt: b(A, 0x00), lt: b(A, 0xff) },
+  { gte: b(A, 0x01), lte: b(0x62) },
+];
+const MODIFIERS: Range[] = [{}, { reverse: true }, { limit: 2 }, { reverse: true, limit: 2 }];
+
+/** The same bytes as a plain Uint8Array, a Buffer, and a view at an offset into a larger buffer. */
+const SHAPES: [label: string, shape: (bytes: Uint8Array) => Uint8Array][] = [
+  ['Uint8Array', (bytes) => bytes],
+  ['Buffer', (bytes) => Buffer.from(bytes)],
+  [
+    'offset view',
+    (bytes) => {
+      const backing = new Uint8Array(bytes.length + 5).fill(0xee);
+      backing.set(bytes, 3);
+      return backing.subarray(3, 3 + bytes.length);
+    },
+  ],
+];
+
+function reshape(range: Range, shape: (bytes: Uint8Array) => Uint8Array): Range {
+  const out: Range = { ...range };
+  for (const bound of ['gt', 'gte', 'lt', 'lte', 'prefix'] as const) if (range[bound]) out[bound] = shape(range[bound]!);
+  return out;
+}
+
+const show = (range: Range) =>
+  JSON.stringify(range, (_k, v: unknown) => (v instanceof Uint8Array ? hex(v) : v));
+
+async function fill(ctx: CaseContext, keys: readonly Uint8Array[] = KEYS): Promise<Entry[]> {
+  const data: Entry[] = keys.map((k) => [k, valueFor(k)]);
+  await ctx.engine.write(data.map(([k, v]) => ctx.put(k, v)));
+  return data;
+}
+
+const rangeReadCases: Case[] = RANGE_READ_PATHS.map((path) => ({
+  group,
+  name: `${path.name}: prefix with gt/gte/lt/lte, reverse and limit, bounds as Buffers and offset views`,
+  skip: path.skip,
+  async run(ctx) {
+    const data = await fill(ctx);
+    for (const combined of COMBINED_RANGES) {
+      for (const modifier of MODIFIERS) {
+        const range = { ...combined, ...modifier };
+        const expected = hexEntries(expectedRange(data, range));
+        for (const [label, shape] of SHAPES) {
+          expect(hexEntries(await path.read(ctx, reshape(range, shape))), `${path.name} ${show(range)} as ${label}`).toEqual(expected);
+        }
+      }
+    }
+  },
+}));
+
+const rangeDeleteCases: Case[] = RANGE_DELETE_PATHS.map((path) => ({
+  group,
+  name: `${path.name}: prefix with gt/gte/lt/lte deletes exactly its keys, bounds as Buffers and offset views, ignoring reverse and limit`,
+  async run(ctx) {
+    for (const combined of COMBINED_RANGES) {
+      for (const [label, shape] of SHAPES.slice(1)) {
+        const data = await fill(ctx);
+        await path.clear(ctx, reshape({ ...combined, reverse: true, limit: 1 }, shape));
+        const left = hexEntries(data.filter(([k]) => !matchesRange(k, combined)));
+        expect(hexEntries(await readAll(ctx.ks)), `${path.name} ${show(combined)} as ${label}`).toEqual(left);
+        await ctx.ks.clear();
+      }
+    }
+  },
+}));
+
+const pointReadCases: Case[] = POINT_READ_PATHS.map((path) => ({
+  group,
+  name: `${path.name}: keys as Buffers and offset views, duplicates, missing keys and the empty key`,
+  skip: path.skip,
+  async run(ctx) {
+    const data = await fill(ctx);
+    const asked = [...KEYS, b(A, 0x02), b(0x62, 0x00, 0x00), b(A), b()];
+    const expected = asked.map((k) => hex(data.find(([key]) => hex(key) === hex(k))?.[1]));
+    for (const [label, shape] of SHAPES) {
+      const values = await path.read(ctx, asked.map(shape));
+      for (const value of values) if (value !== undefined) expect(value, `${path.name} returns Uint8Arrays`).toBeInstanceOf(Uint8Array);
+      expect(values.map(hex), `${path.name} with keys as ${label}`).toEqual(expected);
+    }
+  },
+}));
+
+/** Mutates every byte of what a read returned, then reads again: the store must not change. */
+function scribble(entries: readonly (Uint8Array | undefined)[]): void {
+  for (const bytes of entries) bytes?.fill(0x21);
+}
+
+const rangeAliasingCases: Case[] = RANGE_READ_PATHS.map((path) => ({
+  group,
+  name: `${path.name}: changing the returned keys and values changes nothing stored`,
+  skip: path.skip,
+  async run(ctx) {
+    const data = await fill(ctx);
+    const first = await path.read(ctx);
+    scribble(first.flatMap(([k, v]) => [k, v]));
+    expect(hexEntries(await path.read(ctx)), `${path.name} read again`).toEqual(hexEntries(expectedRange(data)));
+    expect((await ctx.ks.getMany(KEYS)).map(hex)).toEqual(data.map(([, v]) => hex(v)));
+  },
+}));
+
+const pointAliasingCases: Case[] = POINT_READ_PATHS.map((path) => ({
+  group,
+  name: `${path.name}: changing the returned values changes nothing stored`,
+  skip: path.skip,
+  async run(ctx) {
+    const data = await fill(ctx);
+    // twice the same key: a shared cached buffer shows up as the second answer changing too
+    const keys = [...KEYS, KEYS[2]!];
+    scribble(await path.read(ctx, keys));
+    expect((await path.read(ctx, keys)).map(hex), `${path.name} read again`).toEqual([...data, data[2]!].map(([, v]) => hex(v)));
+    expect(hexEntries(await readAll(ctx.ks))).toEqual(hexEntries(expectedRange(data)));
+  },
+}));
+
+/** Deletes keys 1-4 through each delete path in turn; key 5 stays. */
+const DELETED_KEYS = [b(1), b(2), b(3), b(3, 1), b(4)];
+const KEPT = b(5);
+
+async function deleteThroughEveryPath(ctx: CaseContext): Promise<void> {
+  await DELETE_PATHS[0]!.del(ctx, [b(1)]);
+  await DELETE_PATHS[1]!.del(ctx, [b(2)]);
+  await RANGE_DELETE_PATHS[0]!.clear(ctx, { prefix: b(3) });
+  await RANGE_DELETE_PATHS[1]!.clear(ctx, { gte: b(4), lte: b(4) });
+}
+
+const readDeleteReadCases: Case[] = [
+  ...POINT_READ_PATHS.map((path): Case => ({
+    group,
+    name: `${path.name}: a key read, then deleted by del, write(), clear or delRange, reads as missing`,
+    skip: path.skip,
+    async run(ctx) {
+      const keys = [...DELETED_KEYS, KEPT];
+      await fill(ctx, keys);
+      await path.read(ctx, keys); // warms whatever the adapter caches
+      await deleteThroughEveryPath(ctx);
+      const expected = keys.map((k) => (k === KEPT ? hex(valueFor(k)) : undefined));
+      expect((await path.read(ctx, keys)).map(hex), `${path.name} after the deletes`).toEqual(expected);
+    },
+  })),
+  ...RANGE_READ_PATHS.map((path): Case => ({
+    group,
+    name: `${path.name}: entries read, then deleted by del, write(), clear or delRange, are gone`,
+    skip: path.skip,
+    async run(ctx) {
+      await fill(ctx, [...DELETED_KEYS, KEPT]);
+      await path.read(ctx);
+      await deleteThroughEveryPath(ctx);
+      expect(hexEntries(await path.read(ctx)), `${path.name} after the deletes`).toEqual([[hex(KEPT), hex(valueFor(KEPT))]]);
+    },
+  })),
+];
+
+const putCopyCases: Case[] = PUT_PATHS.flatMap((path) =>
+  [false, true].map((sync) => ({
+    group,
+    name: `${path.name}${sync ? ' with sync: true' : ''} stores a copy: changing the caller's keys and values afterwards changes nothing`,
+    async run(ctx: CaseContext) {
+      const entries: Entry[] = [
+        [Buffer.from('key-1'), Buffer.from('value-1')],
+        [Uint8Array.from([9, 9, 0x6b, 0x32, 9]).subarray(2, 4), Uint8Array.from([9, 0x76, 0x32, 9]).subarray(1, 3)],
+      ];
+      const expected = hexEntries(expectedRange(entries.map(([k, v]): Entry => [k.slice(), v.slice()])));
+      await path.put(ctx, entries, sync);
+      scribble(entries.flatMap(([k, v]) => [k, v]));
+      expect(hexEntries(await readAll(ctx.ks)), `${path.name} after the caller changed its buffers`).toEqual(expected);
+    },
+  })),
+);
+
+export const siblingCases: Case[] = [
+  ...rangeReadCases,
+  ...rangeDeleteCases,
+  ...pointReadCases,
+  ...rangeAliasingCases,
+  ...pointAliasingCases,
+  ...readDeleteReadCases,
+  ...putCopyCases,
+];

@@ -1,0 +1,203 @@
+/**
+ * Sizes across the boundaries real implementations chunk at: key counts around 256, 1024,
+ * 4096 and 65536 (read chunks, page fills, batch splits), keys with long shared prefixes
+ * around 256 and 1024 bytes, and values around 64 KiB and over 1 MiB. Every read path sees
+ * them, on live reads and after reopen.
+ */
+import { expect } from 'vitest';
+import type { Capabilities, Entry } from '@tidekv/core';
+import type { Case, CaseContext } from '../case.js';
+import { hex } from '../support/bytes.js';
+import { POINT_READ_PATHS, PUT_PATHS, RANGE_DELETE_PATHS, RANGE_READ_PATHS, type PointReadPath, type RangeReadPath } from '../support/paths.js';
+import { readAll } from '../support/read.js';
+
+const group = 'sizes across boundaries';
+
+/** Key i: 'n' and i as 4 bytes big-endian, so byte order is numeric order. */
+function countKey(i: number): Uint8Array {
+  const key = new Uint8Array(5);
+  key[0] = 0x6e;
+  new DataView(key.buffer).setUint32(1, i);
+  return key;
+}
+
+function countValue(i: number): Uint8Array {
+  return Uint8Array.of(i & 0xff, (i >>> 8) & 0xff, 0x76);
+}
+
+/** One string per entry list, cheap to compare for thousands of entries. */
+function digest(entries: readonly Entry[]): string {
+  let out = '';
+  for (const [k, v] of entries) out += `${hex(k)}=${hex(v)};`;
+  return out;
+}
+
+/**
+ * Checks `entries` are exactly keys from..to-1 (reversed if asked) with their values, naming
+ * the first entry that differs; cheaper than building strings for 65537 entries.
+ */
+function expectCounted(entries: readonly (Entry | undefined)[], from: number, to: number, reverse: boolean, what: string): void {
+  expect(entries.length, `${what}: entry count`).toBe(to - from);
+  for (let n = 0; n < entries.length; n++) {
+    const i = reverse ? to - 1 - n : from + n;
+    const entry = entries[n];
+    const key = countKey(i);
+    const value = countValue(i);
+    if (entry === undefined || Buffer.compare(Buffer.from(entry[0]), key) !== 0 || Buffer.compare(Buffer.from(entry[1]), value) !== 0) {
+      expect(entry && [hex(entry[0]), hex(entry[1])], `${what}: entry ${n}`).toEqual([hex(key), hex(value)]);
+    }
+  }
+}
+
+const runnable = <T extends { skip?: Case['skip'] }>(ctx: CaseContext, paths: readonly T[]): T[] =>
+  paths.filter((path) => !path.skip?.(ctx.caps, ctx.options));
+
+async function writeCount(ctx: CaseContext, count: number): Promise<void> {
+  const ops = [];
+  for (let i = 0; i < count; i++) ops.push(ctx.put(countKey(i), countValue(i)));
+  await ctx.engine.write(ops);
+}
+
+/** Every range read path, whole and reversed with a limit one short; getMany of every key. */
+async function checkCount(ctx: CaseContext, count: number, paths: readonly RangeReadPath[], when: string): Promise<void> {
+  for (const path of paths) expectCounted(await path.read(ctx), 0, count, false, `${path.name} over ${count} keys ${when}`);
+  const reversed = await RANGE_READ_PATHS[0]!.read(ctx, { reverse: true, limit: count - 1 });
+  expectCounted(reversed, 1, count, true, `reverse, limit ${count - 1}, over ${count} keys ${when}`);
+  const keys = Array.from({ length: count }, (_, i) => countKey(i));
+  const values = await ctx.ks.getMany(keys);
+  expectCounted(values.map((v, i) => (v === undefined ? undefined : ([keys[i]!, v] as Entry))), 0, count, false, `getMany of ${count} keys ${when}`);
+}
+
+function countCase(counts: number[], label: string, paths: 'all' | 'first'): Case {
+  return {
+    group,
+    name: `${counts.join(', ')} keys (around ${label}): every read path, getMany, reverse with limit, clear and delRange, and reopen`,
+    timeout: 120_000,
+    async run(ctx) {
+      for (const count of counts) {
+        await ctx.ks.clear();
+        await writeCount(ctx, count);
+        const readers = paths === 'all' ? runnable(ctx, RANGE_READ_PATHS) : [RANGE_READ_PATHS[0]!];
+        await checkCount(ctx, count, readers, 'live');
+        if (ctx.options.reopen) {
+          await ctx.reopen();
+          await checkCount(ctx, count, [RANGE_READ_PATHS[0]!, ...runnable(ctx, RANGE_READ_PATHS.slice(4, 5))], 'after reopen');
+        }
+        // clear all but the last key, then delRange all but the first of a fresh fill
+        await RANGE_DELETE_PATHS[0]!.clear(ctx, { lt: countKey(count - 1) });
+        expectCounted(await readAll(ctx.ks), count - 1, count, false, `clear of ${count - 1} of ${count} keys`);
+        await writeCount(ctx, count);
+        await RANGE_DELETE_PATHS[1]!.clear(ctx, { gt: countKey(0) });
+        expectCounted(await readAll(ctx.ks), 0, 1, false, `delRange of ${count - 1} of ${count} keys`);
+      }
+    },
+  };
+}
+
+const longKeysFit = (caps: Capabilities) => (caps.maxKeySize >= 257 ? false : `maxKeySize ${caps.maxKeySize} is below 257 bytes`);
+
+/** Keys of `length` bytes sharing everything but their last byte. */
+function longKey(length: number, last: number): Uint8Array {
+  const key = new Uint8Array(length).fill(0x70);
+  key[length - 1] = last;
+  return key;
+}
+
+function keyLengths(caps: Capabilities): number[] {
+  const lengths = [255, 256, 257, 1023, 1024, 1025, 4095, 4096, 4097, caps.maxKeySize - 1, caps.maxKeySize];
+  return [...new Set(lengths.filter((n) => n >= 1 && n <= caps.maxKeySize && n <= 65536))].sort((a, b) => a - b);
+}
+
+async function checkPoints(ctx: CaseContext, paths: readonly PointReadPath[], entries: readonly Entry[], when: string): Promise<void> {
+  const keys = entries.map(([k]) => k);
+  for (const path of paths) {
+    expect((await path.read(ctx, keys)).map(hex), `${path.name} ${when}`).toEqual(entries.map(([, v]) => hex(v)));
+  }
+}
+
+async function checkRanges(ctx: CaseContext, paths: readonly RangeReadPath[], entries: readonly Entry[], when: string): Promise<void> {
+  for (const path of paths) expect(digest(await path.read(ctx)), `${path.name} ${when}`).toBe(digest(entries));
+}
+
+const MiB = 1024 * 1024;
+
+/** Bytes that differ along their length, so a truncated or shifted copy is noticed. */
+function patterned(size: number, seed: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let x = seed | 1;
+  for (let i = 0; i < size; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
+
+export const sizeCases: Case[] = [
+  countCase([255, 256, 257], '256', 'all'),
+  countCase([1023, 1024, 1025], '1024', 'all'),
+  countCase([4095, 4096, 4097], '4096', 'first'),
+  {
+    group,
+    name: '65537 keys in one batch: iterate, iterateSync, reverse with limit, getMany, delRange, and reopen',
+    timeout: 180_000,
+    async run(ctx) {
+      const count = 65_537;
+      await writeCount(ctx, count);
+      const readers = [RANGE_READ_PATHS[0]!, ...runnable(ctx, RANGE_READ_PATHS.slice(4, 5))];
+      await checkCount(ctx, count, readers, 'live');
+      if (ctx.options.reopen) {
+        await ctx.reopen();
+        await checkCount(ctx, count, [RANGE_READ_PATHS[0]!], 'after reopen');
+      }
+      await RANGE_DELETE_PATHS[1]!.clear(ctx, { gt: countKey(0), lt: countKey(count - 1) });
+      const left = await readAll(ctx.ks);
+      expectCounted(left.slice(0, 1), 0, 1, false, 'delRange of all but the first and last of 65537 keys');
+      expectCounted(left.slice(1), count - 1, count, false, 'delRange of all but the first and last of 65537 keys');
+    },
+  },
+  {
+    group,
+    name: 'keys with long shared prefixes (255-257, 1023-1025, 4095-4097 bytes and maxKeySize) on every path, and reopen',
+    skip: longKeysFit,
+    timeout: 120_000,
+    async run(ctx) {
+      const entries: Entry[] = [];
+      for (const length of keyLengths(ctx.caps)) {
+        for (const last of [0x01, 0x02]) entries.push([longKey(length, last), Uint8Array.of(length & 0xff, length >>> 8, last)]);
+      }
+      entries.sort((a, b) => Buffer.compare(Buffer.from(a[0]), Buffer.from(b[0])));
+      await PUT_PATHS[0]!.put(ctx, entries.filter((_, i) => i % 2 === 0));
+      await PUT_PATHS[1]!.put(ctx, entries.filter((_, i) => i % 2 === 1));
+      await checkPoints(ctx, runnable(ctx, POINT_READ_PATHS), entries, 'live');
+      await checkRanges(ctx, runnable(ctx, RANGE_READ_PATHS), entries, 'live');
+      const prefix = new Uint8Array(254).fill(0x70);
+      expect((await ctx.ks.iterate({ prefix, reverse: true, limit: 3 }).all()).map(([k]) => hex(k))).toEqual(
+        entries.slice(-3).reverse().map(([k]) => hex(k)),
+      );
+      if (ctx.options.reopen) {
+        await ctx.reopen();
+        await checkPoints(ctx, [POINT_READ_PATHS[1]!], entries, 'after reopen');
+        await checkRanges(ctx, [RANGE_READ_PATHS[0]!], entries, 'after reopen');
+      }
+    },
+  },
+  {
+    group,
+    name: 'values of 64 KiB - 1, 64 KiB, 64 KiB + 1 and 1 MiB + 1 bytes through put and write, on every path, and reopen',
+    skip: (caps) => (caps.maxValueSize > MiB ? false : `maxValueSize ${caps.maxValueSize} is not above 1 MiB`),
+    timeout: 120_000,
+    async run(ctx) {
+      const sizes = [65_535, 65_536, 65_537, MiB + 1];
+      const entries: Entry[] = sizes.map((size, i) => [Uint8Array.of(0x76, i), patterned(size, size)]);
+      await PUT_PATHS[0]!.put(ctx, entries.filter((_, i) => i % 2 === 0));
+      await PUT_PATHS[1]!.put(ctx, entries.filter((_, i) => i % 2 === 1));
+      await checkPoints(ctx, runnable(ctx, POINT_READ_PATHS), entries, 'live');
+      await checkRanges(ctx, runnable(ctx, RANGE_READ_PATHS), entries, 'live');
+      if (ctx.options.reopen) {
+        await ctx.reopen();
+        await checkPoints(ctx, [POINT_READ_PATHS[0]!, POINT_READ_PATHS[1]!], entries, 'after reopen');
+        await checkRanges(ctx, [RANGE_READ_PATHS[0]!], entries, 'after reopen');
+      }
+    },
+  },
+];
