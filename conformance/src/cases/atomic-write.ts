@@ -181,4 +181,64 @@ export const atomicWriteCases: Case[] = [
       expect((await readAll(ctx.ks)).length).toBe(1);
     },
   },
+  {
+    group,
+    name: 'reads and snapshots taken while a write() is in flight see all of the batch or none of it',
+    timeout: 60_000,
+    async run(ctx) {
+      const others = ctx.engine.keyspace(OTHER);
+      await ctx.engine.write([ctx.put(utf8('gone'), utf8('x')), ctx.put(utf8('r1'), utf8('x')), ctx.put(utf8('r2'), utf8('x'))]);
+      const keys = Array.from({ length: 300 }, (_, i) => utf8(`w${String(i).padStart(3, '0')}`));
+      const ops = [
+        ...keys.slice(0, 150).map((key) => ctx.put(key, key)),
+        ctx.del(utf8('gone')),
+        ctx.delRange({ prefix: utf8('r') }),
+        { type: 'put', keyspace: OTHER, key: utf8('o'), value: utf8('o') } as WriteOp,
+        ...keys.slice(150).map((key) => ctx.put(key, key)),
+      ];
+      const probe = [keys[0]!, keys[149]!, keys[150]!, keys[299]!, utf8('gone'), utf8('r1'), utf8('r2')];
+      const verdict = (values: (Uint8Array | undefined)[], other: Uint8Array | undefined): string => {
+        const applied = values.map((v, i) => (i < 4 ? v !== undefined : v === undefined));
+        applied.push(other !== undefined);
+        if (applied.every(Boolean)) return 'all';
+        if (applied.every((a) => !a)) return 'none';
+        return `part of it (${applied.map((a) => (a ? 1 : 0)).join('')})`;
+      };
+      const seen: string[] = [];
+      const look = async (when: string) => {
+        if (ctx.caps.snapshots) {
+          // taken synchronously, read at leisure: a snapshot is one point in time
+          const snapshot = ctx.engine.snapshot!();
+          try {
+            const view = snapshot.keyspace(ctx.pass.keyspace);
+            seen.push(`snapshot ${when}: ${verdict(await view.getMany(probe), await snapshot.keyspace(OTHER).get(utf8('o')))}`);
+            const count = (await view.iterate({ prefix: utf8('w') }).all()).length;
+            seen.push(`snapshot iterate ${when}: ${count === 0 ? 'none' : count === 300 ? 'all' : `part of it (${count} keys)`}`);
+          } finally {
+            await snapshot.close();
+          }
+        }
+        if (ctx.ks.getSync) {
+          const values = probe.map((key) => ctx.ks.getSync!(key));
+          seen.push(`getSync ${when}: ${verdict(values, others.getSync!(utf8('o')))}`);
+        }
+        const it = ctx.ks.iterate({ prefix: utf8('w') });
+        const count = (await it.all()).length;
+        seen.push(`iterate ${when}: ${count === 0 ? 'none' : count === 300 ? 'all' : `part of it (${count} keys)`}`);
+      };
+      let settled = false;
+      const writing = ctx.engine.write(ops).finally(() => (settled = true));
+      const reads = [ctx.ks.getMany(probe), others.get(utf8('o'))] as const;
+      await look('at once');
+      for (let round = 0; round < 20 && !settled; round++) {
+        await (round % 2 === 0 ? Promise.resolve() : new Promise((resolve) => setImmediate(resolve)));
+        await look(`after ${round + 1} turns`);
+      }
+      await writing;
+      seen.push(`getMany started with the write: ${verdict(await reads[0], await reads[1])}`);
+      await look('after the write resolved');
+      for (const line of seen) expect(line, 'every read sees all of the batch or none of it').toMatch(/: (all|none)$/);
+      expect(seen.at(-1)).toMatch(/: all$/);
+    },
+  },
 ];

@@ -287,4 +287,43 @@ export const iteratorCases: Case[] = [
       expect(it.closed).toBe(true);
     },
   },
+  {
+    group,
+    name: 'an iterator reports closed once its AbortSignal fires, before and during reads and in for await',
+    async run(ctx) {
+      await fill(ctx, 20);
+      const early = new AbortController();
+      const unread = ctx.ks.iterate({ signal: early.signal });
+      early.abort();
+      expect(unread.closed, 'aborted before any read').toBe(true);
+      const mid = new AbortController();
+      const reading = ctx.ks.iterate({ signal: mid.signal });
+      await reading.next();
+      mid.abort();
+      expect(reading.closed, 'aborted after a read').toBe(true);
+      const loop = new AbortController();
+      const looped = ctx.ks.iterate({ signal: loop.signal });
+      await expectTidekvError(async () => {
+        for await (const _entry of looped) loop.abort();
+      }, 'ABORTED');
+      expect(looped.closed, 'aborted inside for await').toBe(true);
+    },
+  },
+  {
+    group,
+    name: 'iterateSync honours an AbortSignal as iterate does: an aborted signal fails ABORTED',
+    skip: (caps) => (caps.syncReads ? false : 'capabilities.syncReads is false'),
+    async run(ctx) {
+      await fill(ctx, 600);
+      expect(() => [...ctx.ks.iterateSync!({ signal: AbortSignal.abort() } as never)]).toThrowError(
+        expect.objectContaining({ code: 'ABORTED' }),
+      );
+      const controller = new AbortController();
+      let seen = 0;
+      expect(() => {
+        for (const _entry of ctx.ks.iterateSync!({ signal: controller.signal } as never)) if (++seen === 10) controller.abort();
+      }).toThrowError(expect.objectContaining({ code: 'ABORTED' }));
+      expect(seen, 'the abort is noticed within one chunk').toBeLessThan(600);
+    },
+  },
 ];

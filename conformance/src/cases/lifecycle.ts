@@ -34,6 +34,14 @@ const OPS_AFTER_CLOSE: AfterClose[] = [
     skip: (caps) => (caps.snapshots ? false : 'capabilities.snapshots is false'),
   },
   { name: 'keyspace', call: (e) => e.keyspace('default'), sync: true },
+  // Calls that have nothing to do must still notice the engine is closed.
+  { name: 'an empty write() batch', call: (e) => e.write([]) },
+  { name: 'an empty write() batch with sync: true', call: (e) => e.write([], { sync: true }) },
+  { name: 'getMany([])', call: (_e, ks) => ks.getMany([]) },
+  { name: 'clear of a range with crossed bounds', call: (_e, ks) => ks.clear({ gt: utf8('b'), lt: utf8('a') }) },
+  { name: 'put with sync: true', call: (_e, ks) => ks.put(utf8('a'), utf8('1'), { sync: true }) },
+  { name: 'iterate with limit 0', call: async (_e, ks) => ks.iterate({ limit: 0 }).next() },
+  { name: 'iterateSync with limit 0', call: (_e, ks) => [...ks.iterateSync!({ limit: 0 })], sync: true, skip: syncOnly },
 ];
 
 export const lifecycleCases: Case[] = [

@@ -100,11 +100,13 @@ export class EngineReader implements ReadableKeyspace {
     if (normalized.empty) return [];
     const reads = this.#reads;
     if (reads.scanSync === undefined) return this.#scanChunks(this.#open(normalized), normalized);
+    let entries: Iterable<Entry>;
     try {
-      return reads.scanSync(normalized, this.lifecycle);
+      entries = reads.scanSync(normalized, this.lifecycle);
     } catch (error) {
       throw this.toError(error, 'iterate');
     }
+    return normalized.signal === undefined ? entries : abortable(entries, normalized.signal);
   }
 
   #open(range: NormalizedIterateRange): ChunkSource {
@@ -137,4 +139,19 @@ export class EngineReader implements ReadableKeyspace {
       void source.release?.();
     }
   }
+}
+
+/**
+ * An adapter's own synchronous scan with the caller's signal checked before the first entry
+ * and every SYNC_CHUNK entries after, as the template's chunked scan does.
+ */
+function* abortable(entries: Iterable<Entry>, signal: AbortSignal): Generator<Entry, void, undefined> {
+  let count = 0;
+  for (const entry of entries) {
+    if (count++ % SYNC_CHUNK === 0 && signal.aborted) {
+      throw new TidekvError('ABORTED', 'the iteration was aborted', { cause: signal.reason });
+    }
+    yield entry;
+  }
+  if (signal.aborted && count === 0) throw new TidekvError('ABORTED', 'the iteration was aborted', { cause: signal.reason });
 }
