@@ -9,7 +9,14 @@
 //
 // usage: node crash-child.mjs '<json>'
 //   { module, factory, options, path, keyspace, round,
-//     mode: 'loop' | 'sync-writes' | 'flush-once' | 'try-open' | 'hold', batchSize, flushEvery, entries }
+//     mode: 'loop' | 'sync-writes' | 'flush-once' | 'sync-put' | 'sync-del' | 'sync-clear' | 'overlap-flush'
+//       | 'try-open' | 'hold', batchSize, flushEvery, entries }
+//
+// 'sync-put' puts key (round, n, 0) with put(..., { sync: true }) one at a time and prints
+// "flushed <n>" after each; 'sync-del' and 'sync-clear' first write keys 0..entries-1 and
+// flush, then delete them one at a time with del or clear({ gte, lte }) and { sync: true }.
+// 'overlap-flush' writes entries/batchSize batches, each followed by a flush() it does not
+// wait for, prints "flushed <batch>" as each resolves, then waits to be killed.
 import { pathToFileURL } from 'node:url';
 import { isAbsolute } from 'node:path';
 
@@ -87,6 +94,44 @@ async function main() {
     for (; batch * config.batchSize < config.entries; batch++) await engine.write(batchOps(batch));
     await engine.flush();
     say(`flushed ${batch - 1}`);
+    setInterval(() => {}, 1 << 30); // wait to be killed
+    return;
+  }
+
+  const single = (n) => crashKey(config.round, n, 0);
+  if (config.mode === 'sync-put') {
+    const ks = engine.keyspace(keyspace);
+    for (let n = 0; ; n++) {
+      await ks.put(single(n), crashValue(config.round, n, 0), { sync: true });
+      say(`flushed ${n}`);
+    }
+  }
+
+  if (config.mode === 'sync-del' || config.mode === 'sync-clear') {
+    const ks = engine.keyspace(keyspace);
+    for (let from = 0; from < config.entries; from += 100) {
+      const ops = [];
+      for (let n = from; n < Math.min(from + 100, config.entries); n++) ops.push({ type: 'put', keyspace, key: single(n), value: crashValue(config.round, n, 0) });
+      await engine.write(ops);
+    }
+    await engine.flush();
+    for (let n = 0; n < config.entries; n++) {
+      if (config.mode === 'sync-del') await ks.del(single(n), { sync: true });
+      else await ks.clear({ gte: single(n), lte: single(n) }, { sync: true });
+      say(`flushed ${n}`);
+    }
+    setInterval(() => {}, 1 << 30); // wait to be killed
+    return;
+  }
+
+  if (config.mode === 'overlap-flush') {
+    // every batch is followed by a flush nobody waits for, so many flushes overlap
+    const flushes = [];
+    for (let batch = 0; batch * config.batchSize < config.entries; batch++) {
+      await engine.write(batchOps(batch));
+      flushes.push(engine.flush().then(() => say(`flushed ${batch}`)));
+    }
+    await Promise.all(flushes);
     setInterval(() => {}, 1 << 30); // wait to be killed
     return;
   }

@@ -10,7 +10,9 @@ import {
   TidekvError,
   nodeFileSystem,
   normalizeRange,
+  resolveWriteOps,
   type Capabilities,
+  type Range,
   type Entry,
   type EntryIterator,
   type IterateOptions,
@@ -105,6 +107,69 @@ const heldLocks = new Map<string, DirectoryLock>();
 
 const SECOND_OPEN = 'a second open of the location in this process fails LOCKED, every time; the holder keeps working';
 const SPELLED_OPEN = 'a second open under another spelling of the path (trailing slash, relative, symlink) fails LOCKED';
+
+const SIBLING_RANGE_READ = 'prefix with gt/gte/lt/lte, reverse and limit, bounds as Buffers and offset views';
+const SIBLING_DELRANGE =
+  'write() delRange: prefix with gt/gte/lt/lte deletes exactly its keys, bounds as Buffers and offset views, ignoring reverse and limit';
+
+/**
+ * A point-read cache in front of the reference engine, in two broken flavours: one hands out
+ * the cached array itself, the other forgets to drop entries on clear() and delRange.
+ */
+function cachedGetEngines(): BrokenEngine[] {
+  const make = (shareArrays: boolean, forgetRanges: boolean) => async (): Promise<StorageEngine> => {
+    const cache = new Map<string, Uint8Array | undefined>();
+    const id = (ks: string, key: Uint8Array) => `${ks}:${Buffer.from(key).toString('hex')}`;
+    const dropKeyspace = (ks: string) => {
+      for (const k of cache.keys()) if (k.startsWith(`${ks}:`)) cache.delete(k);
+    };
+    return wrap(await openReference(), {
+      keyspace: (ks, name) => ({
+        async get(key) {
+          const k = id(name, key);
+          if (!cache.has(k)) cache.set(k, await ks.get(key));
+          const value = cache.get(k);
+          return shareArrays || value === undefined ? value : value.slice();
+        },
+        async put(key, value, options) {
+          await ks.put(key, value, options);
+          cache.delete(id(name, key));
+        },
+        async del(key, options) {
+          await ks.del(key, options);
+          cache.delete(id(name, key));
+        },
+        async clear(range, options) {
+          await ks.clear(range, options);
+          if (!forgetRanges) dropKeyspace(name);
+        },
+      }),
+      async write(inner, ops, options) {
+        await inner.write(ops, options);
+        for (const op of ops) {
+          const ks = op.keyspace ?? 'default';
+          if (op.type === 'delRange') {
+            if (!forgetRanges) dropKeyspace(ks);
+          } else cache.delete(id(ks, op.key));
+        }
+      },
+    });
+  };
+  return [
+    {
+      name: 'get hands out its cached array',
+      bug: 'get returns the array it caches, so a caller changing it changes what later gets return',
+      open: make(true, false),
+      mustFail: ['get: changing the returned values changes nothing stored'],
+    },
+    {
+      name: 'get cache kept across range deletes',
+      bug: 'the point-read cache drops keys on put, del and write() del, but not on clear() or delRange',
+      open: make(false, true),
+      mustFail: ['get: a key read, then deleted by del, write(), clear or delRange, reads as missing'],
+    },
+  ];
+}
 
 export const brokenEngines: BrokenEngine[] = [
   {
@@ -407,6 +472,211 @@ export const brokenEngines: BrokenEngine[] = [
         }),
       }),
     mustFail: ['forward: inserting keys between existing ones', 'reverse: deleting keys, including ones not yet reached'],
+  },
+  // One engine per class of the suite's sibling, size, input-shape, aliasing, visibility,
+  // lifecycle and combined-bound cases, so no refactor can drop a class unnoticed.
+  {
+    name: 'write() delRange honours limit',
+    bug: 'a delRange op with a limit deletes only that many keys (clear ignores it, as it must)',
+    open: async () =>
+      wrap(await openReference(), {
+        async write(inner, ops, options) {
+          if (!Array.isArray(ops)) return inner.write(ops, options);
+          const out: WriteOp[] = [];
+          for (const op of ops as WriteOp[]) {
+            if (op?.type !== 'delRange' || op.range?.limit === undefined) {
+              out.push(op);
+              continue;
+            }
+            const selected = await inner.keyspace(op.keyspace ?? 'default').iterate(op.range).all();
+            for (const [key] of selected) out.push({ type: 'del', keyspace: op.keyspace, key });
+          }
+          return inner.write(out, options);
+        },
+      }),
+    mustFail: [SIBLING_DELRANGE],
+  },
+  {
+    name: "a snapshot's sync reads are live",
+    bug: "a snapshot's getSync and iterateSync read the live keyspace, not the snapshot",
+    open: async () =>
+      wrap(await openReference(), {
+        snapshot(inner) {
+          const snapshot = inner.snapshot!();
+          return {
+            keyspace(name) {
+              const view = snapshot.keyspace(name);
+              const live = inner.keyspace(name);
+              return { name: view.name, get: (k) => view.get(k), getMany: (k) => view.getMany(k), iterate: (r) => view.iterate(r), getSync: (k) => live.getSync!(k), iterateSync: (r) => live.iterateSync!(r) };
+            },
+            close: () => snapshot.close(),
+            [Symbol.asyncDispose]: () => snapshot.close(),
+          };
+        },
+      }),
+    mustFail: ['a snapshot is unchanged by later puts and overwrites'],
+  },
+  {
+    name: 'iterator loses an entry at each 256-entry chunk edge',
+    bug: 'iterate drops the first entry of every chunk after the first (an off-by-one in the resume key)',
+    open: async () =>
+      wrap(await openReference(), {
+        keyspace: (ks) => ({
+          iterate(range = {}) {
+            const { limit, signal, ...rest } = range;
+            return deferredIterator(async () => {
+              const all = await ks.iterate(rest).all();
+              const kept = all.filter((_, i) => i === 0 || i % 256 !== 0);
+              return limit === undefined ? kept : kept.slice(0, limit);
+            }, signal);
+          },
+        }),
+      }),
+    mustFail: ['255, 256, 257 keys (around 256): every read path, getMany, reverse with limit, clear and delRange, and reopen'],
+  },
+  {
+    name: 'getMany cuts values at 64 KiB',
+    bug: 'getMany copies values into 65536-byte slots, cutting longer ones short',
+    open: async () =>
+      wrap(await openReference(), {
+        keyspace: (ks) => ({
+          async getMany(keys) {
+            return (await ks.getMany(keys)).map((v) => (v && v.length > 65_536 ? v.slice(0, 65_536) : v));
+          },
+        }),
+      }),
+    mustFail: ['values of 64 KiB - 1, 64 KiB, 64 KiB + 1 and 1 MiB + 1 bytes through put and write, on every path, and reopen'],
+  },
+  {
+    name: 'range bounds read from byte 0 of their buffer',
+    bug: 'iterate reads a bound as new Uint8Array(bound.buffer, 0, bound.length), ignoring byteOffset',
+    open: async () =>
+      wrap(await openReference(), {
+        keyspace: (ks) => ({
+          iterate(range = {}) {
+            const out: Range & { signal?: AbortSignal } = { ...range };
+            for (const bound of ['gt', 'gte', 'lt', 'lte', 'prefix'] as const) {
+              const b = range[bound];
+              if (b instanceof Uint8Array) out[bound] = new Uint8Array(b.buffer, 0, b.length);
+            }
+            return ks.iterate(out);
+          },
+        }),
+      }),
+    mustFail: [`iterate().all(): ${SIBLING_RANGE_READ}`],
+  },
+  {
+    name: 'keyspace names trimmed',
+    bug: "keyspace(' a') is taken as keyspace('a') instead of INVALID_KEYSPACE",
+    open: async () => {
+      const engine = wrap(await openReference(), {});
+      const keyspace = engine.keyspace.bind(engine);
+      engine.keyspace = (name) => keyspace(typeof name === 'string' ? name.trim() : name);
+      return engine;
+    },
+    mustFail: ['keyspace() rejects names outside [A-Za-z0-9_-]{1,64} (INVALID_KEYSPACE)'],
+  },
+  {
+    name: 'keyspace names cut at 32 characters',
+    bug: 'keyspaces are stored under the first 32 characters of their name, so long names collide',
+    open: async () => {
+      const cut = (name: unknown) => (typeof name === 'string' && name.length > 32 ? name.slice(0, 32) : name) as string;
+      const engine = wrap(await openReference(), {
+        write: (inner, ops, options) =>
+          inner.write(Array.isArray(ops) ? ops.map((op) => (op && typeof op === 'object' && op.keyspace ? { ...op, keyspace: cut(op.keyspace) } : op)) : ops, options),
+      });
+      const keyspace = engine.keyspace.bind(engine);
+      engine.keyspace = (name) => keyspace(cut(name));
+      return engine;
+    },
+    mustFail: ['long keyspace names that differ only in their last character are distinct, through put, write and snapshots, and across reopen'],
+  },
+  ...cachedGetEngines(),
+  {
+    name: 'write() applies ops one at a time',
+    bug: 'validates the whole batch, then applies its ops one by one with awaits between, so reads see half a batch',
+    open: async () =>
+      wrap(await openReference(), {
+        async write(inner, ops, options) {
+          resolveWriteOps(ops, inner.capabilities);
+          for (const op of ops) {
+            await inner.write([op], options);
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+        },
+      }),
+    mustFail: ['reads and snapshots taken while a write() is in flight see all of the batch or none of it'],
+  },
+  {
+    name: 'aborted iterator not reported closed',
+    bug: 'an iterator whose AbortSignal fired rejects reads but says closed: false until close() is called',
+    open: async () =>
+      wrap(await openReference(), {
+        keyspace: (ks) => ({
+          iterate(range) {
+            const inner = ks.iterate(range);
+            let closed = false;
+            return new Proxy(inner, {
+              get(target, property) {
+                if (property === 'closed') return closed;
+                if (property === 'close') return () => ((closed = true), target.close());
+                const value = Reflect.get(target, property, target);
+                return typeof value === 'function' ? value.bind(target) : value;
+              },
+            });
+          },
+        }),
+      }),
+    mustFail: ['an iterator reports closed once its AbortSignal fires, before and during reads and in for await'],
+  },
+  {
+    name: 'empty batch after close resolves',
+    bug: 'write([]) returns before checking the engine is open',
+    open: async () =>
+      wrap(await openReference(), {
+        write: (inner, ops, options) => (Array.isArray(ops) && ops.length === 0 ? Promise.resolve() : inner.write(ops, options)),
+      }),
+    mustFail: ['an empty write() batch after close fails NOT_OPEN'],
+  },
+  {
+    name: "closing a snapshot closes the engine's iterators",
+    bug: 'snapshot close() closes every open iterator of the engine, not only its own',
+    open: async () => {
+      const live = new Set<EntryIterator>();
+      return wrap(await openReference(), {
+        keyspace: (ks) => ({
+          iterate(range) {
+            const it = ks.iterate(range);
+            live.add(it);
+            return it;
+          },
+        }),
+        snapshot(inner) {
+          const snapshot = inner.snapshot!();
+          const close = async () => {
+            await Promise.all([...live].map((it) => it.close()));
+            await snapshot.close();
+          };
+          return { keyspace: (name) => snapshot.keyspace(name), close, [Symbol.asyncDispose]: close };
+        },
+      });
+    },
+    mustFail: ["after a snapshot closes, its getSync and iterateSync fail NOT_OPEN and the engine's live iterators keep working"],
+  },
+  {
+    name: 'prefix dropped beside other bounds',
+    bug: 'iterate uses prefix only when no gt/gte/lt/lte is given',
+    open: async () =>
+      wrap(await openReference(), {
+        keyspace: (ks) => ({
+          iterate(range = {}) {
+            const { prefix, ...rest } = range;
+            const bounded = rest.gt ?? rest.gte ?? rest.lt ?? rest.lte;
+            return ks.iterate(prefix !== undefined && bounded !== undefined ? rest : range);
+          },
+        }),
+      }),
+    mustFail: [`iterate().all(): ${SIBLING_RANGE_READ}`],
   },
 ];
 

@@ -94,6 +94,7 @@ describe('the crash tests reject engines that acknowledge writes before they are
     expect(failures.map((f) => f.split(':')[0])).toEqual([
       'killed while writing batches',
       'data written, flushed, then the process is killed',
+      'killed while flushes overlap',
     ]);
   }, 300_000);
 
@@ -103,15 +104,31 @@ describe('the crash tests reject engines that acknowledge writes before they are
     expect(failures.map((f) => f.split(':')[0])).toEqual(['killed while writing with sync']);
   }, 300_000);
 
+  it('an engine whose put, del and clear drop { sync: true } fails the three single-operation crash cases', async () => {
+    const failures = await crashFailures(fixture, 'keyspaceSyncIgnoredEngine');
+    console.log(`[meta] keyspace sync ignored: ${failures.join(' | ')}`);
+    expect(failures.map((f) => f.split(':')[0])).toEqual([
+      'killed during single put(..., { sync',
+      'killed during single del(..., { sync',
+      'killed during clear(range, { sync',
+    ]);
+  }, 300_000);
+
+  it('an engine whose flush() joins one already in flight fails the overlapping-flush crash case', async () => {
+    const failures = await crashFailures(fixture, 'joinedFlushEngine');
+    console.log(`[meta] joined flush: ${failures.join(' | ')}`);
+    expect(failures.map((f) => f.split(':')[0])).toEqual(['killed while flushes overlap']);
+  }, 300_000);
+
   it('a crash module that does not exist fails with a message saying to build first', async () => {
     const failures = await crashFailures(join(tmpdir(), 'tidekv-no-such-module', 'index.js'), 'referenceEngine');
-    expect(failures).toHaveLength(3);
+    expect(failures).toHaveLength(7);
     for (const failure of failures) expect(failure).toContain('build it first');
   }, 60_000);
 
   it('a module without the named factory makes the child fail loudly', async () => {
     const failures = await crashFailures(builtReference, 'noSuchFactory');
-    expect(failures).toHaveLength(3);
+    expect(failures).toHaveLength(7);
     for (const failure of failures) expect(failure).toContain('exited by itself');
   }, 60_000);
 });

@@ -48,6 +48,13 @@ async function verifyRound(ctx: CaseContext, round: number, flushed: number): Pr
   return last + 1;
 }
 
+const SINGLE_OP_ENTRIES = 3000;
+const SINGLE_OP_CRASHES: { mode: CrashChildConfig['mode']; name: string; deletes: boolean }[] = [
+  { mode: 'sync-put', name: 'killed during single put(..., { sync: true }) calls: every acknowledged put survives', deletes: false },
+  { mode: 'sync-del', name: 'killed during single del(..., { sync: true }) calls: every acknowledged delete stays deleted', deletes: true },
+  { mode: 'sync-clear', name: 'killed during clear(range, { sync: true }) calls: every acknowledged clear stays cleared', deletes: true },
+];
+
 export const crashCases: Case[] = [
   {
     group,
@@ -108,4 +115,46 @@ export const crashCases: Case[] = [
       expect(readCounter((await ctx.ks.get(counterKey(7)))!)).toBe(batches - 1);
     },
   },
+  {
+    group,
+    name: 'killed while flushes overlap: every batch a resolved flush covered survives',
+    skip: crashSkip,
+    timeout: 120_000,
+    async run(ctx) {
+      const seed = caseSeed(`${ctx.options.name} overlapping flush crash (${ctx.pass.keyspace})`);
+      const delay = Math.floor(prng(seed)() * 150);
+      await ctx.engine.close();
+      const outcome = await runAndKill(childConfig(ctx, 9, 'overlap-flush'), delay);
+      await ctx.reopen();
+      const survived = await verifyRound(ctx, 9, outcome.flushed);
+      console.log(`[${ctx.options.name} overlapping flush crash] ${outcome.flushed + 1} batches flushed, ${survived} survived`);
+    },
+  },
+  ...SINGLE_OP_CRASHES.map(
+    ({ mode, name, deletes }, i): Case => ({
+      group,
+      name,
+      skip: crashSkip,
+      timeout: 120_000,
+      async run(ctx) {
+        const round = 10 + i;
+        const seed = caseSeed(`${ctx.options.name} ${mode} crash (${ctx.pass.keyspace})`);
+        const delay = Math.floor(prng(seed)() * 150);
+        await ctx.engine.close();
+        const config = { ...childConfig(ctx, round, mode), entries: SINGLE_OP_ENTRIES };
+        const outcome = await runAndKill(config, delay);
+        await ctx.reopen();
+        const keys = Array.from({ length: SINGLE_OP_ENTRIES }, (_, n) => crashKey(round, n, 0));
+        const values = await ctx.ks.getMany(keys);
+        for (let n = 0; n < SINGLE_OP_ENTRIES; n++) {
+          // the operation after the last acknowledged one may or may not have landed
+          if (n === outcome.flushed + 1) continue;
+          const acknowledged = n <= outcome.flushed;
+          const expected = acknowledged === deletes ? undefined : hex(crashValue(round, n, 0));
+          expect(hex(values[n]), `key ${n} (${acknowledged ? 'acknowledged' : 'never reached'}; last acknowledged ${outcome.flushed})`).toBe(expected);
+        }
+        console.log(`[${ctx.options.name} ${mode} crash] ${outcome.flushed + 1} single operations acknowledged`);
+      },
+    }),
+  ),
 ];

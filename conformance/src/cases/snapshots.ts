@@ -47,6 +47,9 @@ function unchangedBy(name: string, change: (ctx: CaseContext) => Promise<void>):
       expect(hex(await view.get(utf8('a')))).toBe(hex(utf8('1')));
       expect(await view.get(utf8('new'))).toBeUndefined();
       expect((await view.getMany([utf8('d'), utf8('new')])).map(hex)).toEqual([hex(utf8('4')), undefined]);
+      // the sync siblings read the same point in time
+      if (view.getSync) expect([utf8('a'), utf8('d'), utf8('new')].map((k) => hex(view.getSync!(k)))).toEqual([hex(utf8('1')), hex(utf8('4')), undefined]);
+      if (view.iterateSync) expect(hexEntries([...view.iterateSync({ reverse: true })])).toEqual([...SEEDED].reverse());
       expect(hexEntries(await readAll(snapshot.keyspace(OTHER)))).toEqual([[hex(utf8('o')), hex(utf8('other'))]]);
       await snapshot.close();
     },

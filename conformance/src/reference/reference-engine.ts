@@ -53,7 +53,8 @@ const DEFAULT_CAPABILITIES: Capabilities = Object.freeze({
   maxValueSize: 16 * 1024 * 1024,
 });
 
-const copy = (bytes: Uint8Array) => bytes.slice();
+/** A plain Uint8Array copy: Buffer#slice would be a view of the caller's memory. */
+const copy = (bytes: Uint8Array) => Uint8Array.prototype.slice.call(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 const copyEntry = ([key, value]: Entry): Entry => [copy(key), copy(value)];
 
 /** Reads over one table; shared by live keyspaces and snapshot views. */
@@ -122,6 +123,7 @@ class TableReader implements ReadableKeyspace {
     let remaining = range.limit;
     while (remaining > 0) {
       this.lifecycle.assertOpen();
+      if (range.signal?.aborted) throw new TidekvError('ABORTED', 'the iteration was aborted', { cause: range.signal.reason });
       const chunk = this.table()?.scan(range, after, Math.min(remaining, 64)) ?? [];
       if (chunk.length === 0) return;
       after = chunk[chunk.length - 1]![0];
