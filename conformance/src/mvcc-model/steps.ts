@@ -71,8 +71,11 @@ export interface StepOptions {
   /** Include reopen steps. */
   reopen: boolean;
   /**
-   * Leave out the one txn shape that crashes etcd 3.4 (a put with ignoreValue/ignoreLease
-   * in a txn with a from-key delete), for the differential check against a real etcd.
+   * For the differential check against a real etcd 3.4, leave out what etcd itself gets
+   * wrong: the txn shape that crashes it (a put with ignoreValue/ignoreLease in a txn with a
+   * from-key delete), and compactions at revision 0, which etcd forgets when the server
+   * stops before their physical pass finished (it resumes a scheduled compaction only when
+   * its revision is not 0).
    */
   etcdSafe?: boolean;
 }
@@ -196,12 +199,13 @@ export function crashesEtcd(txn: TxnPlan): boolean {
 
 export function stepArb(options: StepOptions): fc.Arbitrary<Step> {
   const txn = options.etcdSafe ? txnArb(2).filter((t) => !crashesEtcd(t)) : txnArb(2);
+  const compactRevision = options.etcdSafe ? revisionArb.filter((r) => r.at !== 'zero') : revisionArb;
   return fc.oneof(
     { weight: 8, arbitrary: putArb },
     { weight: 5, arbitrary: rangeArb },
     { weight: 3, arbitrary: deleteArb },
     { weight: 4, arbitrary: txn },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('compact' as const), revision: revisionArb, physical: fc.boolean() }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('compact' as const), revision: compactRevision, physical: fc.boolean() }) },
     { weight: options.hash ? 1 : 0, arbitrary: fc.record({ kind: fc.constant('hashKV' as const), revision: revisionArb }) },
     { weight: options.reopen ? 1 : 0, arbitrary: fc.constant({ kind: 'reopen' as const }) },
   );
