@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { Keyspace, StorageEngine } from '@tidekv/core';
 import type { Case } from '../case.js';
-import { utf8 } from '../support/bytes.js';
+import { hex, utf8 } from '../support/bytes.js';
 import { expectTidekvError, expectSyncTidekvError } from '../support/expect-error.js';
 
 const group = 'lifecycle';
@@ -88,6 +88,45 @@ export const lifecycleCases: Case[] = [
       const outcomes = await Promise.all(writes);
       await closing;
       for (const outcome of outcomes) expect(['ok', 'TidekvError:NOT_OPEN']).toContain(outcome);
+    },
+  },
+  {
+    group,
+    name: 'an iterateSync paused mid-way fails NOT_OPEN once the engine closes',
+    skip: syncOnly,
+    async run(ctx) {
+      await ctx.engine.write(Array.from({ length: 1200 }, (_, i) => ctx.put(Uint8Array.of(i >> 8, i & 0xff), Uint8Array.of(1))));
+      const entries = ctx.ks.iterateSync!()[Symbol.iterator]();
+      for (let i = 0; i < 10; i++) expect(entries.next().done).toBe(false);
+      await ctx.engine.close();
+      let read = 10;
+      expectSyncTidekvError(() => {
+        while (!entries.next().done) read++;
+      }, 'NOT_OPEN', 'iterateSync after close');
+      expect(read, 'at most the chunk in hand is read after close').toBeLessThan(1200);
+    },
+  },
+  {
+    group,
+    name: 'an open racing close() either fails LOCKED or sees every write made before close()',
+    skip: (caps) => (caps.persistent ? false : 'capabilities.persistent is false'),
+    async run(ctx) {
+      await ctx.ks.put(utf8('before-close'), utf8('1'));
+      const closing = ctx.engine.close();
+      let reopened: StorageEngine | undefined;
+      let settled = false;
+      void closing.finally(() => (settled = true));
+      while (!settled && reopened === undefined) {
+        try {
+          reopened = await ctx.openEngine();
+        } catch (error) {
+          expect((error as { code?: string }).code, 'a failed open while the holder closes').toBe('LOCKED');
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      }
+      await closing;
+      reopened ??= await ctx.openEngine();
+      expect(hex(await reopened!.keyspace(ctx.pass.keyspace).get(utf8('before-close')))).toBe(hex(utf8('1')));
     },
   },
 ];

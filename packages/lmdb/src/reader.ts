@@ -52,6 +52,7 @@ class RangeChunks implements ChunkSource {
  */
 class SyncScan implements Iterator<Entry> {
   #inner: Iterator<{ key: Uint8Array; value: Uint8Array }> | undefined;
+  #closedByOwner = false;
 
   constructor(
     inner: Iterator<{ key: Uint8Array; value: Uint8Array }>,
@@ -63,6 +64,8 @@ class SyncScan implements Iterator<Entry> {
 
   next(): IteratorResult<Entry> {
     const inner = this.#inner;
+    // Closed with its engine or snapshot: NOT_OPEN, never a silent early end.
+    if (this.#closedByOwner) this.lifecycle.assertOpen();
     if (inner === undefined) return { done: true, value: undefined };
     this.lifecycle.assertOpen();
     let result: IteratorResult<{ key: Uint8Array; value: Uint8Array }>;
@@ -85,7 +88,9 @@ class SyncScan implements Iterator<Entry> {
     return { done: true, value: undefined };
   }
 
+  /** Called by the owner's close(). */
   close(): Promise<void> {
+    if (this.#inner !== undefined) this.#closedByOwner = true;
     this.#finish();
     return Promise.resolve();
   }
