@@ -52,7 +52,8 @@ describe('lmdb lifecycle', () => {
     await engine.close();
     expect(iterator.closed).toBe(true);
     expect(await codeOf(() => iterator.next())).toBe('NOT_OPEN');
-    expect(scan.next().done).toBe(true); // closed by the engine, never touching the closed environment
+    // closed by the engine, never touching the closed environment, and saying so: NOT_OPEN, not an early end
+    expect(await codeOf(() => scan.next())).toBe('NOT_OPEN');
     expect(await codeOf(() => reusable[Symbol.iterator]())).toBe('NOT_OPEN');
   });
 

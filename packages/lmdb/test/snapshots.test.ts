@@ -127,7 +127,7 @@ describe('lmdb snapshots', () => {
     await engine.close();
     expect(iterator.closed).toBe(true);
     expect(await codeOf(() => snapshot.keyspace('default').get(b(1)))).toBe('NOT_OPEN');
-    expect(sync.next().done).toBe(true);
+    expect(await codeOf(() => sync.next())).toBe('NOT_OPEN');
     expect(await codeOf(() => engine.snapshot!())).toBe('NOT_OPEN');
   });
 });
