@@ -99,6 +99,22 @@ describe('KeyIndex: the reference examples', () => {
     expect(index.kept(0)).toBeUndefined();
   });
 
+  it('a key deleted and put again in one txn (del@3.0, put@3.1): compact(3) keeps the put, kept(3) is the put', () => {
+    const index = build(['2', '3t', '3.1', '4']);
+    expect(index.kept(3)).toEqual(rev(3, 1));
+    index.compact(3);
+    expect(show(index)).toBe('{3.1,4}');
+    expect(index.has(rev(3))).toBe(false);
+    expect(index.get(3)).toEqual({ modified: rev(3, 1), created: rev(3, 1), version: 1 });
+    // Deleted again in the same txn: the tombstone at 3 is the latest change, kept until the next compaction.
+    const again = build(['2', '3t', '3.1', '3.2t']);
+    expect(again.kept(3)).toBeUndefined();
+    again.compact(3);
+    expect(show(again)).toBe('{3.2t}{}');
+    again.compact(4);
+    expect(again.isEmpty).toBe(true);
+  });
+
   it('a tombstone on a deleted key is refused; puts must move forward', () => {
     const index = build(['1', '2t']);
     expect(() => index.tombstone(rev(3))).toThrow(/does not exist/);
@@ -152,17 +168,23 @@ describe('KeyIndex against the full history (property)', () => {
   const seed = propertySeed('mvcc-key-index');
   it('get, kept and compact agree with a model of every change', () => {
     fc.assert(
-      fc.property(fc.array(fc.boolean(), { minLength: 1, maxLength: 30 }), fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 4 }), (ops, compactions) => {
+      // Each op is [put wanted, same main revision as the previous change] (a txn changing the key again, e.g. delete then put).
+      fc.property(fc.array(fc.tuple(fc.boolean(), fc.boolean()), { minLength: 1, maxLength: 30 }), fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 4 }), (ops, compactions) => {
         const index = new KeyIndex(utf8Encode('k'));
-        const history: Array<{ main: number; tomb: boolean }> = [];
+        const history: Array<{ main: number; sub: number; tomb: boolean }> = [];
         let main = 1;
+        let sub = 0;
         let live = false;
-        for (const wantPut of ops) {
-          main++;
+        for (const [wantPut, sameTxn] of ops) {
+          if (sameTxn && history.length > 0) sub++;
+          else {
+            main++;
+            sub = 0;
+          }
           const tomb: boolean = !wantPut && live;
-          if (tomb) index.tombstone(rev(main));
-          else index.put(rev(main));
-          history.push({ main, tomb });
+          if (tomb) index.tombstone(rev(main, sub));
+          else index.put(rev(main, sub));
+          history.push({ main, sub, tomb });
           live = !tomb;
         }
         const modelGet = (at: number) => {
@@ -171,14 +193,18 @@ describe('KeyIndex against the full history (property)', () => {
           if (!last || last.tomb) return undefined;
           let start = upTo.length - 1;
           while (start > 0 && !upTo[start - 1]!.tomb) start--;
-          return { modified: rev(last.main), created: rev(upTo[start]!.main), version: upTo.length - start };
+          return { modified: rev(last.main, last.sub), created: rev(upTo[start]!.main, upTo[start]!.sub), version: upTo.length - start };
         };
         let compacted = 0;
         for (const at of [...compactions].sort((a, b) => a - b)) {
           index.compact(at);
           compacted = at;
           const latest = history.filter((h) => h.main <= at).at(-1);
-          expect(index.kept(at)).toEqual(latest && !latest.tomb ? rev(latest.main) : undefined);
+          expect(index.kept(at)).toEqual(latest && !latest.tomb ? rev(latest.main, latest.sub) : undefined);
+          // Compaction keeps every change above `at` and the latest change <= at: a put, or a tombstone exactly at `at`.
+          const keepsLatest = latest !== undefined && (!latest.tomb || latest.main === at);
+          const kept = history.filter((h) => h.main > at || (h === latest && keepsLatest)).map((h) => rev(h.main, h.sub));
+          expect(history.filter((h) => index.has(rev(h.main, h.sub))).map((h) => rev(h.main, h.sub)), `revisions kept by compact(${at})`).toEqual(kept);
           if (index.isEmpty) return;
         }
         for (let at = Math.max(compacted, 1); at <= main + 1; at++) expect(index.get(at), `get(${at})`).toEqual(modelGet(at));

@@ -14,9 +14,12 @@
  *
  * compact(atRev) keeps, per key, the largest revision <= atRev in the generation that contains
  * atRev or follows it, drops every older revision and every generation whose tombstone is
- * below atRev; a tombstone exactly at atRev is kept (the next compaction removes it). A key
- * left with only an empty generation is gone. For put@1, put@2, del@3, put@4, del@5:
+ * below atRev; a tombstone exactly at atRev is kept (the next compaction removes it), unless a
+ * later generation already began in that main revision (a txn deleted the key and put it
+ * again): then that put is the key's latest change at atRev and is what is kept. A key left
+ * with only an empty generation is gone. For put@1, put@2, del@3, put@4, del@5:
  *   compact(2) -> {2,3t}{4,5t}{}   compact(4) -> {4,5t}{}   compact(5) -> {5t}{}   compact(6) -> gone
+ * and for put@2, del@3.0, put@3.1 (one txn): compact(3) -> {3.1}
  *
  * Revisions are compared by main then sub; a key's revisions only ever increase.
  */
@@ -160,8 +163,17 @@ export class KeyIndex {
    */
   #compactionPoint(atRev: number): { genIndex: number; revIndex: number } {
     let genIndex = 0;
-    // The first generation that contains atRev or was created after it.
-    while (genIndex < this.generations.length - 1 && this.generations[genIndex]!.revs.at(-1)!.main < atRev) genIndex++;
+    // The generation holding the key's latest change <= atRev, or the first one created after
+    // it. A closed generation is passed when its tombstone is below atRev, or when the next
+    // generation begins at or below atRev: a txn that deletes a key and puts it again ends one
+    // generation and starts the next in the same main revision, and then the put is the
+    // latest change at atRev, not the tombstone.
+    while (genIndex < this.generations.length - 1) {
+      const tombstone = this.generations[genIndex]!.revs.at(-1)!;
+      const next = this.generations[genIndex + 1]!.revs[0];
+      if (tombstone.main >= atRev && (next === undefined || next.main > atRev)) break;
+      genIndex++;
+    }
     const revs = this.generations[genIndex]!.revs;
     let revIndex = revs.length - 1;
     while (revIndex >= 0 && revs[revIndex]!.main > atRev) revIndex--;
