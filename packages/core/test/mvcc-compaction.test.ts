@@ -143,6 +143,75 @@ describe('compaction', () => {
     await expect(store.range('a', { revision: 4 })).rejects.toMatchObject({ code: 'COMPACTED' });
   });
 
+  it.each([
+    ['before its first op runs', async () => undefined],
+    ['while its first read is in the engine', () => new Promise<void>((resolve) => setImmediate(resolve))],
+  ])('a read-only txn that starts while a compaction writes its scheduled revision reads a whole, correct revision (write lands %s)', async (_, beforeRelease) => {
+    const disk = new TestDisk();
+    store = await MvccStore.open({ engine: new TestEngine(disk, { syncReads: false }), wal: false });
+    for (const k of ['a', 'b', 'c']) await store.put(k, `${k}1`); // 2..4
+    for (const k of ['a', 'b', 'c']) await store.put(k, `${k}2`); // 5..7
+    disk.readDelayMs = 5;
+    let reached!: () => void;
+    let release!: () => void;
+    const writing = new Promise<void>((resolve) => (reached = resolve));
+    disk.beforeSyncedWrite = () => {
+      reached();
+      return new Promise<void>((resolve) => (release = resolve));
+    };
+    const compaction = store.compact(7, { physical: true });
+    await writing; // the compaction has passed its checks and is making its revision durable
+    const reads = store.txn({ success: [{ type: 'range', key: 'a', revision: 4 }, { type: 'range', key: 'b', revision: 4 }, { type: 'range', key: 'c', revision: 4 }] });
+    await beforeRelease();
+    release();
+    const result = await reads;
+    expect(result.responses.map((r) => (r.type === 'range' ? r.kvs.map((kv) => text(kv.value)) : []))).toEqual([['a1'], ['b1'], ['c1']]);
+    await compaction;
+    await expect(store.range('a', { revision: 4 })).rejects.toMatchObject({ code: 'COMPACTED' });
+  });
+
+  it('a compaction waiting for a read-only txn holds new ones back until it has compacted, so a stream of them cannot starve it', async () => {
+    const disk = new TestDisk();
+    store = await MvccStore.open({ engine: new TestEngine(disk, { syncReads: false }), wal: false });
+    for (const k of ['a', 'b', 'c']) await store.put(k, `${k}1`); // 2..4
+    for (const k of ['a', 'b', 'c']) await store.put(k, `${k}2`); // 5..7
+    disk.readDelayMs = 5;
+    const order: string[] = [];
+    const first = store.txn({ success: [{ type: 'range', key: 'a', revision: 4 }, { type: 'range', key: 'b', revision: 4 }] }).then((r) => {
+      order.push('first');
+      return r;
+    });
+    const compaction = store.compact(7).then(() => order.push('compaction'));
+    await new Promise<void>((resolve) => setImmediate(resolve)); // the compaction now waits for `first`, still in the engine
+    const below = store.txn({ success: [{ type: 'range', key: 'a', revision: 4 }] });
+    const at = store.txn({ success: [{ type: 'range', key: 'a', revision: 7 }] }).then((r) => {
+      order.push('at');
+      return r;
+    });
+    await expect(below).rejects.toMatchObject({ code: 'COMPACTED' });
+    const atResult = await at;
+    expect(atResult.responses.map((r) => (r.type === 'range' ? text(r.kvs[0]!.value) : ''))).toEqual(['a2']);
+    const firstResult = await first;
+    expect(firstResult.responses.map((r) => (r.type === 'range' ? r.kvs.map((kv) => text(kv.value)) : []))).toEqual([['a1'], ['b1']]);
+    await compaction;
+    expect(order).toEqual(['first', 'compaction', 'at']);
+  });
+
+  it('a read-only txn held back by a compaction still runs when close() is called meanwhile', async () => {
+    const disk = new TestDisk();
+    store = await MvccStore.open({ engine: new TestEngine(disk, { syncReads: false }), wal: false });
+    for (const k of ['a', 'a']) await store.put(k, `${k}${store.revision}`); // 2, 3
+    disk.readDelayMs = 5;
+    const first = store.txn({ success: [{ type: 'range', key: 'a', revision: 2 }] });
+    const compaction = store.compact(3);
+    await new Promise<void>((resolve) => setImmediate(resolve)); // the compaction now waits for `first`
+    const held = store.txn({ success: [{ type: 'range', key: 'a' }] });
+    const closed = store.close();
+    const [firstResult, heldResult] = await Promise.all([first, held, compaction, closed]);
+    expect(firstResult.responses.map((r) => (r.type === 'range' ? text(r.kvs[0]!.value) : ''))).toEqual(['a1']);
+    expect(heldResult.responses.map((r) => (r.type === 'range' ? text(r.kvs[0]!.value) : ''))).toEqual(['a2']);
+  });
+
   it('hashKV: COMPACTED below the compact revision, FUTURE_REV above the current; a tombstone at the compact revision is not hashed', async () => {
     ({ store } = await openStore());
     await store.put('a', '1');

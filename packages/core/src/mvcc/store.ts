@@ -65,7 +65,7 @@ import { changeToEvent, readRevisionEvents } from './watch-history.js';
 import { WatcherGroup, type WatchHistory } from './watcher-group.js';
 import { LEASE_KEYSPACE, META_KEYSPACE, META_KEYS, REV_KEYSPACE, decodeRevisionRecord, encodeMetaValue, encodeRevisionRecord } from './layout.js';
 import { leaseWrites, readLeases, readMeta, rebuildIndex, replayLog } from './recovery.js';
-import { assertCount, checkDeleteRange, checkPut, checkRange, checkTxn, isReadOnly, optionsObject, booleanOption } from './request.js';
+import { assertCount, checkDeleteRange, checkPut, checkRange, checkTxn, isReadOnly, optionsObject, booleanOption, type TxnRequestChecked } from './request.js';
 import { resolveStoreOptions, type MvccStoreOptions, type ResolvedStoreOptions } from './store-options.js';
 import { TxnRun, compacted, evaluateRange, futureRevision, type Change, type TxnHost, type ValueRef } from './txn.js';
 
@@ -135,6 +135,11 @@ export class MvccStore implements WatchLeaseKV {
   readonly #reads = new Set<Promise<unknown>>();
   /** Read-only txns in flight: the key index must not be compacted under them. */
   readonly #readTxns = new Set<Promise<unknown>>();
+  /**
+   * Set while a compaction waits for the read-only txns in flight and compacts the key index:
+   * new read-only txns start after it (so the wait ends, and none starts on an index about to change).
+   */
+  #compacting: Promise<void> | undefined;
   /** Reads that started before the latest logical compaction. */
   #readsBeforeCompaction: Promise<unknown> = Promise.resolve();
   #physical: Promise<boolean> = Promise.resolve(true);
@@ -325,6 +330,11 @@ export class MvccStore implements WatchLeaseKV {
   #read<T>(run: () => T | Promise<T>): Promise<T> {
     const closed = this.#rejectIfClosed();
     if (closed) return closed;
+    return this.#track(run);
+  }
+
+  /** #read for a read already accepted: tracked, whether or not close() has begun. */
+  #track<T>(run: () => T | Promise<T>): Promise<T> {
     let result: T | Promise<T>;
     try {
       result = run();
@@ -587,22 +597,29 @@ export class MvccStore implements WatchLeaseKV {
     const closed = this.#rejectIfClosed();
     if (closed) return closed;
     const checked = checkTxn(request, this.#options.maxTxnOps);
-    if (isReadOnly(checked)) {
-      // Reads only: run at the published revision, beside the writers. Its ops read the key
-      // index one after another, so a compaction waits for it (as etcd's compaction waits
-      // for the read transactions holding its store lock).
-      const read = this.#read(async () => {
-        const base = this.#revision;
-        const result = await new TxnRun(this.#host, base, false).txn(checked);
-        return { ...result, revision: base };
-      });
-      this.#readTxns.add(read);
-      const done = () => this.#readTxns.delete(read);
-      read.then(done, done);
-      return read;
-    }
+    if (isReadOnly(checked)) return this.#readTxn(checked);
     const { result, revision } = await this.#write((txn) => txn.txn(checked));
     return { ...result, revision };
+  }
+
+  /**
+   * Reads only: run at the published revision, beside the writers. Its ops read the key index
+   * one after another, across engine reads, so the index must not be compacted until it ends:
+   * a compaction waits for it, and one that is waiting holds new ones back (as etcd's
+   * compaction takes the store lock its read transactions hold, new readers queueing behind).
+   */
+  #readTxn(checked: TxnRequestChecked): Promise<TxnResponse> {
+    // Accepted before close(): a txn held back by a compaction still runs.
+    if (this.#compacting) return this.#compacting.then(() => this.#readTxn(checked));
+    const read = this.#track(async () => {
+      const base = this.#revision;
+      const result = await new TxnRun(this.#host, base, false).txn(checked);
+      return { ...result, revision: base };
+    });
+    this.#readTxns.add(read);
+    const done = () => this.#readTxns.delete(read);
+    read.then(done, done);
+    return read;
   }
 
   // --- compaction and hashing -------------------------------------------------------------
@@ -623,7 +640,6 @@ export class MvccStore implements WatchLeaseKV {
         if (this.#poison) this.#assertWritable();
         if (revision <= this.#compactRevision) throw compacted(revision, this.#compactRevision);
         if (revision > this.#revision) throw futureRevision(revision, this.#revision);
-        while (this.#readTxns.size > 0) await Promise.allSettled([...this.#readTxns]);
         try {
           // In the log too: an engine that keeps nothing learns its compactions by replay.
           if (this.#log) await this.#log.append(encodeCompaction(revision));
@@ -636,9 +652,19 @@ export class MvccStore implements WatchLeaseKV {
           this.#poisonWith(failure);
           throw failure;
         }
-        this.#compactRevision = revision;
-        compactIndex(this.#tree, revision);
-        this.#readsBeforeCompaction = Promise.allSettled([...this.#reads]);
+        // Read-only txns that started before now (during the write too) finish on the whole
+        // index; no await between the last check and compactIndex, so none slips in.
+        let open!: () => void;
+        this.#compacting = new Promise<void>((resolve) => (open = resolve));
+        try {
+          while (this.#readTxns.size > 0) await Promise.allSettled([...this.#readTxns]);
+          this.#compactRevision = revision;
+          compactIndex(this.#tree, revision);
+          this.#readsBeforeCompaction = Promise.allSettled([...this.#reads]);
+        } finally {
+          this.#compacting = undefined;
+          open();
+        }
         // Wrapped: returning the promise itself would make the chain wait for the removal.
         return { removal: this.#startPhysical(revision) };
       }),
