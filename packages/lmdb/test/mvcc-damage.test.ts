@@ -1,44 +1,5 @@
-// A flipped byte in LMDB's data file (LMDB has no checksums) must surface as
-// CORRUPTION naming the revision, never as a wrong value.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { MvccStore } from '@tidekv/core';
+// LMDB has no checksums: the MVCC layer's record checksums must catch a flipped byte.
+import { describeMvccDamage } from '../../../test/support/mvcc-damage.js';
 import { openLmdb } from '../src/index.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'tidekv-lmdb-mvcc-damage-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Flips one bit in every copy of `marker` in the files of `path` (old page copies too); returns how many. */
-function flipInFiles(path: string, marker: string): number {
-  let flipped = 0;
-  for (const name of readdirSync(path)) {
-    const file = join(path, name);
-    const bytes = readFileSync(file);
-    for (let at = bytes.indexOf(marker, 0, 'latin1'); at >= 0; at = bytes.indexOf(marker, at + 1, 'latin1')) {
-      bytes[at + 3]! ^= 0x01;
-      flipped++;
-    }
-    if (flipped > 0) writeFileSync(file, bytes);
-  }
-  return flipped;
-}
-
-describe('MvccStore on lmdb: damage in the data file', () => {
-  it('a flipped byte in a stored value fails CORRUPTION with the key and revision', async () => {
-    const path = join(dir, 'engine');
-    const store = await MvccStore.open({ engine: await openLmdb({ path }), wal: false });
-    await store.put('a', 'plain value');
-    await store.put('victim', 'VALUE-TO-DAMAGE-0123456789');
-    await store.put('z', 'another');
-    await store.close();
-    expect(flipInFiles(path, 'VALUE-TO-DAMAGE')).toBeGreaterThan(0);
-    const error = await MvccStore.open({ engine: await openLmdb({ path }), wal: false }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toMatchObject({ code: 'CORRUPTION', details: { revision: 3, sub: 0 } });
-    expect(String(error)).toMatch(/revision 3/);
-  });
-});
+describeMvccDamage('MvccStore on lmdb: damage in the data file', (path) => openLmdb({ path }));
