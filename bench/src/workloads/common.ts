@@ -4,6 +4,7 @@ import type { LatencyHistogram } from '../stats/histogram.js';
 import { SampledTimer } from '../stats/sampled-timer.js';
 import { expectedTag, makeKey, makeValue, valueTag } from '../keys.js';
 import { expectEqual, ValidationError } from '../validation.js';
+import { Random } from '../random.js';
 
 /** db_bench's write batch size for the batched fills. */
 export const BATCH_SIZE = 1000;
@@ -27,6 +28,14 @@ export function putBatches(ids: ArrayLike<number>, version: number, valueSize: n
 export function ascendingIds(n: number): Uint32Array {
   const ids = new Uint32Array(n);
   for (let i = 0; i < n; i++) ids[i] = i;
+  return ids;
+}
+
+/** `count` ids drawn uniformly (with repeats) from 0..n-1, the keys random reads ask for. */
+export function randomIds(seed: number, count: number, n: number): Uint32Array {
+  const random = new Random(seed);
+  const ids = new Uint32Array(count);
+  for (let i = 0; i < count; i++) ids[i] = random.nextInt(n);
   return ids;
 }
 

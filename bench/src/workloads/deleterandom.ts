@@ -3,15 +3,12 @@ import { KEY_SIZE, makeKey } from '../keys.js';
 import { Random } from '../random.js';
 import { expectEqual } from '../validation.js';
 import { load, scan } from './common.js';
-import { nonDurable, scaled, type EngineWorkload } from './workload.js';
+import { engineWorkload, scaled } from './workload.js';
 
-export const deleterandom: EngineWorkload = {
+export const deleterandom = engineWorkload({
   name: 'deleterandom',
-  kind: 'engine',
   summary: 'single deletes of every key of an n/50-entry store, in random order; the store must end empty',
   scale: scaled(50),
-  durable: false,
-  durability: nonDurable,
   async prepare(driver, { n, valueSize, seed }) {
     await load(driver, n, valueSize);
     const keys = Array.from(new Random(seed).permutation(n), makeKey);
@@ -31,4 +28,4 @@ export const deleterandom: EngineWorkload = {
       validate: async () => expectEqual('entries left after deleting all', (await scan(driver, {}, 0, 1)).count, 0),
     };
   },
-};
+});

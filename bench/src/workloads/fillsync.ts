@@ -2,11 +2,10 @@
 import { KEY_SIZE, makeKey, makeValue } from '../keys.js';
 import { Random } from '../random.js';
 import { verifyContents } from './common.js';
-import { scaled, type EngineWorkload } from './workload.js';
+import { engineWorkload, scaled } from './workload.js';
 
-export const fillsync: EngineWorkload = {
+export const fillsync = engineWorkload({
   name: 'fillsync',
-  kind: 'engine',
   summary: 'n/100 single writes in random key order, each synced to disk before the next',
   scale: scaled(100),
   durable: true,
@@ -31,4 +30,4 @@ export const fillsync: EngineWorkload = {
       validate: () => verifyContents(driver, n, 0, valueSize),
     };
   },
-};
+});

@@ -2,16 +2,13 @@
 import { KEY_SIZE } from '../keys.js';
 import { expectEqual } from '../validation.js';
 import { ascendingIds, expectedTagSum, inReadPhase, load, scan, SCAN_CHUNK, type ScanTally } from './common.js';
-import { nonDurable, type EngineWorkload } from './workload.js';
+import { engineWorkload, type EngineWorkload } from './workload.js';
 
 export function fullScan(name: string, reverse: boolean): EngineWorkload {
-  return {
+  return engineWorkload({
     name,
-    kind: 'engine',
     summary: `one ${reverse ? 'reverse' : 'forward'} scan of all n entries, in chunks of ${SCAN_CHUNK}`,
     scale: (n) => n,
-    durable: false,
-    durability: nonDurable,
     async prepare(driver, { n, valueSize }) {
       await load(driver, n, valueSize);
       let tally: ScanTally | undefined;
@@ -30,7 +27,7 @@ export function fullScan(name: string, reverse: boolean): EngineWorkload {
         },
       };
     },
-  };
+  });
 }
 
 /** readseq: one forward scan over all n entries, read in chunks of 1000. */

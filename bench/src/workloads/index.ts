@@ -1,10 +1,7 @@
 /** Every workload, in report order. Adding a workload = one definition (in its family's file) + one line here. */
 import type { Workload } from './workload.js';
-import { fillseq } from './fillseq.js';
-import { fillrandom } from './fillrandom.js';
-import { overwrite } from './overwrite.js';
-import { readrandom } from './readrandom.js';
-import { readmissing } from './readmissing.js';
+import { fillseq, fillrandom, overwrite } from './fill.js';
+import { readrandom, readmissing } from './point-reads.js';
 import { readseq, readreverse } from './full-scan.js';
 import { seekrandom } from './seekrandom.js';
 import { deleterandom } from './deleterandom.js';
@@ -14,9 +11,8 @@ import { walAppend1, walAppend16, walAppend256 } from './wal-append.js';
 import { walReplay } from './wal-replay.js';
 import { mvccPut, mvccPutWatched } from './mvcc-put.js';
 import { mvccTxn } from './mvcc-txn.js';
-import { mvccRange } from './mvcc-range.js';
+import { mvccRange, mvccRangeHistory } from './mvcc-range.js';
 import { mvccRangePrefix } from './mvcc-range-prefix.js';
-import { mvccRangeHistory } from './mvcc-range-history.js';
 import { mvccReopen } from './mvcc-reopen.js';
 import { mvccCompact } from './mvcc-compact.js';
 import { mvccWatchFanout } from './mvcc-watch-fanout.js';

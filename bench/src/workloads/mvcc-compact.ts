@@ -6,16 +6,14 @@
 import { makeKey, makeValue } from '../keys.js';
 import { expectEqual } from '../validation.js';
 import { closeMvcc, concurrently, loadMvcc, mvccDurability, openMvcc } from './mvcc-common.js';
-import { scaled, type EngineWorkload } from './workload.js';
+import { engineWorkload, scaled } from './workload.js';
 
 const CLIENTS = 256;
 
-export const mvccCompact: EngineWorkload = {
+export const mvccCompact = engineWorkload({
   name: 'mvcc-compact',
-  kind: 'engine',
   summary: `${CLIENTS} clients putting n/4 new keys while the store compacts away one old version of each of n keys; compare the p99 with mvcc-put`,
   scale: scaled(4),
-  durable: false,
   durability: mvccDurability,
   async prepare(driver, { n, valueSize }) {
     const stored = n * 4;
@@ -44,4 +42,4 @@ export const mvccCompact: EngineWorkload = {
       },
     };
   },
-};
+});

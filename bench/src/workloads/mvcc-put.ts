@@ -8,17 +8,15 @@ import { makeKey, makeValue, valueTag } from '../keys.js';
 import { expectEqual } from '../validation.js';
 import { ascendingIds, expectedTagSum, verifyContents } from './common.js';
 import { closeMvcc, concurrently, mvccDurability, openMvcc } from './mvcc-common.js';
-import { scaled, type EngineWorkload } from './workload.js';
+import { engineWorkload, scaled, type EngineWorkload } from './workload.js';
 
 const CLIENTS = 256;
 
 function putWorkload(name: string, idleWatchers: number): EngineWorkload {
-  return {
+  return engineWorkload({
     name,
-    kind: 'engine',
     summary: `${CLIENTS} concurrent clients putting n/4 new keys into an MvccStore with a WAL${idleWatchers ? `, ${idleWatchers} idle watchers attached` : ''} (raw: plain unsynced puts)`,
     scale: scaled(4),
-    durable: false,
     durability: mvccDurability,
     async prepare(driver, { n, valueSize }) {
       const store = await openMvcc(driver);
@@ -45,7 +43,7 @@ function putWorkload(name: string, idleWatchers: number): EngineWorkload {
         },
       };
     },
-  };
+  });
 }
 
 export const mvccPut = putWorkload('mvcc-put', 0);

@@ -4,17 +4,14 @@ import { Random } from '../random.js';
 import { expectEqual } from '../validation.js';
 import { ascendingIds, expectedTagSum, scan } from './common.js';
 import { closeMvcc, loadMvcc, openMvcc } from './mvcc-common.js';
-import { nonDurable, scaled, type EngineWorkload } from './workload.js';
+import { engineWorkload, scaled } from './workload.js';
 
 const WIDTH = 100;
 
-export const mvccRangePrefix: EngineWorkload = {
+export const mvccRangePrefix = engineWorkload({
   name: 'mvcc-range-prefix',
-  kind: 'engine',
   summary: `n/${WIDTH} prefix ranges of ${WIDTH} keys each at the current revision (raw: ${WIDTH}-entry scans)`,
   scale: scaled(WIDTH),
-  durable: false,
-  durability: nonDurable,
   async prepare(driver, { n, valueSize, seed }) {
     // n ranges over a store of n * WIDTH keys, each range one whole block of WIDTH ids.
     const keys = n * WIDTH;
@@ -55,4 +52,4 @@ export const mvccRangePrefix: EngineWorkload = {
       },
     };
   },
-};
+});

@@ -8,15 +8,12 @@ import { expectEqual } from '../validation.js';
 import { scan } from './common.js';
 import { closeMvcc, loadMvcc, openMvcc } from './mvcc-common.js';
 import { MvccStore, type KV } from '@tidekv/core';
-import { nonDurable, type EngineWorkload } from './workload.js';
+import { engineWorkload } from './workload.js';
 
-export const mvccReopen: EngineWorkload = {
+export const mvccReopen = engineWorkload({
   name: 'mvcc-reopen',
-  kind: 'engine',
   summary: 'open an MvccStore holding n records (replay, verify, rebuild the key index); raw: one full scan',
   scale: (n) => n,
-  durable: false,
-  durability: nonDurable,
   async prepare(driver, { n, valueSize }) {
     const first = await openMvcc(driver);
     await loadMvcc(first, driver, n, valueSize);
@@ -47,4 +44,4 @@ export const mvccReopen: EngineWorkload = {
       },
     };
   },
-};
+});

@@ -6,17 +6,15 @@
 import { makeKey, makeValue } from '../keys.js';
 import { expectEqual } from '../validation.js';
 import { closeMvcc, concurrently, expectAtLeast, loadMvcc, mvccDurability, openMvcc } from './mvcc-common.js';
-import { scaled, type EngineWorkload } from './workload.js';
+import { engineWorkload, scaled } from './workload.js';
 
 const CLIENTS = 256;
 const HOT_KEYS = 16;
 
-export const mvccTxn: EngineWorkload = {
+export const mvccTxn = engineWorkload({
   name: 'mvcc-txn',
-  kind: 'engine',
   summary: `${CLIENTS} clients doing compare-and-swap txns on ${HOT_KEYS} hot keys, n/4 attempts (raw: get then put)`,
   scale: scaled(4),
-  durable: false,
   durability: mvccDurability,
   async prepare(driver, { n, valueSize }) {
     const store = await openMvcc(driver);
@@ -58,4 +56,4 @@ export const mvccTxn: EngineWorkload = {
       },
     };
   },
-};
+});

@@ -8,14 +8,12 @@ import { KEY_SIZE } from '../keys.js';
 import { expectEqual } from '../validation.js';
 import { inReadPhase, scan, type ScanTally } from './common.js';
 import { closeMvcc, loadMvcc, openMvcc } from './mvcc-common.js';
-import { nonDurable, type EngineWorkload } from './workload.js';
+import { engineWorkload, nonDurable } from './workload.js';
 
-export const mvccWatchCatchup: EngineWorkload = {
+export const mvccWatchCatchup = engineWorkload({
   name: 'mvcc-watch-catchup',
-  kind: 'engine',
   summary: 'a watch from revision 2 catching up on n stored events (txns of 100 puts) (raw: one scan of n entries)',
   scale: (n) => n,
-  durable: false,
   // Reads of history: how it was written does not matter.
   durability: nonDurable,
   async prepare(driver, { n, valueSize }) {
@@ -58,4 +56,4 @@ export const mvccWatchCatchup: EngineWorkload = {
       },
     };
   },
-};
+});

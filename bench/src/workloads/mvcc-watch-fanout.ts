@@ -10,7 +10,7 @@ import { KEY_SIZE, makeKey, makeValue } from '../keys.js';
 import { LatencyHistogram } from '../stats/histogram.js';
 import { expectEqual } from '../validation.js';
 import { closeMvcc, concurrently, mvccDurability, openMvcc } from './mvcc-common.js';
-import { scaled, type EngineWorkload } from './workload.js';
+import { engineWorkload, scaled } from './workload.js';
 
 const CLIENTS = 256;
 /** [prefix length, watchers]: a prefix of length L covers 10^(16 - L) consecutive ids. */
@@ -36,12 +36,10 @@ function plan(puts: number): { prefixes: Buffer[]; expected: number[] } {
   return { prefixes, expected };
 }
 
-export const mvccWatchFanout: EngineWorkload = {
+export const mvccWatchFanout = engineWorkload({
   name: 'mvcc-watch-fanout',
-  kind: 'engine',
   summary: `1,000 prefix watchers (overlapping) while ${CLIENTS} clients put n/4 new keys; ops = events delivered, latency = commit to consumer (raw: plain puts + direct callbacks)`,
   scale: scaled(4),
-  durable: false,
   durability: mvccDurability,
   async prepare(driver, { n, valueSize }) {
     const store = (await openMvcc(driver)) as MvccStore | undefined;
@@ -108,4 +106,4 @@ export const mvccWatchFanout: EngineWorkload = {
       },
     };
   },
-};
+});

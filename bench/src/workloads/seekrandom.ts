@@ -1,23 +1,17 @@
 /** seekrandom: position an iterator at a random existing key and read one entry; n / 2 entries stored, n / 20 seeks. */
 import { KEY_SIZE, makeKey, valueTag } from '../keys.js';
-import { Random } from '../random.js';
 import { expectEqual } from '../validation.js';
-import { expectedTagSum, inReadPhase, load } from './common.js';
-import { nonDurable, scaled, type EngineWorkload } from './workload.js';
+import { expectedTagSum, inReadPhase, load, randomIds } from './common.js';
+import { engineWorkload, scaled } from './workload.js';
 
-export const seekrandom: EngineWorkload = {
+export const seekrandom = engineWorkload({
   name: 'seekrandom',
-  kind: 'engine',
   summary: 'open an iterator at a random existing key and read one entry; n/2 entries stored, n/20 seeks',
   scale: scaled(2),
-  durable: false,
-  durability: nonDurable,
   async prepare(driver, { n, valueSize, seed }) {
     await load(driver, n, valueSize);
     const seeks = scaled(10)(n);
-    const random = new Random(seed);
-    const ids = new Uint32Array(seeks);
-    for (let i = 0; i < seeks; i++) ids[i] = random.nextInt(n);
+    const ids = randomIds(seed, seeks, n);
     const keys = Array.from(ids, makeKey);
     let found = 0;
     let tagSum = 0;
@@ -48,4 +42,4 @@ export const seekrandom: EngineWorkload = {
       },
     };
   },
-};
+});

@@ -2,15 +2,12 @@
 import { makeValue, valueTag } from '../keys.js';
 import { expectEqual } from '../validation.js';
 import { ascendingIds, expectedTagSum } from './common.js';
-import { nonDurable, type LogWorkload } from './workload.js';
+import { logWorkload } from './workload.js';
 
-export const walReplay: LogWorkload = {
+export const walReplay = logWorkload({
   name: 'wal-replay',
-  kind: 'log',
   summary: 'replay (read and checksum) every record of an n-record log',
   scale: (n) => n,
-  durable: false,
-  durability: nonDurable,
   async prepare(driver, { n, valueSize }) {
     // Untimed setup: up to 1000 appends in flight, so a group-committing log fills quickly.
     for (let start = 0; start < n; start += 1000) {
@@ -47,4 +44,4 @@ export const walReplay: LogWorkload = {
       },
     };
   },
-};
+});

@@ -54,3 +54,19 @@ export function scaled(divisor: number, floor = 100): (n: number) => number {
 }
 
 export const nonDurable = (): Durability => 'none';
+
+/** What a definition may leave out: its kind, and durability when it measures no sync. */
+type Defaults<W extends Workload> = Omit<W, 'kind' | 'durable' | 'durability'> & Partial<Pick<W, 'durable' | 'durability'>>;
+
+/**
+ * An engine workload. Unless it says otherwise it needs no durable driver and both its rows
+ * run unsynced ('none'): it measures the engine's work, not fsync.
+ */
+export function engineWorkload(definition: Defaults<EngineWorkload>): EngineWorkload {
+  return { kind: 'engine', durable: false, durability: nonDurable, ...definition };
+}
+
+/** A log workload, with the same defaults as engineWorkload. */
+export function logWorkload(definition: Defaults<LogWorkload>): LogWorkload {
+  return { kind: 'log', durable: false, durability: nonDurable, ...definition };
+}

@@ -7,12 +7,11 @@
 import { makeValue, valueTag } from '../../keys.js';
 import { expectEqual } from '../../validation.js';
 import { ascendingIds, expectedTagSum } from '../common.js';
-import { scaled, type LogWorkload } from '../workload.js';
+import { logWorkload, scaled, type LogWorkload } from '../workload.js';
 
 export function walAppend(writers: number, divisor: number): LogWorkload {
-  return {
+  return logWorkload({
     name: `wal-append-${writers}`,
-    kind: 'log',
     summary: `${writers} concurrent writer${writers === 1 ? '' : 's'} appending records of --value-size bytes, each acknowledged once durable; n/${divisor} records`,
     scale: scaled(divisor),
     durable: true,
@@ -45,6 +44,6 @@ export function walAppend(writers: number, divisor: number): LogWorkload {
         },
       };
     },
-  };
+  });
 }
 

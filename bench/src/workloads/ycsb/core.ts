@@ -13,7 +13,7 @@ import { Random } from '../../random.js';
 import { expectEqual } from '../../validation.js';
 import { ScrambledZipfianGenerator, SkewedLatestGenerator, UniformGenerator, type KeyChooser } from '../../zipfian.js';
 import { inReadPhase, load } from '../common.js';
-import { nonDurable, scaled, type EngineWorkload, type WorkloadConfig } from '../workload.js';
+import { engineWorkload, scaled, type EngineWorkload, type WorkloadConfig } from '../workload.js';
 
 export interface YcsbMix {
   read?: number;
@@ -125,14 +125,11 @@ async function readOne(driver: KvDriver, key: Uint8Array): Promise<Uint8Array | 
 }
 
 export function ycsbWorkload(letter: string, summary: string, mix: YcsbMix): EngineWorkload {
-  return {
+  return engineWorkload({
     name: `ycsb-${letter}`,
-    kind: 'engine',
     summary: `YCSB ${letter.toUpperCase()}: ${summary}; n/20 records and n/20 operations`,
     // Single awaited writes are slow on some engines: n/20 keeps the default run short.
     scale: scaled(20),
-    durable: false,
-    durability: nonDurable,
     async prepare(driver, config) {
       const plan = planYcsb(mix, config);
       await load(driver, plan.records, config.valueSize);
@@ -192,5 +189,5 @@ export function ycsbWorkload(letter: string, summary: string, mix: YcsbMix): Eng
         }
       }
     },
-  };
+  });
 }
