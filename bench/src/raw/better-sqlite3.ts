@@ -7,8 +7,8 @@
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import type { BatchOp, Cursor, KvDriver, OpenOptions, ScanOptions, Subject, Visit } from '../driver.js';
-import { libraryVersion } from '../versions.js';
+import type { BatchOp, Cursor, KvDriver, OpenOptions, ScanOptions, Visit } from '../driver.js';
+import { libraryBaseline } from './library-baseline.js';
 
 type Row = [Buffer, Buffer];
 
@@ -71,10 +71,8 @@ async function openSqliteRaw({ dir, durable }: OpenOptions): Promise<KvDriver> {
   };
 }
 
-export const betterSqlite3Raw: Subject<KvDriver> = {
-  variant: 'raw',
-  role: 'primary',
-  label: `better-sqlite3 ${libraryVersion('better-sqlite3')}`,
-  note: 'WAL mode, prepared statements, transaction per batch, one read txn for reads, keyset scans; synchronous=NORMAL, FULL when durable',
-  open: openSqliteRaw,
-};
+export const betterSqlite3Raw = libraryBaseline(
+  'better-sqlite3',
+  'WAL mode, prepared statements, transaction per batch, one read txn for reads, keyset scans; synchronous=NORMAL, FULL when durable',
+  openSqliteRaw,
+);

@@ -3,8 +3,8 @@
  * getSync for reads, one `batch` per batch, iterators read with nextv.
  */
 import { ClassicLevel } from 'classic-level';
-import type { KvDriver, OpenOptions, Subject } from '../driver.js';
-import { libraryVersion } from '../versions.js';
+import type { KvDriver, OpenOptions } from '../driver.js';
+import { libraryBaseline } from './library-baseline.js';
 import { levelDriver, type LevelDb } from './level-driver.js';
 
 async function openClassicLevel({ dir }: OpenOptions): Promise<KvDriver> {
@@ -15,10 +15,8 @@ async function openClassicLevel({ dir }: OpenOptions): Promise<KvDriver> {
   return levelDriver(db as unknown as LevelDb, { highWaterMarkBytes: 1 << 20 });
 }
 
-export const classicLevelRaw: Subject<KvDriver> = {
-  variant: 'raw',
-  role: 'primary',
-  label: `classic-level ${libraryVersion('classic-level')}`,
-  note: 'getSync, batch, iterator nextv with a 1 MiB highWaterMarkBytes; sync writes pass { sync: true }',
-  open: openClassicLevel,
-};
+export const classicLevelRaw = libraryBaseline(
+  'classic-level',
+  'getSync, batch, iterator nextv with a 1 MiB highWaterMarkBytes; sync writes pass { sync: true }',
+  openClassicLevel,
+);

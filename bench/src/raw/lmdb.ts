@@ -5,8 +5,8 @@
  * environment with noSync; durable rows keep LMDB's fsync per commit.
  */
 import { open, type Database, type RootDatabase } from 'lmdb';
-import type { Cursor, KvDriver, OpenOptions, ScanOptions, Subject, Visit } from '../driver.js';
-import { libraryVersion } from '../versions.js';
+import type { Cursor, KvDriver, OpenOptions, ScanOptions, Visit } from '../driver.js';
+import { libraryBaseline } from './library-baseline.js';
 
 function rangeCursor(db: Database<Buffer, Buffer>, options: ScanOptions): Cursor {
   const reverse = options.reverse ?? false;
@@ -57,10 +57,4 @@ async function openLmdbRaw({ dir, durable }: OpenOptions): Promise<KvDriver> {
   };
 }
 
-export const lmdbRaw: Subject<KvDriver> = {
-  variant: 'raw',
-  role: 'primary',
-  label: `lmdb ${libraryVersion('lmdb')}`,
-  note: 'getBinary, transactionSync, putSync, getRange; noSync unless durable',
-  open: openLmdbRaw,
-};
+export const lmdbRaw = libraryBaseline('lmdb', 'getBinary, transactionSync, putSync, getRange; noSync unless durable', openLmdbRaw);

@@ -3,8 +3,8 @@
  * getSync, one `batch` per batch, iterators read with nextv.
  */
 import { MemoryLevel } from 'memory-level';
-import type { KvDriver, Subject } from '../driver.js';
-import { libraryVersion } from '../versions.js';
+import type { KvDriver } from '../driver.js';
+import { libraryBaseline } from './library-baseline.js';
 import { levelDriver, type LevelDb } from './level-driver.js';
 
 async function openMemoryLevel(): Promise<KvDriver> {
@@ -13,10 +13,4 @@ async function openMemoryLevel(): Promise<KvDriver> {
   return levelDriver(db as unknown as LevelDb);
 }
 
-export const memoryLevelRaw: Subject<KvDriver> = {
-  variant: 'raw',
-  role: 'primary',
-  label: `memory-level ${libraryVersion('memory-level')}`,
-  note: 'getSync, batch, iterator nextv; nothing is durable',
-  open: openMemoryLevel,
-};
+export const memoryLevelRaw = libraryBaseline('memory-level', 'getSync, batch, iterator nextv; nothing is durable', openMemoryLevel);
