@@ -3,6 +3,8 @@
  * interface with vitest. Cases a store cannot run (no reopen, its own hash) are registered
  * and visibly skipped with the reason, never silently left out.
  */
+import { join } from 'node:path';
+import { MvccStore, type StorageEngine } from '@tidekv/core';
 import { describe, it } from 'vitest';
 import { mvccCases } from './mvcc-cases/index.js';
 import type { DescribeMvccOptions } from './mvcc-options.js';
@@ -22,5 +24,25 @@ export function describeMvcc(options: DescribeMvccOptions): void {
         }
       });
     }
+  });
+}
+
+/**
+ * The MVCC suite for core's MvccStore over a persistent engine, in both ways a commit can be
+ * made durable: without a WAL every commit is a synced engine write; with one, commits are
+ * durable through the log and engine writes unsynced, flushed at checkpoints. `openEngine`
+ * opens the engine at `path` (a directory inside the test's, not yet created); reopen cases
+ * run on both.
+ */
+export function describeMvccStoreOn(name: string, openEngine: (path: string) => Promise<StorageEngine>): void {
+  describeMvcc({
+    name: `MvccStore on ${name} (no WAL)`,
+    open: async ({ dir }) => MvccStore.open({ engine: await openEngine(join(dir, 'engine')), wal: false }),
+    reopen: true,
+  });
+  describeMvcc({
+    name: `MvccStore on ${name} + WAL`,
+    open: async ({ dir }) => MvccStore.open({ engine: await openEngine(join(dir, 'engine')), wal: { dir: join(dir, 'wal') } }),
+    reopen: true,
   });
 }

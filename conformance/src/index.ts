@@ -21,7 +21,7 @@ export {
   type WatchProperty,
   type WatchViolation,
 } from './mvcc/watch-validators.js';
-export { describeMvcc } from './describe-mvcc.js';
+export { describeMvcc, describeMvccStoreOn } from './describe-mvcc.js';
 export { mvccCases } from './mvcc-cases/index.js';
 export { runMvccCase } from './run-mvcc-case.js';
 export { resolveMvccOptions } from './validate-mvcc-options.js';

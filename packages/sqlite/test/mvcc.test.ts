@@ -1,18 +1,4 @@
-import { join } from 'node:path';
-import { MvccStore } from '@tidekv/core';
-import { describeMvcc } from '@tidekv/conformance';
+import { describeMvccStoreOn } from '@tidekv/conformance';
 import { openSqlite } from '../src/index.js';
 
-// Every commit a synced engine write.
-describeMvcc({
-  name: 'MvccStore on sqlite (no WAL)',
-  open: async ({ dir }) => MvccStore.open({ engine: await openSqlite({ path: join(dir, 'engine') }), wal: false }),
-  reopen: true,
-});
-
-// Commits durable through the WAL; engine writes unsynced, flushed at checkpoints.
-describeMvcc({
-  name: 'MvccStore on sqlite + WAL',
-  open: async ({ dir }) => MvccStore.open({ engine: await openSqlite({ path: join(dir, 'engine') }), wal: { dir: join(dir, 'wal') } }),
-  reopen: true,
-});
+describeMvccStoreOn('sqlite', (path) => openSqlite({ path }));
