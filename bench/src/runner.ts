@@ -40,6 +40,8 @@ export interface Row {
   summary?: Summary;
   /** Present when a run threw or failed validation: the row has no numbers. */
   error?: string;
+  /** Wall time this row took, untimed preparation, warm-up and validation included. */
+  wallMs: number;
 }
 
 export interface Skip {
@@ -132,10 +134,12 @@ export async function runBench(workloads: readonly Workload[], backends: readonl
     const n = workload.scale(options.n);
     const results = subjects.map(() => [] as RunResult[]);
     const errors: (string | undefined)[] = subjects.map(() => undefined);
+    const wallMs = subjects.map(() => 0);
     const attempt = async (index: number, config: { n: number; valueSize: number; seed: number }, what: string) => {
       const subject = subjects[index]!;
       progress?.update(++step, total, `${workload.name} · ${backend.name} · ${subject.label} · ${what}`);
       if (errors[index]) return undefined;
+      const start = performance.now();
       try {
         collectGarbage();
         return await runOnce(workload, subject, config, options.tmpRoot);
@@ -143,6 +147,8 @@ export async function runBench(workloads: readonly Workload[], backends: readonl
         errors[index] = message(error);
         progress?.note(`FAILED ${workload.name} · ${backend.name} · ${subject.label}: ${errors[index]}`);
         return undefined;
+      } finally {
+        wallMs[index]! += performance.now() - start;
       }
     };
     if (options.warmup) {
@@ -164,6 +170,7 @@ export async function runBench(workloads: readonly Workload[], backends: readonl
         role: subject.role,
         durability: workload.durability(subject.variant),
         note: subject.note,
+        wallMs: wallMs[i]!,
       };
       if (errors[i]) row.error = errors[i];
       else row.summary = summarizeRuns(results[i]!);

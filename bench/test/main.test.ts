@@ -34,7 +34,7 @@ async function tempDir(): Promise<string> {
   return dir;
 }
 
-const RESULT_KEYS = ['workload', 'backend', 'variant', 'durability', 'opsPerSec', 'usPerOp', 'mbPerSec', 'p50Us', 'p99Us', 'p999Us', 'maxUs', 'runs'].sort();
+const RESULT_KEYS = ['workload', 'backend', 'variant', 'durability', 'opsPerSec', 'usPerOp', 'mbPerSec', 'p50Us', 'p99Us', 'p999Us', 'maxUs', 'runs', 'wallSeconds'].sort();
 
 describe('tidekv-bench', () => {
   it('--help prints usage and exits 0', async () => {
@@ -85,6 +85,8 @@ describe('tidekv-bench', () => {
       }
       expect(result.opsPerSec).toBeGreaterThan(0);
       expect(result.runs).toHaveLength(3);
+      // The row's wall time covers its timed runs and more (preparation, validation).
+      expect(result.wallSeconds * 1000).toBeGreaterThanOrEqual(result.runs.reduce((sum, run) => sum + run.elapsedMs, 0) - 10);
       expect(result.p50Us).toBeLessThanOrEqual(result.p99Us);
       expect(result.p99Us).toBeLessThanOrEqual(result.p999Us);
       expect(result.p999Us).toBeLessThanOrEqual(result.maxUs);

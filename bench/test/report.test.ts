@@ -102,6 +102,9 @@ describe('terminal table and results.md', () => {
     expect(md).toContain('## FAILED rows');
     expect(md).toContain('- level: raw: classic-level 3.0.0');
     expect(md).toContain('## How to read this');
+    const fillseqSeconds = rows.filter((r) => r.workload === 'fillseq').length * 1.5;
+    expect(md).toContain(`## Time spent`);
+    expect(md).toContain(`| fillseq | ${fillseqSeconds.toFixed(1)} |`);
   });
 
   it('results.json keeps the exact row shape, references and failures apart', () => {
@@ -126,6 +129,7 @@ describe('terminal table and results.md', () => {
         { opsPerSec: 1_500_000, usPerOp: 0.6667, mbPerSec: 174, ops: 100_000, elapsedMs: 66.667 },
         { opsPerSec: 1_650_000, usPerOp: 0.6061, mbPerSec: 191.4, ops: 100_000, elapsedMs: 60.606 },
       ],
+      wallSeconds: 1.5,
     });
   });
 });

@@ -31,6 +31,8 @@ export interface ResultEntry {
   maxUs: number;
   /** Every repetition, in run order; the headline numbers are their median. */
   runs: RunEntry[];
+  /** Wall time the row took, untimed preparation, warm-up and validation included. */
+  wallSeconds: number;
 }
 
 export interface ResultsFile {
@@ -63,6 +65,7 @@ export function toResultEntry(row: Row): ResultEntry {
       ops: r.ops,
       elapsedMs: round(r.elapsedMs, 3),
     })),
+    wallSeconds: round(row.wallMs / 1000, 2),
   };
 }
 

@@ -13,6 +13,13 @@ function table(header: string[], body: string[][]): string[] {
   return [`| ${header.map(cell).join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...body.map((r) => `| ${r.map(cell).join(' | ')} |`)];
 }
 
+/** Seconds per workload, the costliest first. */
+function timeSpent(rows: readonly Row[]): [string, number][] {
+  const seconds = new Map<string, number>();
+  for (const row of rows) seconds.set(row.workload, (seconds.get(row.workload) ?? 0) + row.wallMs / 1000);
+  return [...seconds].sort((a, b) => b[1] - a[1]);
+}
+
 export function renderMarkdown(env: Environment, rows: readonly Row[], targets: readonly TargetResult[], skips: readonly Skip[]): string {
   const lines: string[] = ['# tidekv benchmark results', ''];
   lines.push(
@@ -51,6 +58,8 @@ export function renderMarkdown(env: Environment, rows: readonly Row[], targets: 
   if (unmeasured.length > 0) {
     lines.push('', `Not measured in this run: ${unmeasured.map((t) => `${t.target.workload} · ${t.target.backend} (${t.target.goal})`).join(', ')}.`);
   }
+  lines.push('', '## Time spent', '', 'Wall time per workload, every backend and both variants together (untimed preparation, warm-up and validation included).', '');
+  lines.push(...table(['workload', 'seconds'], timeSpent(rows).map(([workload, seconds]) => [workload, seconds.toFixed(1)])));
   if (skips.length > 0) {
     lines.push('', '## Skipped', '');
     const grouped = new Map<string, string[]>();
