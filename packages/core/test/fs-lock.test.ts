@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DirectoryLock, FaultFs, nodeFileSystem } from '../src/index.js';
 import { expectRejection as expectCode } from './expect-code.js';
+import { deadPid } from './fixtures/dead-pid.js';
 
 const FILE = 'test.lock';
 const OPTIONS = { file: FILE, what: 'the test store' };
@@ -53,12 +54,6 @@ async function childHolding(dir: string) {
     child.once('exit', (code) => reject(new Error(`lock child exited with ${code}`)));
   });
   return child;
-}
-
-async function deadPid(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', '']);
-  await once(child, 'exit');
-  return child.pid!;
 }
 
 describe('DirectoryLock', () => {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { LOCK_FILE, openMemory } from '../src/index.js';
 import { b, DIST_MODULE, expectCode, tempDir } from './helpers.js';
+import { deadPid } from '../../core/test/fixtures/dead-pid.js';
 
 /** A child process that opens `dir` through the built package, writes, flushes, says "ready", then waits. */
 async function childHolding(dir: string): Promise<ChildProcess> {
@@ -34,13 +35,6 @@ async function childHolding(dir: string): Promise<ChildProcess> {
 /** The pid named by the lock file (its content is `<pid> <boot id>`). */
 async function lockOwner(dir: string): Promise<string> {
   return (await readFile(join(dir, LOCK_FILE), 'utf8')).split(' ')[0]!.trim();
-}
-
-/** The pid of a process that has already exited. */
-async function deadPid(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', '']);
-  await once(child, 'exit');
-  return child.pid!;
 }
 
 describe('one opener per directory', () => {
