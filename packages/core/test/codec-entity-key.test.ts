@@ -69,6 +69,14 @@ describe('entity keys', () => {
     expect([...parsed.suffix]).toEqual([3, 4]);
   });
 
+  it('copies the suffix of a Buffer key too (Buffer#slice is a view)', () => {
+    const key = Buffer.from(encodeKey(1, 2, b(3, 4)));
+    const parsed = parseKey(key);
+    key.fill(99);
+    expect([...parsed.suffix]).toEqual([3, 4]);
+    expect(Object.getPrototypeOf(parsed.suffix)).toBe(Uint8Array.prototype);
+  });
+
   it('parse(encode(id, tag, suffix)) round-trips', () => {
     fc.assert(
       fc.property(keyArb, ({ id, tag, suffix, preferBigint }) => {

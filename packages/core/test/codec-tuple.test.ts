@@ -161,6 +161,17 @@ describe('unpack: what comes back', () => {
     packed[1] = 9;
     expect([...bytes]).toEqual([1, 2, 3]);
   });
+
+  it('returns a plain, unaliased Uint8Array from Buffer input too', () => {
+    // Buffer#slice is a view, not a copy: the decoder must not rely on slice to copy.
+    const packed = Buffer.from(pack([b(1, 2, 3), b(0, 4)]));
+    const [plain, escaped] = unpack(packed) as [Uint8Array, Uint8Array];
+    packed.fill(9);
+    expect([...plain]).toEqual([1, 2, 3]);
+    expect([...escaped]).toEqual([0, 4]);
+    expect(Buffer.isBuffer(plain)).toBe(false);
+    expect(Object.getPrototypeOf(plain)).toBe(Uint8Array.prototype);
+  });
 });
 
 describe('range', () => {

@@ -40,7 +40,7 @@ export function encodeKey(entityId: number | bigint, tag: number, suffix: Uint8A
   return out;
 }
 
-/** Splits an entity key. The suffix is a copy. */
+/** Splits an entity key. The suffix is a plain Uint8Array copy (not `slice`: on a Buffer that is a view). */
 export function parseKey(bytes: Uint8Array): EntityKey {
   if (!(bytes instanceof Uint8Array)) throw invalidArgument(`parseKey() takes a Uint8Array, got ${describeValue(bytes)}`);
   if (bytes.length < ENTITY_TAG_PREFIX_BYTES) {
@@ -53,7 +53,7 @@ export function parseKey(bytes: Uint8Array): EntityKey {
       details: { offset: 8 },
     });
   }
-  return { entityId: readU64BE(bytes, 0), tag: bytes[9]!, suffix: bytes.slice(ENTITY_TAG_PREFIX_BYTES) };
+  return { entityId: readU64BE(bytes, 0), tag: bytes[9]!, suffix: new Uint8Array(bytes.subarray(ENTITY_TAG_PREFIX_BYTES)) };
 }
 
 /** The 9 bytes every key of `entityId` starts with; use as a range `prefix`. */

@@ -101,7 +101,8 @@ class TupleReader {
     if (end === -1) throw corruption(WHAT, 'byte string is not terminated', start);
     if (bytes[end + 1] !== TypeCode.escape) {
       this.pos = end + 1;
-      return copy ? bytes.slice(from, end) : bytes.subarray(from, end);
+      // Not bytes.slice: on a Buffer that is a view, not a copy.
+      return copy ? new Uint8Array(bytes.subarray(from, end)) : bytes.subarray(from, end);
     }
     const parts: Uint8Array[] = [];
     let length = 0;
