@@ -28,13 +28,25 @@ import { LevelWriter } from './writer.js';
 /** Our lock file beside LevelDB's own LOCK (which, keyed by spelling in-process, lets two opens through). */
 export const LOCK_FILE = 'tidekv.lock';
 
-async function hasCurrentFile(path: string): Promise<boolean> {
+/** Files only LevelDB writes, and only for a database that exists: its log, tables and MANIFEST. */
+const DATABASE_FILE = /^(MANIFEST-\d+|\d+\.(ldb|sst|log))$/;
+
+/**
+ * Whether `path` holds a LevelDB database: `present` (its CURRENT file exists), `absent`
+ * (no CURRENT and none of its data files), or `orphaned` (data files without CURRENT). An
+ * orphaned database is damage: LevelDB would open it as a new, empty database and delete the
+ * tables it does not know, so every stored entry would vanish without an error.
+ */
+async function databaseState(path: string): Promise<'present' | 'absent' | 'orphaned'> {
+  let names: string[];
   try {
-    await nodeFileSystem.stat(join(path, 'CURRENT'));
-    return true;
-  } catch {
-    return false;
+    names = await nodeFileSystem.readdir(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'absent';
+    throw error;
   }
+  if (names.includes('CURRENT')) return 'present';
+  return names.some((name) => DATABASE_FILE.test(name)) ? 'orphaned' : 'absent';
 }
 
 export class LevelEngine extends BaseEngine {
@@ -71,7 +83,18 @@ export class LevelEngine extends BaseEngine {
   static async #openLocked(path: string, native: Omit<ResolvedLevelOptions, 'path'>, lock: DirectoryLock): Promise<LevelEngine> {
     // LevelDB writes its LOCK and LOG files before it finds no database: look first, so a
     // refused open leaves the directory as it was.
-    if (!native.createIfMissing && !(await hasCurrentFile(path))) {
+    let state: Awaited<ReturnType<typeof databaseState>>;
+    try {
+      state = await databaseState(path);
+    } catch (error) {
+      throw fromOpenFailure(error, path);
+    }
+    if (state === 'orphaned') {
+      throw new TidekvError('CORRUPTION', `the LevelDB database at ${path} has data files but no CURRENT file: refusing to open it as a new, empty database`, {
+        details: { path },
+      });
+    }
+    if (state === 'absent' && !native.createIfMissing) {
       throw new TidekvError('IO_ERROR', `there is no LevelDB database at ${path} (createIfMissing is false)`, { details: { path } });
     }
     let db: LevelDb;

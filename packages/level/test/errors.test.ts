@@ -50,6 +50,20 @@ describe('error mapping', () => {
     expect((error as Error).cause).toBeInstanceOf(Error);
   });
 
+  it('refuses a database whose CURRENT file is gone (LevelDB would start an empty one and delete the tables), with or without createIfMissing', async () => {
+    for (const createIfMissing of [true, false]) {
+      const path = tempDir();
+      await databaseWithTables(path);
+      rmSync(join(path, 'CURRENT'));
+      const before = readdirSync(path).sort();
+      const error = await openLevel({ path, createIfMissing }).catch((e: unknown) => e);
+      expect({ createIfMissing, code: (error as { code?: string }).code }).toEqual({ createIfMissing, code: 'CORRUPTION' });
+      expect((error as Error).message).toMatch(/no CURRENT file/);
+      // Nothing was created or removed: the tables are still there for recovery.
+      expect(readdirSync(path).sort()).toEqual(before);
+    }
+  });
+
   it('maps damage LevelDB reports as an I/O error (a truncated table, a missing or misnamed MANIFEST) to CORRUPTION on open', async () => {
     const damages: [string, (path: string) => void][] = [
       ['a table truncated to half', (path) => {
