@@ -126,6 +126,9 @@ describe('MvccStore bad input', () => {
       { engine, wal: false, compactor: { mode: 'hourly', retention: 1 } },
       { engine, wal: false, compactor: { mode: 'revision', retention: 0 } },
       { engine, wal: false, compactor: { mode: 'revision', retention: 5, clock: {} } },
+      { engine, wal: false, watch: { clock: { now: () => 0 } } },
+      { engine, wal: false, watch: { progressIntervalMs: 0 } },
+      { engine, wal: false, lease: { clock: null } },
     ];
     for (const options of bad) {
       await expect(MvccStore.open(options as never), JSON.stringify(options, (k, v) => (k === 'engine' ? '<engine>' : v))).rejects.toMatchObject({

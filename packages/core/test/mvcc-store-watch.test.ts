@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MvccStore, WatchEvent, WatchResponse, WatchStream } from '../src/index.js';
+import { ManualClock } from '../src/mvcc/clock.js';
 import { openStore, text } from './fixtures/mvcc-helpers.js';
 
 let store: MvccStore;
@@ -135,6 +136,25 @@ describe('MvccStore watch', () => {
     await store.put('ba', '1');
     await store.put('b', '1');
     expect((await takeEvents(w, 1)).events.map(brief)).toEqual(['put b@3']);
+  });
+});
+
+describe('MvccStore watch progress', () => {
+  it('periodic progress notifications follow the store\'s injected watch clock', async () => {
+    const clock = new ManualClock();
+    ({ store } = await openStore({ watch: { clock, progressIntervalMs: 60_000 } }));
+    const w = store.watch('k', { progressNotify: true });
+    expect(clock.pending).toBe(1);
+    await store.put('other', '1');
+    clock.advance(60_000);
+    expect((await w.next()).value).toEqual({ events: [], revision: store.revision, progress: true });
+    await store.put('k', '1');
+    clock.advance(60_000);
+    expect((await takeEvents(w, 1)).events.map(brief)).toEqual([`put k@${store.revision}`]);
+    clock.advance(60_000);
+    expect((await w.next()).value).toEqual({ events: [], revision: store.revision, progress: true });
+    await store.close();
+    expect(clock.pending).toBe(0);
   });
 });
 

@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { WatchOptions, WatchResponse, WatchStream } from '../src/mvcc/kv.js';
+import { ManualClock } from '../src/mvcc/clock.js';
 import { parseWatch } from '../src/mvcc/watch.js';
+import type { Watcher } from '../src/mvcc/watcher.js';
 import { brief, FakeHistory, text } from './fixtures/fake-history.js';
 
 function open(history: FakeHistory, key: string, options: WatchOptions = {}): WatchStream {
@@ -329,6 +331,42 @@ describe('watch: progress', () => {
     expect((await take(busy, 1))[0]!.events.map(brief)).toEqual(['put b@2']);
     expect(await idle(busy)).toBe(true);
     expect(await idle(silent)).toBe(true);
+  });
+
+  it('periodic progress runs on the injectable clock, one timer while someone asked for it', async () => {
+    const clock = new ManualClock();
+    const h = new FakeHistory({ clock, progressIntervalMs: 1000 });
+    const silent = open(h, 'a') as Watcher;
+    expect(clock.pending).toBe(0);
+    const w = open(h, 'a', { progressNotify: true }) as Watcher;
+    const other = open(h, 'b', { progressNotify: true }) as Watcher;
+    expect(clock.pending).toBe(1);
+    h.commit({ type: 'put', key: 'zzz' });
+    clock.advance(999);
+    expect(w.queued).toBe(0);
+    clock.advance(1);
+    expect(await take(w, 1)).toEqual([{ events: [], revision: 2, progress: true }]);
+    expect(await take(other, 1)).toEqual([{ events: [], revision: 2, progress: true }]);
+    // A period in which the watch received events sends no bookmark; the next idle one does.
+    h.commit({ type: 'put', key: 'a' });
+    clock.advance(1000);
+    expect((await take(w, 1))[0]!.events.map(brief)).toEqual(['put a@3']);
+    expect(w.queued).toBe(0);
+    clock.advance(1000);
+    expect(await take(w, 1)).toEqual([{ events: [], revision: 3, progress: true }]);
+    expect(clock.pending).toBe(1);
+    w.cancel();
+    expect(clock.pending).toBe(1);
+    other.cancel();
+    expect(clock.pending).toBe(0);
+    clock.advance(5000);
+    expect((await take(silent, 1))[0]!.events.map(brief)).toEqual(['put a@3']);
+    expect(silent.queued).toBe(0);
+    const again = open(h, 'a', { progressNotify: true });
+    expect(clock.pending).toBe(1);
+    h.group.close();
+    expect(clock.pending).toBe(0);
+    expect((await again.next()).done).toBe(true);
   });
 });
 

@@ -23,7 +23,7 @@ export interface MvccStoreOptions {
   compactionPauseMs?: number;
   /** Leases: the clock that expires them, the TTL floor, how often remaining TTLs are checkpointed. */
   lease?: LeaseStoreOptions;
-  /** Watch: per-watcher queue bounds, catch-up batch size, progress period. */
+  /** Watch: per-watcher queue bounds, catch-up batch size, progress period and the clock that times it. */
   watch?: WatcherGroupOptions;
 }
 
@@ -49,7 +49,8 @@ export interface ResolvedStoreOptions {
 
 const NAMES = ['engine', 'wal', 'compactor', 'maxTxnOps', 'compactionBatchSize', 'compactionPauseMs', 'lease', 'watch'];
 const LEASE_NAMES = ['clock', 'minTtlSeconds', 'checkpointIntervalMs'];
-const WATCH_NAMES = ['maxQueuedEvents', 'maxQueuedBytes', 'maxResponseEvents', 'catchUpBatchEvents', 'progressIntervalMs'];
+const WATCH_COUNTS = ['maxQueuedEvents', 'maxQueuedBytes', 'maxResponseEvents', 'catchUpBatchEvents', 'progressIntervalMs'];
+const WATCH_NAMES = [...WATCH_COUNTS, 'clock'];
 
 function section(options: Record<string, unknown>, name: string, names: string[]): Record<string, unknown> {
   const value = options[name];
@@ -72,11 +73,11 @@ function integers(options: Record<string, unknown>, names: string[], min: number
   return out;
 }
 
-function checkClock(clock: unknown): Clock {
+function checkClock(clock: unknown, where: string): Clock {
   if (clock === undefined) return systemClock;
   const c = clock as Partial<Clock> | null;
   if (c === null || typeof c !== 'object' || typeof c.now !== 'function' || typeof c.setTimeout !== 'function' || typeof c.clearTimeout !== 'function') {
-    throw new TidekvError('INVALID_OPTION', 'options.lease.clock must have now(), setTimeout() and clearTimeout()');
+    throw new TidekvError('INVALID_OPTION', `options.${where}.clock must have now(), setTimeout() and clearTimeout()`);
   }
   return clock as Clock;
 }
@@ -141,10 +142,14 @@ export function resolveStoreOptions(input: unknown): ResolvedStoreOptions {
     compactionBatchSize: integer(options, 'compactionBatchSize', 1, 1000),
     compactionPauseMs: integer(options, 'compactionPauseMs', 0, 10, 60_000),
     lease: resolveLease(section(options, 'lease', LEASE_NAMES)),
-    watch: integers(section(options, 'watch', WATCH_NAMES), WATCH_NAMES, 1),
+    watch: resolveWatch(section(options, 'watch', WATCH_NAMES)),
   };
 }
 
 function resolveLease(lease: Record<string, unknown>): ResolvedStoreOptions['lease'] {
-  return { clock: checkClock(lease.clock), ...integers(lease, ['minTtlSeconds'], 0), ...integers(lease, ['checkpointIntervalMs'], 1) };
+  return { clock: checkClock(lease.clock, 'lease'), ...integers(lease, ['minTtlSeconds'], 0), ...integers(lease, ['checkpointIntervalMs'], 1) };
+}
+
+function resolveWatch(watch: Record<string, unknown>): WatcherGroupOptions {
+  return { ...integers(watch, WATCH_COUNTS, 1), clock: checkClock(watch.clock, 'watch') };
 }

@@ -61,7 +61,7 @@ import { keepAliveStream } from './lease/keep-alive-stream.js';
 import type { LeaseRecord } from './lease/lease.js';
 import { Lessor } from './lease/lessor.js';
 import { parseWatch } from './watch.js';
-import { changeToEvent, readRevisionEvents } from './watch-history.js';
+import { readRevisionEvents } from './watch-history.js';
 import { WatcherGroup, type WatchHistory } from './watcher-group.js';
 import { LEASE_KEYSPACE, META_KEYSPACE, META_KEYS, REV_KEYSPACE, decodeRevisionRecord, encodeMetaValue, encodeRevisionRecord } from './layout.js';
 import { leaseWrites, readLeases, readMeta, rebuildIndex, replayLog } from './recovery.js';
@@ -97,7 +97,6 @@ interface QueuedCommit {
 const OPEN_NAMES = ['physical'] as const;
 const GRANT_NAMES = ['id'] as const;
 const TIME_TO_LIVE_NAMES = ['keys'] as const;
-const NO_EVENTS: never[] = [];
 
 function asTidekvError(error: unknown, what: string): TidekvError {
   if (error instanceof TidekvError) return error;
@@ -190,10 +189,7 @@ export class MvccStore implements WatchLeaseKV {
       readKv: (key, revision) => this.#readKv(key, revision),
     };
     this.#watchers = new WatcherGroup(history, parts.revision, this.#options.watch);
-    this.#listeners.add((commit) => {
-      const events = this.#watchers.size === 0 ? NO_EVENTS : commit.changes.map((c) => changeToEvent(commit.revision, c.tombstone, c.kv));
-      this.#watchers.notify(commit.revision, events);
-    });
+    this.#listeners.add((commit) => this.#watchers.notify(commit.revision, commit.changes));
     if (this.#log && this.#options.wal && this.#options.wal.checkpointIntervalMs > 0) {
       this.#checkpointTimer = setInterval(() => {
         if (this.#log!.bytesSinceCheckpoint > 0) void this.#checkpoint().catch(() => undefined);

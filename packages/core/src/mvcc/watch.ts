@@ -8,22 +8,88 @@
  * keyRange). Unlike range(), a watch whose end <= key is refused (etcd's
  * ErrEmptyWatcherRange): it could never fire.
  */
-import { bytesEqual, compareBytes } from '../codec/bytes.js';
+import { bytesEqual, compareBytes, prefixSuccessor } from '../codec/bytes.js';
 import { TidekvError } from '../errors.js';
 import type { Bytes, WatchEvent, WatchFilter, WatchOptions } from './kv.js';
+import { keyImage } from './lease/lease.js';
 import { assertCount, booleanOption, keyRange, optionsObject, toKey } from './request.js';
+import { compareWithImage, equalsImage, imageBytes, startsWithImage } from './watch-key.js';
 
-export interface WatchSpec {
-  key: Uint8Array;
-  /** undefined: the single key `key`; empty: no upper bound; else exclusive upper bound. */
-  end: Uint8Array | undefined;
+/** The shape of a watch's key range, which decides where the watcher index files it. */
+export const WATCH_KEY = 0;
+/** [key, successor(key)): every key that starts with `key`. */
+export const WATCH_PREFIX = 1;
+/** Any other [key, end), or every key >= key. */
+export const WATCH_RANGE = 2;
+export type WatchKind = typeof WATCH_KEY | typeof WATCH_PREFIX | typeof WATCH_RANGE;
+
+const PREV_KV = 1 << 2;
+const NO_PUT = 1 << 3;
+const NO_DELETE = 1 << 4;
+const PROGRESS_NOTIFY = 1 << 5;
+const KIND_MASK = 3;
+
+/**
+ * A validated watch request, kept small: it lives as long as its watcher. The key is held
+ * as its latin1 image (watch-key.ts) and the switches as bits of one number; `key` and
+ * `end` rebuild bytes for the rare callers that want them.
+ */
+export class WatchSpec {
+  /** The key, prefix or range start, one char per byte. */
+  readonly image: string;
   /** As asked; 0 = from the next revision. */
-  startRevision: number;
-  prevKv: boolean;
-  noPut: boolean;
-  noDelete: boolean;
-  progressNotify: boolean;
-  signal: AbortSignal | undefined;
+  readonly startRevision: number;
+  readonly signal: AbortSignal | undefined;
+  /** WATCH_RANGE only: the exclusive end, empty for no upper bound. */
+  readonly rangeEnd: Uint8Array | undefined;
+  private readonly bits: number;
+
+  constructor(
+    image: string,
+    kind: WatchKind,
+    rangeEnd: Uint8Array | undefined,
+    startRevision: number,
+    switches: { prevKv: boolean; noPut: boolean; noDelete: boolean; progressNotify: boolean },
+    signal: AbortSignal | undefined,
+  ) {
+    this.image = image;
+    this.rangeEnd = kind === WATCH_RANGE ? rangeEnd : undefined;
+    this.startRevision = startRevision;
+    this.signal = signal;
+    this.bits =
+      kind |
+      (switches.prevKv ? PREV_KV : 0) |
+      (switches.noPut ? NO_PUT : 0) |
+      (switches.noDelete ? NO_DELETE : 0) |
+      (switches.progressNotify ? PROGRESS_NOTIFY : 0);
+  }
+
+  get kind(): WatchKind {
+    return (this.bits & KIND_MASK) as WatchKind;
+  }
+  get prevKv(): boolean {
+    return (this.bits & PREV_KV) !== 0;
+  }
+  get noPut(): boolean {
+    return (this.bits & NO_PUT) !== 0;
+  }
+  get noDelete(): boolean {
+    return (this.bits & NO_DELETE) !== 0;
+  }
+  get progressNotify(): boolean {
+    return (this.bits & PROGRESS_NOTIFY) !== 0;
+  }
+  /** The key's bytes (a new copy each call). */
+  get key(): Uint8Array {
+    return imageBytes(this.image);
+  }
+  /** undefined: the single key `key`; empty: no upper bound; else the exclusive upper bound (a new copy each call). */
+  get end(): Uint8Array | undefined {
+    const kind = this.kind;
+    if (kind === WATCH_KEY) return undefined;
+    if (kind === WATCH_PREFIX) return prefixSuccessor(this.key);
+    return this.rangeEnd;
+  }
 }
 
 const OPTION_NAMES = ['end', 'prefix', 'startRevision', 'prevKv', 'filters', 'progressNotify', 'signal'] as const;
@@ -58,23 +124,25 @@ export function parseWatch(key: Bytes, input?: WatchOptions): WatchSpec {
   const signal = options.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalid('watch signal must be an AbortSignal');
 
-  return {
-    key: keyBytes,
-    end,
-    startRevision,
-    prevKv: booleanOption(options, 'prevKv'),
-    noPut,
-    noDelete,
-    progressNotify: booleanOption(options, 'progressNotify'),
-    signal: signal as AbortSignal | undefined,
-  };
+  let kind: WatchKind = WATCH_RANGE;
+  if (end === undefined) kind = WATCH_KEY;
+  else if (end.length > 0) {
+    // A range that is exactly a prefix's (however it was asked for) is matched as a prefix.
+    const successor = prefixSuccessor(keyBytes);
+    if (successor !== undefined && bytesEqual(successor, end)) kind = WATCH_PREFIX;
+  }
+  const switches = { prevKv: booleanOption(options, 'prevKv'), noPut, noDelete, progressNotify: booleanOption(options, 'progressNotify') };
+  return new WatchSpec(keyImage(keyBytes), kind, end, startRevision, switches, signal as AbortSignal | undefined);
 }
 
 /** True when `key` falls in the watch's range. */
 export function watchMatches(spec: WatchSpec, key: Uint8Array): boolean {
-  if (spec.end === undefined) return bytesEqual(key, spec.key);
-  if (compareBytes(key, spec.key) < 0) return false;
-  return spec.end.length === 0 || compareBytes(key, spec.end) < 0;
+  const kind = spec.kind;
+  if (kind === WATCH_KEY) return equalsImage(key, spec.image);
+  if (kind === WATCH_PREFIX) return startsWithImage(key, spec.image);
+  if (compareWithImage(key, spec.image) < 0) return false;
+  const end = spec.rangeEnd!;
+  return end.length === 0 || compareBytes(key, end) < 0;
 }
 
 /** True when the watch wants this event: in range and not filtered out. */

@@ -1,6 +1,6 @@
 /**
  * Every watch of one store: etcd's watchableStore, attached to the store's commit path from
- * the outside. The store calls `notify(revision, events)` once per acknowledged revision, in
+ * the outside. The store calls `notify(revision, changes)` once per acknowledged revision, in
  * order, synchronously when that revision becomes readable; the group reads older history
  * only through the narrow `WatchHistory` interface.
  *
@@ -10,11 +10,19 @@
  * so the next notify is exactly the next revision it needs.
  *
  * Writers never wait: notify only appends to bounded queues; a watcher that cannot take more
- * is moved to the unsynced side and later reads what it missed from storage.
+ * is moved to the unsynced side and later reads what it missed from storage. A commit that
+ * no watcher matches costs a hash of each changed key and a few map probes (watcher-index.ts):
+ * no allocation, no visit to the idle watchers.
+ *
+ * Periodic progress runs on the injectable clock (clock.ts): one timer, armed while some
+ * watcher asked for progressNotify, re-armed after each period; the system clock's timers
+ * never keep the process alive.
  */
 import { TidekvError } from '../errors.js';
+import { systemClock, type Clock } from './clock.js';
 import type { KeyValue, WatchEvent } from './kv.js';
 import { watchWants, type WatchSpec } from './watch.js';
+import { changeToEvent } from './watch-history.js';
 import { Watcher, type WatcherHost, type WatcherLimits } from './watcher.js';
 import { WatcherIndex } from './watcher-index.js';
 
@@ -38,6 +46,15 @@ export interface WatcherGroupOptions extends Partial<WatcherLimits> {
   catchUpBatchEvents?: number;
   /** Period of the progress notifications asked for with progressNotify; default 10 minutes, as etcd. */
   progressIntervalMs?: number;
+  /** Times the progress period; default real time with unref'd timers. */
+  clock?: Clock;
+}
+
+/** One change of a committed revision, as the store's commit path hands it over. */
+export interface CommittedChange {
+  tombstone: boolean;
+  /** The stored KeyValue; for a tombstone the key alone. */
+  kv: KeyValue;
 }
 
 export const DEFAULT_WATCHER_LIMITS: WatcherLimits = {
@@ -53,12 +70,15 @@ export class WatcherGroup implements WatcherHost {
   /** Synced watchers with a progress request waiting for the revision to reach their floor. */
   private readonly progressWaiting = new Set<Watcher>();
   private readonly all = new Set<Watcher>();
-  private readonly limits: WatcherLimits;
+  readonly limits: WatcherLimits;
   private readonly batchEvents: number;
   private readonly progressIntervalMs: number;
+  private readonly clock: Clock;
   private progressWatchers = 0;
-  private progressTimer: ReturnType<typeof setInterval> | undefined;
+  private progressTimer: unknown;
   private closed = false;
+  /** The watchers one changed key matches; reused by every commit, so matching allocates nothing. */
+  private readonly hits: Watcher[] = [];
 
   constructor(
     private readonly history: WatchHistory,
@@ -73,6 +93,7 @@ export class WatcherGroup implements WatcherHost {
     };
     this.batchEvents = options.catchUpBatchEvents ?? 1000;
     this.progressIntervalMs = options.progressIntervalMs ?? 10 * 60_000;
+    this.clock = options.clock ?? systemClock;
   }
 
   /** Number of open watchers. */
@@ -85,7 +106,7 @@ export class WatcherGroup implements WatcherHost {
     if (this.closed) throw new TidekvError('NOT_OPEN', 'the store is closed');
     const start = spec.startRevision;
     const future = start > this.revision;
-    const watcher = new Watcher(spec, this, this.limits, start === 0 ? this.revision + 1 : start, future ? start : 0);
+    const watcher = new Watcher(spec, this, start === 0 ? this.revision + 1 : start, future ? start : 0);
     if (spec.signal?.aborted) {
       watcher.ended = true;
       return watcher;
@@ -96,27 +117,44 @@ export class WatcherGroup implements WatcherHost {
     return watcher;
   }
 
-  /** The commit hook: revision `revision` is acknowledged and readable; `events` are its changes in order. */
-  notify(revision: number, events: readonly WatchEvent[]): void {
+  /** The commit hook: revision `revision` is acknowledged and readable; `changes` are its changes in order. */
+  notify(revision: number, changes: readonly CommittedChange[]): void {
     this.revision = revision;
-    if (this.synced.size > 0 && events.length > 0) {
-      if (events.length === 1) {
-        const only = events as WatchEvent[];
-        this.synced.forEachMatch(only[0]!.kv.key, (watcher) => this.deliver(watcher, revision, only));
-      } else {
-        // Each watcher's events of this revision, in order, delivered together.
-        const matched = new Map<Watcher, WatchEvent[]>();
-        for (const event of events) {
-          this.synced.forEachMatch(event.kv.key, (watcher) => {
-            const list = matched.get(watcher);
-            if (list) list.push(event);
-            else matched.set(watcher, [event]);
-          });
-        }
-        for (const [watcher, list] of matched) this.deliver(watcher, revision, list);
-      }
+    if (this.synced.size > 0) {
+      if (changes.length === 1) this.notifyOne(revision, changes[0]!);
+      else if (changes.length > 1) this.notifyMany(revision, changes);
     }
     if (this.progressWaiting.size > 0) for (const watcher of this.progressWaiting) this.progress(watcher);
+  }
+
+  /** A revision of one change (a put or a single-key delete): its event is built only if someone watches its key. */
+  private notifyOne(revision: number, change: CommittedChange): void {
+    const hits = this.hits;
+    this.synced.collect(change.kv.key, hits);
+    if (hits.length === 0) return;
+    const events = [changeToEvent(revision, change.tombstone, change.kv)];
+    // deliver() may unsync a watcher, which changes the index, not `hits`.
+    for (let i = 0; i < hits.length; i++) this.deliver(hits[i]!, revision, events);
+    hits.length = 0;
+  }
+
+  /** A revision of several changes: each watcher gets its matching events of the revision together, in order. */
+  private notifyMany(revision: number, changes: readonly CommittedChange[]): void {
+    const hits = this.hits;
+    let matched: Map<Watcher, WatchEvent[]> | undefined;
+    for (const change of changes) {
+      this.synced.collect(change.kv.key, hits);
+      if (hits.length === 0) continue;
+      const event = changeToEvent(revision, change.tombstone, change.kv);
+      matched ??= new Map();
+      for (let i = 0; i < hits.length; i++) {
+        const list = matched.get(hits[i]!);
+        if (list) list.push(event);
+        else matched.set(hits[i]!, [event]);
+      }
+      hits.length = 0;
+    }
+    if (matched !== undefined) for (const [watcher, list] of matched) this.deliver(watcher, revision, list);
   }
 
   /** Offers one revision's events (already matched by key) to a synced watcher. */
@@ -131,6 +169,7 @@ export class WatcherGroup implements WatcherHost {
   }
 
   private unsync(watcher: Watcher): void {
+    if (!watcher.synced) return;
     this.synced.delete(watcher);
     this.progressWaiting.delete(watcher);
     watcher.synced = false;
@@ -199,6 +238,7 @@ export class WatcherGroup implements WatcherHost {
   }
 
   private join(watcher: Watcher): void {
+    if (watcher.synced) return;
     watcher.liveFrom = watcher.nextRevision;
     watcher.synced = true;
     this.synced.add(watcher);
@@ -215,12 +255,15 @@ export class WatcherGroup implements WatcherHost {
   }
 
   private startProgressTimer(): void {
-    this.progressTimer = setInterval(() => this.progressTick(), this.progressIntervalMs);
-    this.progressTimer.unref?.();
+    this.progressTimer = this.clock.setTimeout(() => {
+      this.progressTimer = undefined;
+      this.progressTick();
+      if (this.progressWatchers > 0 && !this.closed) this.startProgressTimer();
+    }, this.progressIntervalMs);
   }
 
   private stopProgressTimer(): void {
-    if (this.progressTimer !== undefined) clearInterval(this.progressTimer);
+    if (this.progressTimer !== undefined) this.clock.clearTimeout(this.progressTimer);
     this.progressTimer = undefined;
   }
 }

@@ -13,7 +13,6 @@
  */
 import type { KeyValue, WatchEvent, WatchResponse, WatchStream } from './kv.js';
 import { isCreateEvent, type WatchSpec } from './watch.js';
-import type { IndexPlace } from './watcher-index.js';
 
 /** What a watcher needs from its group. */
 export interface WatcherHost {
@@ -25,6 +24,8 @@ export interface WatcherHost {
   release(watcher: Watcher): void;
   /** Try to queue a requested progress notification now. */
   progress(watcher: Watcher): void;
+  /** The queue bounds, shared by every watcher of the host. */
+  readonly limits: WatcherLimits;
 }
 
 export type QueuedItem =
@@ -49,24 +50,23 @@ function eventBytes(events: readonly WatchEvent[]): number {
   return bytes;
 }
 
+const SYNCED = 1;
+const ENDED = 2;
+const PROGRESS_REQUESTED = 4;
+const ACTIVE_SINCE_TICK = 8;
+
 export class Watcher implements WatchStream {
-  /** Live: in the group's synced set. */
-  synced = false;
   /** The next revision this watcher needs (meaningful while unsynced). */
   nextRevision: number;
   /** While synced: revisions below this are not delivered (a watch of the future). */
   liveFrom = 0;
   /** Progress notifications wait until the group's revision reaches this (etcd: never before a future start). */
   readonly progressFloor: number;
-  /** A requested progress notification not yet queued. */
-  progressRequested = false;
-  /** Something was queued since the last periodic progress tick. */
-  activeSinceTick = false;
-  ended = false;
-  /** Where the group's index holds this watcher while it is synced. */
-  indexPlace: IndexPlace | undefined;
+  /** The switches below, as bits: one field instead of four on every watcher. */
+  private state = 0;
 
-  private items: QueuedItem[] = [];
+  /** Created by the first item queued: an idle watcher has no queue. */
+  private items: QueuedItem[] | undefined;
   private head = 0;
   private queuedEvents = 0;
   private queuedBytes = 0;
@@ -78,7 +78,6 @@ export class Watcher implements WatchStream {
   constructor(
     readonly spec: WatchSpec,
     private readonly host: WatcherHost,
-    private readonly limits: WatcherLimits,
     nextRevision: number,
     progressFloor: number,
   ) {
@@ -90,8 +89,40 @@ export class Watcher implements WatchStream {
     }
   }
 
+  /** Live: in the group's synced set. */
+  get synced(): boolean {
+    return (this.state & SYNCED) !== 0;
+  }
+  set synced(value: boolean) {
+    this.flag(SYNCED, value);
+  }
+  get ended(): boolean {
+    return (this.state & ENDED) !== 0;
+  }
+  set ended(value: boolean) {
+    this.flag(ENDED, value);
+  }
+  /** A requested progress notification not yet queued. */
+  get progressRequested(): boolean {
+    return (this.state & PROGRESS_REQUESTED) !== 0;
+  }
+  set progressRequested(value: boolean) {
+    this.flag(PROGRESS_REQUESTED, value);
+  }
+  /** Something was queued since the last periodic progress tick. */
+  get activeSinceTick(): boolean {
+    return (this.state & ACTIVE_SINCE_TICK) !== 0;
+  }
+  set activeSinceTick(value: boolean) {
+    this.flag(ACTIVE_SINCE_TICK, value);
+  }
+
+  private flag(bit: number, value: boolean): void {
+    this.state = value ? this.state | bit : this.state & ~bit;
+  }
+
   get queued(): number {
-    return this.items.length - this.head;
+    return this.items === undefined ? 0 : this.items.length - this.head;
   }
 
   /**
@@ -99,7 +130,7 @@ export class Watcher implements WatchStream {
    * bounds, unless it is empty: a revision is taken whole even when it alone is larger.
    */
   offer(revision: number, events: WatchEvent[]): boolean {
-    if (this.queued > 0 && (this.queuedEvents >= this.limits.maxQueuedEvents || this.queuedBytes >= this.limits.maxQueuedBytes)) {
+    if (this.queued > 0 && (this.queuedEvents >= this.host.limits.maxQueuedEvents || this.queuedBytes >= this.host.limits.maxQueuedBytes)) {
       return false;
     }
     this.push({ kind: 'events', revision, events });
@@ -108,7 +139,7 @@ export class Watcher implements WatchStream {
 
   push(item: QueuedItem): void {
     if (this.ended) return;
-    this.items.push(item);
+    (this.items ??= []).push(item);
     if (item.kind === 'events') {
       this.queuedEvents += item.events.length;
       this.queuedBytes += eventBytes(item.events);
@@ -128,7 +159,7 @@ export class Watcher implements WatchStream {
   cancel(): void {
     if (this.ended) return;
     this.ended = true;
-    this.items = [];
+    this.items = undefined;
     this.head = 0;
     this.queuedEvents = 0;
     this.queuedBytes = 0;
@@ -184,11 +215,16 @@ export class Watcher implements WatchStream {
     }
   }
 
+  /** The first queued item (the queue holds one). */
   private shift(): QueuedItem {
-    const item = this.items[this.head]!;
-    this.items[this.head++] = undefined as unknown as QueuedItem;
-    if (this.head > 64 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
+    const items = this.items!;
+    const item = items[this.head]!;
+    items[this.head++] = undefined as unknown as QueuedItem;
+    if (this.head === items.length) {
+      items.length = 0;
+      this.head = 0;
+    } else if (this.head > 64 && this.head * 2 > items.length) {
+      this.items = items.slice(this.head);
       this.head = 0;
     }
     if (item.kind === 'events') {
@@ -208,8 +244,8 @@ export class Watcher implements WatchStream {
     }
     let events = first.events;
     let revision = first.revision;
-    while (this.queued > 0 && events.length < this.limits.maxResponseEvents) {
-      const item = this.items[this.head]!;
+    while (this.queued > 0 && events.length < this.host.limits.maxResponseEvents) {
+      const item = this.items![this.head]!;
       if (item.kind !== 'events') break;
       this.shift();
       if (events === first.events) events = events.slice();
