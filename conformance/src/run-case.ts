@@ -68,17 +68,22 @@ class Context implements CaseContext {
   }
 
   /** Closes everything the case opened; the first close error is reported. */
-  async dispose(): Promise<unknown> {
-    let failure: unknown;
-    for (const engine of this.#opened.reverse()) {
-      try {
-        await engine.close();
-      } catch (error) {
-        failure ??= error;
-      }
-    }
-    return failure;
+  dispose(): Promise<unknown> {
+    return closeAll(this.#opened);
   }
+}
+
+/** Closes every store a case opened, the last opened first, all of them even after a failure; returns the first failure. */
+export async function closeAll(opened: { close(): Promise<unknown> }[]): Promise<unknown> {
+  let failure: unknown;
+  for (const store of opened.reverse()) {
+    try {
+      await store.close();
+    } catch (error) {
+      failure ??= error;
+    }
+  }
+  return failure;
 }
 
 export async function makeTempDir(): Promise<string> {

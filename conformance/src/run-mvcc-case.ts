@@ -5,7 +5,7 @@
 import type { KV } from '@tidekv/core';
 import type { MvccCase, MvccCaseContext } from './mvcc-case.js';
 import type { ResolvedMvccOptions } from './mvcc-options.js';
-import { inTempDir } from './run-case.js';
+import { closeAll, inTempDir } from './run-case.js';
 import { assertMvccCase, assertMvccOptions } from './validate-mvcc-options.js';
 
 class Context implements MvccCaseContext {
@@ -33,16 +33,8 @@ class Context implements MvccCaseContext {
     await this.open();
   }
 
-  async dispose(): Promise<unknown> {
-    let failure: unknown;
-    for (const kv of this.#opened.reverse()) {
-      try {
-        await kv.close();
-      } catch (error) {
-        failure ??= error;
-      }
-    }
-    return failure;
+  dispose(): Promise<unknown> {
+    return closeAll(this.#opened);
   }
 }
 

@@ -1,6 +1,7 @@
 /** Validation for describeMvcc's options: bad options fail early and clearly. */
 import { TidekvError } from '@tidekv/core';
 import type { MvccCase } from './mvcc-case.js';
+import { assertCaseShape } from './validate-options.js';
 import { DEFAULT_MVCC_MODEL_RUNS, type DescribeMvccOptions, type ResolvedMvccOptions } from './mvcc-options.js';
 
 const fail = (message: string): never => {
@@ -38,10 +39,5 @@ export function resolveMvccOptions(options: DescribeMvccOptions): ResolvedMvccOp
 }
 
 export function assertMvccCase(testCase: unknown): asserts testCase is MvccCase {
-  if (testCase === null || typeof testCase !== 'object') fail('a case must be an object');
-  const { group, name, run, skip } = testCase as MvccCase;
-  if (typeof group !== 'string' || typeof name !== 'string' || typeof run !== 'function') {
-    fail('a case needs a string group, a string name and a run(ctx) function');
-  }
-  if (skip !== undefined && typeof skip !== 'function') fail('case.skip must be a function');
+  assertCaseShape(testCase);
 }

@@ -42,6 +42,11 @@ export function assertCapabilities(capabilities: unknown): asserts capabilities 
 }
 
 export function assertCase(testCase: unknown): asserts testCase is Case {
+  assertCaseShape(testCase);
+}
+
+/** What a case of either suite (engine or MVCC) is: a group, a name, run(ctx) and maybe skip(). */
+export function assertCaseShape(testCase: unknown): void {
   if (testCase === null || typeof testCase !== 'object') fail('a case must be an object');
   const { group, name, run, skip } = testCase as Case;
   if (typeof group !== 'string' || typeof name !== 'string' || typeof run !== 'function') {

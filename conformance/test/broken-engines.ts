@@ -35,25 +35,28 @@ interface EngineOverrides {
   close?: (inner: StorageEngine) => Promise<void>;
 }
 
+/** A keyspace named `name` whose every method calls the same method of `ks`. */
+function forwarding(ks: Keyspace, name = ks.name): Keyspace {
+  return {
+    name,
+    get: (k) => ks.get(k),
+    getSync: (k) => ks.getSync!(k),
+    getMany: (k) => ks.getMany(k),
+    put: (k, v, o) => ks.put(k, v, o),
+    del: (k, o) => ks.del(k, o),
+    clear: (r, o) => ks.clear(r, o),
+    iterate: (r) => ks.iterate(r),
+    iterateSync: (r) => ks.iterateSync!(r),
+  };
+}
+
 /** The reference engine with some methods replaced. */
 function wrap(inner: StorageEngine, overrides: EngineOverrides): StorageEngine {
   const engine: StorageEngine = {
     capabilities: overrides.capabilities ?? inner.capabilities,
     keyspace(name) {
       const ks = inner.keyspace(name);
-      const replaced = overrides.keyspace?.(ks, name, inner) ?? {};
-      return {
-        name: ks.name,
-        get: (k) => ks.get(k),
-        getSync: (k) => ks.getSync!(k),
-        getMany: (k) => ks.getMany(k),
-        put: (k, v, o) => ks.put(k, v, o),
-        del: (k, o) => ks.del(k, o),
-        clear: (r, o) => ks.clear(r, o),
-        iterate: (r) => ks.iterate(r),
-        iterateSync: (r) => ks.iterateSync!(r),
-        ...replaced,
-      };
+      return { ...forwarding(ks), ...overrides.keyspace?.(ks, name, inner) };
     },
     write: (ops, options) => (overrides.write ? overrides.write(inner, ops, options) : inner.write(ops, options)),
     snapshot: () => (overrides.snapshot ? overrides.snapshot(inner) : inner.snapshot!()),
@@ -288,19 +291,7 @@ export const brokenEngines: BrokenEngine[] = [
     bug: 'stores every keyspace in the default table',
     open: async () =>
       wrap(await openReference(), {
-        keyspace: (_ks, _name, inner) => {
-          const shared = inner.keyspace('default');
-          return {
-            get: (k) => shared.get(k),
-            getSync: (k) => shared.getSync!(k),
-            getMany: (k) => shared.getMany(k),
-            put: (k, v, o) => shared.put(k, v, o),
-            del: (k, o) => shared.del(k, o),
-            clear: (r, o) => shared.clear(r, o),
-            iterate: (r) => shared.iterate(r),
-            iterateSync: (r) => shared.iterateSync!(r),
-          };
-        },
+        keyspace: (ks, _name, inner) => forwarding(inner.keyspace('default'), ks.name),
         write: (inner, ops, options) =>
           inner.write(Array.isArray(ops) ? ops.map((op) => (op && typeof op === 'object' ? { ...op, keyspace: 'default' } : op)) : ops, options),
       }),

@@ -19,32 +19,17 @@ import {
   type DescribeEngineOptions,
 } from '../src/index.js';
 import { brokenEngines } from './broken-engines.js';
+import { expectMustFailNamesExist, runEach, type Failures } from './run-each.js';
 
-async function failingCases(options: DescribeEngineOptions): Promise<{ failed: Map<string, string>; ran: number }> {
+async function failingCases(options: DescribeEngineOptions): Promise<Failures> {
   const capabilities = await probeCapabilities(options);
   const resolved = resolveOptions({ ...options, modelRuns: 10 }, capabilities);
-  const failed = new Map<string, string>();
-  let ran = 0;
-  for (const testCase of engineCases()) {
-    if (testCase.group === 'crash (kill -9)' || testCase.skip?.(capabilities, resolved)) continue;
-    ran++;
-    try {
-      await runCase(testCase, resolved, PASSES[0]!);
-    } catch (error) {
-      failed.set(testCase.name, error instanceof Error ? error.message.split('\n')[0]! : String(error));
-    }
-  }
-  return { failed, ran };
+  const cases = engineCases().filter((c) => c.group !== 'crash (kill -9)' && !c.skip?.(capabilities, resolved));
+  return runEach(cases, (testCase) => runCase(testCase, resolved, PASSES[0]!));
 }
 
 describe('the suite rejects broken engines', () => {
-  it('names every expected failure after a case that exists', () => {
-    const names = new Set(engineCases().map((c) => c.name));
-    for (const broken of brokenEngines) {
-      expect(broken.mustFail.length, broken.name).toBeGreaterThan(0);
-      for (const name of broken.mustFail) expect(names.has(name), `${broken.name}: no case named "${name}"`).toBe(true);
-    }
-  });
+  it('names every expected failure after a case that exists', () => expectMustFailNamesExist(engineCases(), brokenEngines));
 
   it('passes the reference engine through the same runner (the runner itself is sound)', async () => {
     const { failed, ran } = await failingCases({ name: 'reference', open: () => openReference() });
@@ -73,52 +58,44 @@ describe('the crash tests reject engines that acknowledge writes before they are
       crash: { module, factory, path: 'crash.db' },
     };
     const resolved = resolveOptions(options, { ...referenceEngine.capabilities, persistent: true });
-    const failures: string[] = [];
-    for (const testCase of engineCases().filter((c) => c.group === 'crash (kill -9)')) {
-      try {
-        await runCase(testCase, resolved, PASSES[0]!);
-      } catch (error) {
-        failures.push(`${testCase.name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
-      }
-    }
-    return failures;
+    const cases = engineCases().filter((c) => c.group === 'crash (kill -9)');
+    const { failed } = await runEach(cases, (testCase) => runCase(testCase, resolved, PASSES[0]!));
+    return [...failed].map(([name, message]) => `${name}: ${message}`);
   }
 
   it('the built reference engine passes every crash case (control)', async () => {
     expect(await crashFailures(builtReference, 'referenceEngine')).toEqual([]);
   }, 300_000);
 
-  it('an engine whose flush() persists nothing fails both flush-based crash cases', async () => {
-    const failures = await crashFailures(fixture, 'flushIgnoredEngine');
-    console.log(`[meta] flush ignored: ${failures.join(' | ')}`);
-    expect(failures.map((f) => f.split(':')[0])).toEqual([
-      'killed while writing batches',
-      'data written, flushed, then the process is killed',
-      'killed while flushes overlap',
-    ]);
-  }, 300_000);
-
-  it('an engine that ignores { sync: true } fails the sync crash case', async () => {
-    const failures = await crashFailures(fixture, 'syncIgnoredEngine');
-    console.log(`[meta] sync ignored: ${failures.join(' | ')}`);
-    expect(failures.map((f) => f.split(':')[0])).toEqual(['killed while writing with sync']);
-  }, 300_000);
-
-  it('an engine whose put, del and clear drop { sync: true } fails the three single-operation crash cases', async () => {
-    const failures = await crashFailures(fixture, 'keyspaceSyncIgnoredEngine');
-    console.log(`[meta] keyspace sync ignored: ${failures.join(' | ')}`);
-    expect(failures.map((f) => f.split(':')[0])).toEqual([
-      'killed during single put(..., { sync',
-      'killed during single del(..., { sync',
-      'killed during clear(range, { sync',
-    ]);
-  }, 300_000);
-
-  it('an engine whose flush() joins one already in flight fails the overlapping-flush crash case', async () => {
-    const failures = await crashFailures(fixture, 'joinedFlushEngine');
-    console.log(`[meta] joined flush: ${failures.join(' | ')}`);
-    expect(failures.map((f) => f.split(':')[0])).toEqual(['killed while flushes overlap']);
-  }, 300_000);
+  // [test, factory in the fixture, log label, the crash cases (by name) that must fail, in order]
+  const brokenDurability: [string, string, string, string[]][] = [
+    [
+      'an engine whose flush() persists nothing fails both flush-based crash cases',
+      'flushIgnoredEngine',
+      'flush ignored',
+      ['killed while writing batches', 'data written, flushed, then the process is killed', 'killed while flushes overlap'],
+    ],
+    ['an engine that ignores { sync: true } fails the sync crash case', 'syncIgnoredEngine', 'sync ignored', ['killed while writing with sync']],
+    [
+      'an engine whose put, del and clear drop { sync: true } fails the three single-operation crash cases',
+      'keyspaceSyncIgnoredEngine',
+      'keyspace sync ignored',
+      ['killed during single put(..., { sync', 'killed during single del(..., { sync', 'killed during clear(range, { sync'],
+    ],
+    [
+      'an engine whose flush() joins one already in flight fails the overlapping-flush crash case',
+      'joinedFlushEngine',
+      'joined flush',
+      ['killed while flushes overlap'],
+    ],
+  ];
+  for (const [title, factory, label, mustFail] of brokenDurability) {
+    it(title, async () => {
+      const failures = await crashFailures(fixture, factory);
+      console.log(`[meta] ${label}: ${failures.join(' | ')}`);
+      expect(failures.map((f) => f.split(':')[0])).toEqual(mustFail);
+    }, 300_000);
+  }
 
   it('a crash module that does not exist fails with a message saying to build first', async () => {
     const failures = await crashFailures(join(tmpdir(), 'tidekv-no-such-module', 'index.js'), 'referenceEngine');

@@ -7,34 +7,21 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mvccCases, openReferenceKV, resolveMvccOptions, runMvccCase, type DescribeMvccOptions } from '../src/index.js';
 import { brokenKVs } from './broken-kvs.js';
+import { expectMustFailNamesExist, runEach, type Failures } from './run-each.js';
 
 // A broken store only has to fail: skip fast-check's shrinking, which a meta-test does not read.
 fc.configureGlobal({ endOnFailure: true });
 
-async function failingCases(options: DescribeMvccOptions): Promise<{ failed: Map<string, string>; ran: number }> {
+async function failingCases(options: DescribeMvccOptions): Promise<Failures> {
   const resolved = resolveMvccOptions({ ...options, modelRuns: 10 });
-  const failed = new Map<string, string>();
-  let ran = 0;
-  for (const testCase of mvccCases()) {
-    if (testCase.skip?.(resolved)) continue;
-    ran++;
-    try {
-      await runMvccCase(testCase, resolved);
-    } catch (error) {
-      failed.set(testCase.name, error instanceof Error ? error.message.split('\n')[0]! : String(error));
-    }
-  }
-  return { failed, ran };
+  return runEach(
+    mvccCases().filter((c) => !c.skip?.(resolved)),
+    (testCase) => runMvccCase(testCase, resolved),
+  );
 }
 
 describe('describeMvcc rejects broken stores', () => {
-  it('names every expected failure after a case that exists', () => {
-    const names = new Set(mvccCases().map((c) => c.name));
-    for (const broken of brokenKVs) {
-      expect(broken.mustFail.length, broken.name).toBeGreaterThan(0);
-      for (const name of broken.mustFail) expect(names.has(name), `${broken.name}: no case named "${name}"`).toBe(true);
-    }
-  });
+  it('names every expected failure after a case that exists', () => expectMustFailNamesExist(mvccCases(), brokenKVs));
 
   it('passes the reference KV through the same runner (the runner itself is sound)', async () => {
     const { failed, ran } = await failingCases({ name: 'reference', open: ({ dir }) => openReferenceKV({ dir }), reopen: true });

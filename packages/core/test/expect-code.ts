@@ -23,3 +23,15 @@ export async function expectRejection(promise: Promise<unknown>, code: TidekvErr
   expect(isTidekvError(caught, code), `expected ${code}, got ${String(caught)}`).toBe(true);
   return caught as TidekvError;
 }
+
+/** Runs `run`, sync or async, asserts it threw or rejected with a TidekvError with `code`, returns the error. */
+export async function expectFailure(run: () => unknown, code: TidekvErrorCode): Promise<TidekvError> {
+  let caught: unknown;
+  try {
+    await run();
+  } catch (error) {
+    caught = error;
+  }
+  expect(isTidekvError(caught, code), `expected a TidekvError ${code}, got ${String(caught)}`).toBe(true);
+  return caught as TidekvError;
+}

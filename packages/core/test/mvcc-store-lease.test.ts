@@ -12,7 +12,7 @@ import { ManualClock } from '../src/mvcc/clock.js';
 import { forgetProcessClaim } from '../src/fs/lock.js';
 import { LOCK_FILE } from '../src/wal/format.js';
 import { TestDisk } from './fixtures/mvcc-engine.js';
-import { openStore, plain, text } from './fixtures/mvcc-helpers.js';
+import { openStore, plain, takeEvents as takeWatchEvents, text } from './fixtures/mvcc-helpers.js';
 
 let store: MvccStore;
 const dirs: string[] = [];
@@ -24,13 +24,7 @@ afterEach(async () => {
 const brief = (e: WatchEvent) => `${e.type} ${text(e.kv.key)}@${e.kv.modRevision}`;
 
 async function takeEvents(stream: WatchStream, count: number): Promise<string[]> {
-  const events: string[] = [];
-  while (events.length < count) {
-    const next = await stream.next();
-    if (next.done) throw new Error(`stream ended after ${events.length} events`);
-    events.push(...next.value.events.map(brief));
-  }
-  return events;
+  return (await takeWatchEvents(stream, count)).events.map(brief);
 }
 
 /** Lets the lessor's timer-driven revokes run to completion. */

@@ -5,24 +5,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MvccStore, WatchEvent, WatchResponse, WatchStream } from '../src/index.js';
 import { ManualClock } from '../src/mvcc/clock.js';
-import { openStore, text } from './fixtures/mvcc-helpers.js';
+import { openStore, takeEvents, text } from './fixtures/mvcc-helpers.js';
 
 let store: MvccStore;
 afterEach(async () => store?.close());
 
 const brief = (e: WatchEvent) => `${e.type} ${text(e.kv.key)}@${e.kv.modRevision}${e.prevKv ? ` prev=${text(e.prevKv.value)}` : ''}`;
-
-async function takeEvents(stream: WatchStream, count: number): Promise<{ events: WatchEvent[]; responses: WatchResponse[] }> {
-  const events: WatchEvent[] = [];
-  const responses: WatchResponse[] = [];
-  while (events.length < count) {
-    const next = await stream.next();
-    if (next.done) throw new Error(`stream ended after ${events.length} events`);
-    responses.push(next.value);
-    events.push(...next.value.events);
-  }
-  return { events, responses };
-}
 
 describe('MvccStore watch', () => {
   it('delivers puts, deletes and txns from the commit path in etcd\'s shapes', async () => {

@@ -8,6 +8,7 @@ import { ManualClock } from '../src/mvcc/clock.js';
 import { parseWatch } from '../src/mvcc/watch.js';
 import type { Watcher } from '../src/mvcc/watcher.js';
 import { brief, FakeHistory, text } from './fixtures/fake-history.js';
+import { takeEvents as takeWatchEvents } from './fixtures/mvcc-helpers.js';
 
 function open(history: FakeHistory, key: string, options: WatchOptions = {}): WatchStream {
   return history.group.watch(parseWatch(key, options));
@@ -24,17 +25,10 @@ async function take(stream: WatchStream, n: number): Promise<WatchResponse[]> {
   return out;
 }
 
-/** Reads responses until `count` events arrived. */
+/** Reads responses until `count` events arrived; the events as brief() strings. */
 async function takeEvents(stream: WatchStream, count: number): Promise<{ events: string[]; responses: WatchResponse[] }> {
-  const events: string[] = [];
-  const responses: WatchResponse[] = [];
-  while (events.length < count) {
-    const next = await stream.next();
-    if (next.done) throw new Error(`stream ended after ${events.length} events`);
-    responses.push(next.value);
-    events.push(...next.value.events.map(brief));
-  }
-  return { events, responses };
+  const { events, responses } = await takeWatchEvents(stream, count);
+  return { events: events.map(brief), responses };
 }
 
 /** True when the stream has nothing to deliver right now. */

@@ -8,15 +8,10 @@
  */
 import type { Bound, NormalizedRange } from '@tidekv/core';
 import { MAX_KEY_SIZE } from './key-mapping.js';
+import type { RangeOptions } from './types.js';
 
-export interface LmdbRange {
-  start?: Uint8Array;
-  end?: Uint8Array;
-  reverse: boolean;
-  exclusiveStart: boolean;
-  inclusiveEnd: boolean;
-  limit?: number;
-}
+/** getRange's bounds, direction and limit: what a range decides, before a read adds its transaction. */
+export type LmdbRange = Omit<RangeOptions, 'transaction' | 'values'>;
 
 /** The smallest tidekv key; with the tag byte it is the smallest stored key. */
 const SMALLEST: Uint8Array = new Uint8Array(0);

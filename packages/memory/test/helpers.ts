@@ -2,8 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, expect } from 'vitest';
-import { isTidekvError, type TidekvErrorCode } from '@tidekv/core';
+import { afterEach } from 'vitest';
 
 export const b = (...bytes: number[]) => Uint8Array.from(bytes);
 export const text = (s: string) => new TextEncoder().encode(s);
@@ -22,15 +21,5 @@ afterEach(async () => {
   await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-/** Asserts `action` throws or rejects with a TidekvError of `code`, and returns it. */
-export async function expectCode(action: () => unknown, code: TidekvErrorCode) {
-  let caught: unknown;
-  try {
-    await action();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught, `expected a TidekvError ${code}`).toBeDefined();
-  expect(isTidekvError(caught) ? caught.code : caught).toBe(code);
-  return caught as Error & { code: TidekvErrorCode; details?: Record<string, unknown> };
-}
+/** Asserts `run` throws or rejects with a TidekvError of `code`, and returns it. */
+export { expectFailure as expectCode } from '../../core/test/expect-code.js';

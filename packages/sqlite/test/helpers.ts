@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, expect } from 'vitest';
-import { isTidekvError, type StorageEngine, type TidekvErrorCode } from '@tidekv/core';
+import { afterEach } from 'vitest';
+import type { StorageEngine } from '@tidekv/core';
 import { openSqlite } from '@tidekv/sqlite';
 
 export const utf8 = (text: string): Buffer => Buffer.from(text, 'utf8');
@@ -41,17 +41,8 @@ afterEach(async () => {
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
 
-/** Asserts that `run` throws or rejects with a TidekvError carrying `code`. */
-export async function expectCode(run: () => unknown, code: TidekvErrorCode): Promise<void> {
-  let caught: unknown;
-  try {
-    await run();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught, `expected a TidekvError ${code}`).toBeDefined();
-  if (!isTidekvError(caught, code)) throw new Error(`expected TidekvError ${code}, got ${String(caught)}`, { cause: caught });
-}
+/** Asserts `run` throws or rejects with a TidekvError of `code`, and returns it. */
+export { expectFailure as expectCode } from '../../core/test/expect-code.js';
 
 export interface ChildResult {
   code: number | null;
