@@ -17,11 +17,16 @@ const status = (workload: string, backend: string, goal: string) => targets.find
 describe('targets', () => {
   it('covers the adapter, memory and WAL issue targets', () => {
     const ids = TARGETS.map((t) => t.id);
+    const dbBenchAndYcsb = ['fillseq', 'fillrandom', 'overwrite', 'readrandom', 'readmissing', 'readseq', 'readreverse', 'seekrandom', 'deleterandom', 'fillsync'];
+    dbBenchAndYcsb.push('ycsb-a', 'ycsb-b', 'ycsb-c', 'ycsb-d', 'ycsb-e', 'ycsb-f');
     for (const backend of ['level', 'lmdb', 'sqlite']) {
-      for (const w of ['fillseq', 'fillrandom', 'readrandom', 'readseq', 'readreverse']) expect(ids).toContain(`${w}/${backend}/ratio`);
+      for (const w of dbBenchAndYcsb) expect(TARGETS.find((t) => t.id === `${w}/${backend}/ratio`)?.goal).toBe('>= 0.8x raw');
     }
-    // The memory adapter is judged by its own goals, not the native adapters' 0.8x rule.
+    // The memory adapter keeps its own goals for point reads and fills (fillsync does not run
+    // there); every other db_bench and YCSB row of it is held to 0.8x memory-level.
+    const memoryRatio = dbBenchAndYcsb.filter((w) => !['readrandom', 'fillseq', 'fillrandom', 'fillsync'].includes(w)).map((w) => `${w}/memory/ratio >= 0.8x raw`);
     expect(TARGETS.filter((t) => t.backend === 'memory').map((t) => `${t.id} ${t.goal}`).sort()).toEqual([
+      ...memoryRatio,
       'fillrandom/memory/ratio >= 3x raw',
       'fillseq/memory/ratio >= 3x raw',
       'mvcc-put-watched/memory/ratio >= 0.8x mvcc-put',
@@ -31,7 +36,7 @@ describe('targets', () => {
       'mvcc-watch-fanout/memory/ops >= 1M ops/s',
       'mvcc-watch-fanout/memory/p99 p99 < 10 ms',
       'readrandom/memory/ops >= 1M ops/s',
-    ]);
+    ].sort());
     for (const backend of ['level', 'lmdb', 'sqlite']) expect(ids).toContain(`mvcc-put/${backend}/ops`);
     expect(ids).toEqual(expect.arrayContaining(['readrandom/memory/ops', 'wal-append-256/wal/ops', 'wal-append-1/wal/p50', 'wal-replay/wal/ops']));
   });

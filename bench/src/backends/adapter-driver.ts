@@ -1,7 +1,7 @@
 /**
  * The adapter side: a StorageEngine driven through the tidekv contract, on the fastest path
- * the engine declares (getSync when capabilities.syncReads, one batched `write`, iterators
- * read in `nextv` chunks).
+ * the engine offers (a keyspace's getSync whenever it has one, as the MVCC store reads; one
+ * batched `write`; iterators read in `nextv` chunks).
  */
 import { join } from 'node:path';
 import type { StorageEngine, EntryIterator } from '@tidekv/core';
@@ -29,7 +29,10 @@ class IteratorCursor implements Cursor {
  */
 export function engineDriver(engine: StorageEngine, dir?: string, reopen?: () => Promise<StorageEngine>): KvDriver {
   const keyspace = engine.keyspace('default');
-  const getSync = engine.capabilities.syncReads && keyspace.getSync ? keyspace.getSync.bind(keyspace) : undefined;
+  // getSync, not capabilities.syncReads: LevelDB offers a synchronous get but no synchronous
+  // scan, so it declares syncReads false while every keyspace still has getSync. The raw
+  // side reads with classic-level's getSync, so the adapter's must be the same call.
+  const getSync = typeof keyspace.getSync === 'function' ? keyspace.getSync.bind(keyspace) : undefined;
   return {
     ...(dir !== undefined && reopen !== undefined && { mvcc: { engine, walDir: join(dir, 'mvcc-wal'), reopen } }),
     getSync,

@@ -60,7 +60,7 @@ class LevelChunkSource implements ChunkSource {
 export function levelReads(db: LevelDb, prefix: KeyspacePrefix, readOptions: NativeReadOptions): ReadPrimitives {
   const options = readOptions as never;
   return {
-    get: (key) => db.getSync(prefix.wrap(key), options),
+    get: (key) => db.getSync(prefix.readKey(key), options),
     getMany(keys) {
       const stored = new Array<Buffer>(keys.length);
       for (let i = 0; i < keys.length; i++) stored[i] = prefix.wrap(keys[i]!);

@@ -32,6 +32,33 @@ describe('getSync', () => {
     expect(() => ks.getSync!(bytes('a'))).toThrow(expect.objectContaining({ code: 'NOT_OPEN' }));
   });
 
+  it('reads keys of every length in any order, live and through a snapshot, each finding only its own entry', async () => {
+    const engine = await openLevel({ path: tempDir() });
+    const ks = engine.keyspace('default');
+    const other = engine.keyspace('other');
+    // Lengths around the reused read-key buffer (1 KiB) and keys that are prefixes of each other.
+    const lengths = [0, 1, 2, 3, 16, 17, 1023, 1024, 1025, 4096, 2, 1024, 0, 1025, 17];
+    const keyOf = (length: number) => new Uint8Array(length).fill(0x61);
+    for (const length of new Set(lengths)) {
+      await ks.put(keyOf(length), bytes(`live ${length}`));
+      await other.put(keyOf(length), bytes(`other ${length}`));
+    }
+    const snapshot = engine.snapshot!();
+    for (const length of new Set(lengths)) await ks.put(keyOf(length), bytes(`new ${length}`));
+    const view = snapshot.keyspace('default');
+    for (const length of lengths) {
+      expect(text(ks.getSync!(keyOf(length)))).toBe(`new ${length}`);
+      expect(text(view.getSync!(keyOf(length)))).toBe(`live ${length}`);
+      expect(text(other.getSync!(keyOf(length)))).toBe(`other ${length}`);
+      expect(ks.getSync!(keyOf(length + 5))).toBeUndefined();
+      expect(text(ks.getSync!(keyOf(length)))).toBe(`new ${length}`);
+    }
+    // A read leaves nothing behind that a later write or async read could pick up.
+    expect((await ks.getMany(lengths.map(keyOf))).map(text)).toEqual(lengths.map((length) => `new ${length}`));
+    await snapshot.close();
+    await engine.close();
+  });
+
   it('reads a snapshot as of the moment it was taken', async () => {
     const engine = await openLevel({ path: tempDir() });
     const ks = engine.keyspace('default');
