@@ -40,15 +40,8 @@ export function engineDriver(engine: StorageEngine, dir?: string, reopen?: () =>
     put: (key, value, sync) => keyspace.put(key, value, sync ? SYNC : undefined),
     del: (key, sync) => keyspace.del(key, sync ? SYNC : undefined),
     write: (ops: readonly BatchOp[], sync) => engine.write(ops, sync ? SYNC : undefined),
-    cursor: (options: ScanOptions) =>
-      new IteratorCursor(
-        keyspace.iterate({
-          ...(options.gte && { gte: options.gte }),
-          ...(options.lte && { lte: options.lte }),
-          reverse: options.reverse ?? false,
-          ...(options.limit !== undefined && { limit: options.limit }),
-        }),
-      ),
+    // A workload's ScanOptions ({ gte?, lte?, reverse?, limit? }) is a Range as it stands.
+    cursor: (options: ScanOptions) => new IteratorCursor(keyspace.iterate(options)),
     close: () => engine.close(),
   };
 }

@@ -28,6 +28,15 @@ export interface ChunkedIteratorOptions {
   mapError?: (error: unknown) => unknown;
 }
 
+/**
+ * The engine or snapshot an iterator belongs to (a Lifecycle): what `assertOpen` and `onClose`
+ * do, without two closures per iterator.
+ */
+export interface IteratorOwner {
+  assertOpen(): void;
+  untrack(iterator: ChunkedIterator): void;
+}
+
 const DEFAULT_CHUNK = 256;
 /**
  * The most entries asked of a source at once, whatever nextv(n) asks for: a native library
@@ -36,31 +45,44 @@ const DEFAULT_CHUNK = 256;
  */
 export const MAX_READ_CHUNK = 65_536;
 const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
+const RESOLVED: Promise<void> = Promise.resolve();
+/** The buffer of an iterator holding no entries (never written to: buffers are only replaced). */
+const NO_ENTRIES: Entry[] = [];
+
+/*
+ * Opening, reading and closing an iterator is the whole cost of a seek, so the common case
+ * (a source that answers synchronously, nothing queued) allocates nothing but the iterator,
+ * the entries and the promises handed back: no closures per iterator or per call, and a
+ * promise chain only once a read is in flight.
+ */
 
 export class ChunkedIterator implements EntryIterator {
   readonly #source: ChunkSource;
   readonly #chunkSize: number;
   readonly #assertOpen: (() => void) | undefined;
   readonly #onClose: (() => void) | undefined;
+  readonly #owner: IteratorOwner | undefined;
   readonly #mapError: ((error: unknown) => unknown) | undefined;
   readonly #signal: AbortSignal | undefined;
   #remaining: number;
-  #buffer: Entry[] = [];
+  #buffer: Entry[] = NO_ENTRIES;
   #position = 0;
   #ended = false;
   #closed = false;
   #closing: Promise<void> | undefined;
   /** Serialises reads so concurrent next()/nextv() calls see entries in order. */
-  #queue: Promise<unknown> = Promise.resolve();
+  #queue: Promise<unknown> = RESOLVED;
   #pending = 0;
-  readonly #onAbort = () => void this.close();
+  #onAbort: (() => void) | undefined;
 
-  constructor(source: ChunkSource, options: ChunkedIteratorOptions = {}) {
+  /** `owner`: the engine or snapshot whose close() closes this iterator (it checks and untracks). */
+  constructor(source: ChunkSource, options: ChunkedIteratorOptions = {}, owner?: IteratorOwner) {
     this.#source = source;
     this.#remaining = options.limit ?? Infinity;
     this.#chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
     this.#assertOpen = options.assertOpen;
     this.#onClose = options.onClose;
+    this.#owner = owner;
     this.#mapError = options.mapError;
     this.#signal = options.signal;
     if (this.#remaining === 0) this.#ended = true;
@@ -68,6 +90,7 @@ export class ChunkedIterator implements EntryIterator {
       if (!(this.#signal instanceof AbortSignal)) {
         throw new TidekvError('INVALID_OPTION', 'signal must be an AbortSignal');
       }
+      this.#onAbort = () => void this.close();
       this.#signal.addEventListener('abort', this.#onAbort, { once: true });
     }
   }
@@ -77,6 +100,7 @@ export class ChunkedIterator implements EntryIterator {
   }
 
   #check(): void {
+    this.#owner?.assertOpen();
     this.#assertOpen?.();
     if (this.#signal?.aborted) {
       throw new TidekvError('ABORTED', 'the iterator was aborted', { cause: this.#signal.reason });
@@ -84,31 +108,24 @@ export class ChunkedIterator implements EntryIterator {
     if (this.#closed) throw new TidekvError('ITERATOR_CLOSED', 'the iterator is closed');
   }
 
-  readonly #settle = (): void => {
-    this.#pending--;
-  };
+  #settle: (() => void) | undefined;
 
-  /**
-   * Runs `step` at once when nothing is in flight, so a synchronous source costs no promise
-   * hop (a seek that reads one entry stays cheap); otherwise after the steps queued before it.
-   */
-  #run<T>(step: () => T | Promise<T>): Promise<T> {
-    if (this.#pending > 0) {
-      this.#pending++;
-      const run = this.#queue.then(step);
-      this.#queue = run.then(this.#settle, this.#settle);
-      return run;
-    }
-    let result: T | Promise<T>;
-    try {
-      result = step();
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    if (!(result instanceof Promise)) return Promise.resolve(result);
+  /** Counts a read in flight; `#queue` settles when it (and every read before it) has. */
+  #inFlight<T>(run: Promise<T>): Promise<T> {
     this.#pending++;
-    this.#queue = result.then(this.#settle, this.#settle);
-    return result;
+    const settle = (this.#settle ??= () => void this.#pending--);
+    this.#queue = run.then(settle, settle);
+    return run;
+  }
+
+  /** Queues `step` after the reads in flight (callers run it at once when there are none). */
+  #enqueue<T>(step: () => T | Promise<T>): Promise<T> {
+    return this.#inFlight(this.#queue.then(step));
+  }
+
+  /** The result of a step run at once: a synchronous source costs no promise hop (a seek that reads one entry stays cheap). */
+  #settled<T>(result: T | Promise<T>): Promise<T> {
+    return result instanceof Promise ? this.#inFlight(result) : Promise.resolve(result);
   }
 
   /** Up to `max` more entries from the source: synchronously when the source answers so. */
@@ -146,42 +163,48 @@ export class ChunkedIterator implements EntryIterator {
     return got;
   }
 
-  readonly #takeOne = (entries: Entry[]): Entry | undefined => {
+  #takeOne(entries: Entry[]): Entry | undefined {
     this.#buffer = entries;
     this.#position = 0;
     return entries.length > 0 ? entries[this.#position++] : undefined;
-  };
+  }
+
+  #nextStep(): Entry | undefined | Promise<Entry | undefined> {
+    this.#check();
+    if (this.#position < this.#buffer.length) return this.#buffer[this.#position++];
+    const fetched = this.#fetch(this.#chunkSize);
+    return Array.isArray(fetched) ? this.#takeOne(fetched) : fetched.then((entries) => this.#takeOne(entries));
+  }
+
+  #nextvStep(size: number): Entry[] | Promise<Entry[]> {
+    this.#check();
+    if (this.#position < this.#buffer.length) {
+      const out = this.#buffer.slice(this.#position, this.#position + size);
+      this.#position += out.length;
+      return out;
+    }
+    return this.#fetch(size);
+  }
 
   next(): Promise<Entry | undefined> {
     try {
       this.#check();
+      if (this.#pending > 0) return this.#enqueue(() => this.#nextStep());
+      return this.#settled(this.#nextStep());
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#run(() => {
-      this.#check();
-      if (this.#position < this.#buffer.length) return this.#buffer[this.#position++];
-      const fetched = this.#fetch(this.#chunkSize);
-      return Array.isArray(fetched) ? this.#takeOne(fetched) : fetched.then(this.#takeOne);
-    });
   }
 
   nextv(size: number): Promise<Entry[]> {
     try {
       assertPositiveInteger(size, 'nextv size');
       this.#check();
+      if (this.#pending > 0) return this.#enqueue(() => this.#nextvStep(size));
+      return this.#settled(this.#nextvStep(size));
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#run(() => {
-      this.#check();
-      if (this.#position < this.#buffer.length) {
-        const out = this.#buffer.slice(this.#position, this.#position + size);
-        this.#position += out.length;
-        return out;
-      }
-      return this.#fetch(size);
-    });
   }
 
   async all(): Promise<Entry[]> {
@@ -200,8 +223,8 @@ export class ChunkedIterator implements EntryIterator {
   close(): Promise<void> {
     if (!this.#closing) {
       this.#closed = true;
-      this.#buffer = [];
-      this.#signal?.removeEventListener('abort', this.#onAbort);
+      this.#buffer = NO_ENTRIES;
+      if (this.#onAbort) this.#signal?.removeEventListener('abort', this.#onAbort);
       // Release after any read in flight has settled, never under it; at once when idle.
       this.#closing =
         this.#pending === 0
@@ -212,9 +235,15 @@ export class ChunkedIterator implements EntryIterator {
               .catch((error: unknown) => {
                 throw this.#failure(error);
               })
-              .finally(() => this.#onClose?.());
+              .finally(() => this.#notifyClosed());
     }
     return this.#closing;
+  }
+
+  /** Tells the owner (and the onClose callback) that this iterator is gone; once. */
+  #notifyClosed(): void {
+    this.#owner?.untrack(this);
+    this.#onClose?.();
   }
 
   #releaseNow(): Promise<void> {
@@ -222,16 +251,16 @@ export class ChunkedIterator implements EntryIterator {
     try {
       released = this.#source.release?.();
     } catch (error) {
-      this.#onClose?.();
+      this.#notifyClosed();
       return Promise.reject(this.#failure(error));
     }
     if (released instanceof Promise) {
       return released.then(undefined, (error: unknown) => {
         throw this.#failure(error);
-      }).finally(() => this.#onClose?.());
+      }).finally(() => this.#notifyClosed());
     }
-    this.#onClose?.();
-    return Promise.resolve();
+    this.#notifyClosed();
+    return RESOLVED;
   }
 
   /**
@@ -249,6 +278,7 @@ export class ChunkedIterator implements EntryIterator {
       next: () => {
         if (this.#pending === 0 && this.#position < this.#buffer.length && !this.#closed && !this.#signal?.aborted) {
           try {
+            this.#owner?.assertOpen();
             this.#assertOpen?.();
           } catch (error) {
             return fail(error);

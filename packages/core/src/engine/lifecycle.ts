@@ -43,11 +43,7 @@ export class Lifecycle {
    */
   iterator(source: ChunkSource, options: Omit<ChunkedIteratorOptions, 'assertOpen' | 'onClose'> = {}): ChunkedIterator {
     this.assertOpen();
-    const iterator: ChunkedIterator = new ChunkedIterator(source, {
-      ...options,
-      assertOpen: () => this.assertOpen(),
-      onClose: () => this.untrack(iterator),
-    });
+    const iterator = new ChunkedIterator(source, options, this);
     this.track(iterator);
     return iterator;
   }
