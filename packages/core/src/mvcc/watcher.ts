@@ -171,6 +171,12 @@ export class Watcher implements WatchStream {
   }
 
   next(): Promise<IteratorResult<WatchResponse>> {
+    // The common case, a consumer that reads while responses wait: composed at once, with
+    // no read in flight to wait for and no async step (prevKv needs reads, so it never is).
+    if (this.reading === undefined && this.queued > 0 && !this.spec.prevKv) {
+      const response = this.compose() as WatchResponse;
+      return Promise.resolve({ done: false, value: response });
+    }
     // Serialised: a response is composed only after the previous one was handed out.
     const pull = () => this.pull();
     const result: Promise<IteratorResult<WatchResponse>> = this.reading ? this.reading.then(pull, pull) : pull();
