@@ -8,6 +8,19 @@ afterEach(async () => store?.close());
 
 const revKeys = (disk: TestDisk) => [...disk.table('rev').values()].map(([key]) => `${Buffer.from(key).readUInt32BE(4)}${key.length === 18 ? 't' : ''}`).sort((a, b) => parseInt(a) - parseInt(b));
 
+/**
+ * A store over a test engine whose reads take 5 ms, holding two versions of a, b and c
+ * (revisions 2..4, then 5..7): room for a compaction at 7 to race reads at 4.
+ */
+async function openTwoVersions(): Promise<TestDisk> {
+  const disk = new TestDisk();
+  store = await MvccStore.open({ engine: new TestEngine(disk, { syncReads: false }), wal: false });
+  for (const k of ['a', 'b', 'c']) await store.put(k, `${k}1`); // 2..4
+  for (const k of ['a', 'b', 'c']) await store.put(k, `${k}2`); // 5..7
+  disk.readDelayMs = 5;
+  return disk;
+}
+
 describe('compaction', () => {
   it("etcd's TestKVCompactBad: compact(0) ok, compact(1) ok, compact(1) COMPACTED, compact(4) ok, compact(5) FUTURE_REV", async () => {
     ({ store } = await openStore());
@@ -130,11 +143,7 @@ describe('compaction', () => {
   });
 
   it('a read-only txn running while a compaction starts reads a whole, correct revision', async () => {
-    const disk = new TestDisk();
-    store = await MvccStore.open({ engine: new TestEngine(disk, { syncReads: false }), wal: false });
-    for (const k of ['a', 'b', 'c']) await store.put(k, `${k}1`); // 2..4
-    for (const k of ['a', 'b', 'c']) await store.put(k, `${k}2`); // 5..7
-    disk.readDelayMs = 5;
+    const disk = await openTwoVersions();
     const reads = store.txn({ success: [{ type: 'range', key: 'a', revision: 4 }, { type: 'range', key: 'b', revision: 4 }, { type: 'range', key: 'c', revision: 4 }] });
     const compaction = store.compact(7, { physical: true });
     const result = await reads;
@@ -147,11 +156,7 @@ describe('compaction', () => {
     ['before its first op runs', async () => undefined],
     ['while its first read is in the engine', () => new Promise<void>((resolve) => setImmediate(resolve))],
   ])('a read-only txn that starts while a compaction writes its scheduled revision reads a whole, correct revision (write lands %s)', async (_, beforeRelease) => {
-    const disk = new TestDisk();
-    store = await MvccStore.open({ engine: new TestEngine(disk, { syncReads: false }), wal: false });
-    for (const k of ['a', 'b', 'c']) await store.put(k, `${k}1`); // 2..4
-    for (const k of ['a', 'b', 'c']) await store.put(k, `${k}2`); // 5..7
-    disk.readDelayMs = 5;
+    const disk = await openTwoVersions();
     let reached!: () => void;
     let release!: () => void;
     const writing = new Promise<void>((resolve) => (reached = resolve));
@@ -171,11 +176,7 @@ describe('compaction', () => {
   });
 
   it('a compaction waiting for a read-only txn holds new ones back until it has compacted, so a stream of them cannot starve it', async () => {
-    const disk = new TestDisk();
-    store = await MvccStore.open({ engine: new TestEngine(disk, { syncReads: false }), wal: false });
-    for (const k of ['a', 'b', 'c']) await store.put(k, `${k}1`); // 2..4
-    for (const k of ['a', 'b', 'c']) await store.put(k, `${k}2`); // 5..7
-    disk.readDelayMs = 5;
+    const disk = await openTwoVersions();
     const order: string[] = [];
     const first = store.txn({ success: [{ type: 'range', key: 'a', revision: 4 }, { type: 'range', key: 'b', revision: 4 }] }).then((r) => {
       order.push('first');

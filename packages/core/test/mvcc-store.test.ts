@@ -164,18 +164,21 @@ describe('MvccStore range', () => {
     // a: version 3, create 2, mod 6, value v; b: version 2, create 3, mod 7, value u; c: version 1, create 4, mod 4, value x
     const sorted = async (order: 'none' | 'ascend' | 'descend', target: 'key' | 'version' | 'create' | 'mod' | 'value') =>
       keys((await store.range('a', { end: '\0', sort: { order, target } })).kvs).join('');
-    expect(await sorted('none', 'key')).toBe('abc');
-    expect(await sorted('ascend', 'key')).toBe('abc');
-    expect(await sorted('descend', 'key')).toBe('cba');
-    expect(await sorted('none', 'version')).toBe('cba');
-    expect(await sorted('ascend', 'version')).toBe('cba');
-    expect(await sorted('descend', 'version')).toBe('abc');
-    expect(await sorted('ascend', 'create')).toBe('abc');
-    expect(await sorted('descend', 'create')).toBe('cba');
-    expect(await sorted('ascend', 'mod')).toBe('cab');
-    expect(await sorted('descend', 'mod')).toBe('bac');
-    expect(await sorted('ascend', 'value')).toBe('bac');
-    expect(await sorted('descend', 'value')).toBe('cab');
+    const expected = [
+      ['none', 'key', 'abc'],
+      ['ascend', 'key', 'abc'],
+      ['descend', 'key', 'cba'],
+      ['none', 'version', 'cba'],
+      ['ascend', 'version', 'cba'],
+      ['descend', 'version', 'abc'],
+      ['ascend', 'create', 'abc'],
+      ['descend', 'create', 'cba'],
+      ['ascend', 'mod', 'cab'],
+      ['descend', 'mod', 'bac'],
+      ['ascend', 'value', 'bac'],
+      ['descend', 'value', 'cab'],
+    ] as const;
+    for (const [order, target, keyOrder] of expected) expect(await sorted(order, target), `${order} ${target}`).toBe(keyOrder);
     const top = await store.range('a', { end: '\0', sort: { order: 'descend', target: 'mod' }, limit: 1 });
     expect(keys(top.kvs)).toEqual(['b']);
     expect(top.more).toBe(true);

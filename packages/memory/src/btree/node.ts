@@ -72,33 +72,20 @@ export function resetSearch(): void {
 
 /** Number of keys <= `key`: in a branch, the child that may hold `key`. Narrows the bounds for that child. */
 export function countAtMost(keys: Uint8Array[], key: Uint8Array): number {
-  let lo = 0;
-  let hi = keys.length;
-  let low = search.low;
-  let high = search.high;
-  const keyLength = key.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const candidate = keys[mid]!;
-    const n = candidate.length < keyLength ? candidate.length : keyLength;
-    let i = low < high ? low : high;
-    while (i < n && candidate[i] === key[i]) i++;
-    const c = i < n ? candidate[i]! - key[i]! : candidate.length - keyLength;
-    if (c <= 0) {
-      lo = mid + 1;
-      low = i;
-    } else {
-      hi = mid;
-      high = i;
-    }
-  }
-  search.low = low;
-  search.high = high;
-  return lo;
+  return countBefore(keys, key, 1);
 }
 
 /** Number of keys < `key`. Narrows the bounds likewise. */
 export function countBelow(keys: Uint8Array[], key: Uint8Array): number {
+  return countBefore(keys, key, 0);
+}
+
+/**
+ * Number of keys that sort before `key`, counting those equal to it when `orEqual` is 1: a
+ * candidate counts when its comparison with `key` (a difference of bytes or of lengths, so an
+ * integer) is below `orEqual`.
+ */
+function countBefore(keys: Uint8Array[], key: Uint8Array, orEqual: 0 | 1): number {
   let lo = 0;
   let hi = keys.length;
   let low = search.low;
@@ -111,7 +98,7 @@ export function countBelow(keys: Uint8Array[], key: Uint8Array): number {
     let i = low < high ? low : high;
     while (i < n && candidate[i] === key[i]) i++;
     const c = i < n ? candidate[i]! - key[i]! : candidate.length - keyLength;
-    if (c < 0) {
+    if (c < orEqual) {
       lo = mid + 1;
       low = i;
     } else {
