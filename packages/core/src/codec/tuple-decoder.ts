@@ -5,7 +5,7 @@
  * does not decode) instead of a wrong value.
  */
 import { TidekvError } from '../errors.js';
-import { utf8Decode } from './bytes.js';
+import { concatBytes, utf8Decode } from './bytes.js';
 import { corruption, hex } from './codec-errors.js';
 import { describeValue } from '../errors.js';
 import { TUPLE_MAX_DEPTH, TypeCode, TupleDouble, UNSUPPORTED_TYPE_CODES, type TupleElement } from './tuple-types.js';
@@ -105,25 +105,17 @@ class TupleReader {
       return copy ? new Uint8Array(bytes.subarray(from, end)) : bytes.subarray(from, end);
     }
     const parts: Uint8Array[] = [];
-    let length = 0;
     while (bytes[end + 1] === TypeCode.escape) {
       // Keep the 0x00, drop its 0xff escape.
       parts.push(bytes.subarray(from, end + 1));
-      length += end + 1 - from;
       from = end + 2;
       end = bytes.indexOf(0, from);
       if (end === -1) throw corruption(WHAT, 'byte string is not terminated', start);
     }
     parts.push(bytes.subarray(from, end));
-    length += end - from;
     this.pos = end + 1;
-    const out = new Uint8Array(length);
-    let at = 0;
-    for (const part of parts) {
-      out.set(part, at);
-      at += part.length;
-    }
-    return out;
+    // A new array: a copy whatever `copy` says.
+    return concatBytes(parts);
   }
 
   private string(): string {
