@@ -31,8 +31,8 @@ const KIND_MASK = 3;
 
 /**
  * A validated watch request, kept small: it lives as long as its watcher. The key is held
- * as its latin1 image (watch-key.ts) and the switches as bits of one number; `key` and
- * `end` rebuild bytes for the rare callers that want them.
+ * and a range's end as their latin1 images (watch-key.ts), the switches as bits of one
+ * number; `key` and `end` rebuild bytes for the rare callers that want them.
  */
 export class WatchSpec {
   /** The key, prefix or range start, one char per byte. */
@@ -40,20 +40,20 @@ export class WatchSpec {
   /** As asked; 0 = from the next revision. */
   readonly startRevision: number;
   readonly signal: AbortSignal | undefined;
-  /** WATCH_RANGE only: the exclusive end, empty for no upper bound. */
-  readonly rangeEnd: Uint8Array | undefined;
+  /** WATCH_RANGE only: the exclusive end's image, empty for no upper bound. */
+  readonly endImage: string;
   private readonly bits: number;
 
   constructor(
     image: string,
     kind: WatchKind,
-    rangeEnd: Uint8Array | undefined,
+    end: Uint8Array | undefined,
     startRevision: number,
     switches: { prevKv: boolean; noPut: boolean; noDelete: boolean; progressNotify: boolean },
     signal: AbortSignal | undefined,
   ) {
     this.image = image;
-    this.rangeEnd = kind === WATCH_RANGE ? rangeEnd : undefined;
+    this.endImage = kind === WATCH_RANGE && end !== undefined ? keyImage(end) : '';
     this.startRevision = startRevision;
     this.signal = signal;
     this.bits =
@@ -88,7 +88,7 @@ export class WatchSpec {
     const kind = this.kind;
     if (kind === WATCH_KEY) return undefined;
     if (kind === WATCH_PREFIX) return prefixSuccessor(this.key);
-    return this.rangeEnd;
+    return imageBytes(this.endImage);
   }
 }
 
@@ -141,8 +141,8 @@ export function watchMatches(spec: WatchSpec, key: Uint8Array): boolean {
   if (kind === WATCH_KEY) return equalsImage(key, spec.image);
   if (kind === WATCH_PREFIX) return startsWithImage(key, spec.image);
   if (compareWithImage(key, spec.image) < 0) return false;
-  const end = spec.rangeEnd!;
-  return end.length === 0 || compareBytes(key, end) < 0;
+  const end = spec.endImage;
+  return end.length === 0 || compareWithImage(key, end) < 0;
 }
 
 /** True when the watch wants this event: in range and not filtered out. */
