@@ -34,34 +34,50 @@ export interface Recovered {
 export const BROKEN_SUFFIX = '.broken';
 
 /**
- * What each kind of damage means in each recovery mode: the whole policy, in one table.
+ * What each kind of damage means in each recovery mode: the whole policy, in one table,
+ * read only by judge() below. The kinds of damage:
  *
- * - `frames`: damage inside a segment's records. 'refuse': CORRUPTION. 'cut-torn-tail': cut
- *   it off if it is the torn last group (no later group follows it), else CORRUPTION.
- *   'stop': keep what precedes it, drop everything after (copied to `.broken`). 'step-over':
- *   keep every valid record after it (replay skips the damaged range).
- * - `segments`: a whole segment unusable (damaged header, LSN gap or overlap, the newest
- *   segment LIMIT records lost). 'refuse', 'stop' (set it and every later one aside), or
- *   'step-over' (set it aside, keep the rest).
- * - `removeUnfinishedRotation`: a last segment that never got past its header is removed
- *   (a crash during rotation), rather than refused.
- * - `ignoreDamagedFiles`: a damaged CHECKPOINT or LIMIT file is reported and ignored.
- * - `action`: what the report calls a segment-level loss it got past.
+ * - `damaged-file`: the CHECKPOINT or LIMIT file fails its checksum.
+ * - `unfinished-rotation`: the last segment never got past its header and holds no record
+ *   (a crash while rotating); refused, it is a damaged header like any other.
+ * - `bad-segment`: a segment's header is damaged, or it is not a WAL segment at all.
+ * - `gap`: a segment does not follow on from the one before: LSNs are missing before it, or
+ *   it starts at an LSN an earlier segment already holds.
+ * - `newest-lost`: the newest segment, which the LIMIT file records, is missing or empty.
+ * - `damaged-frames`: damage inside a segment's records.
+ *
+ * What they can mean:
+ *
+ * - `refuse`: open fails with CORRUPTION and changes nothing.
+ * - `ignore`: reported, then treated as absent.
+ * - `remove`: deleted, as a leftover that holds nothing.
+ * - `stop`: keep everything before the damage and drop everything after it: the rest of
+ *   the segment (a copy is kept as `.broken`) and every later segment (set aside as
+ *   `.broken`). Reported as 'dropped'.
+ * - `step-over`: drop only what is damaged and keep every valid record after it (replay
+ *   skips the damaged range; an unusable or overlapping segment is set aside, a gap is
+ *   recorded as skipped LSNs). Reported as 'skipped' ('truncated' for a torn last tail).
+ * - `cut-torn-tail`: cut it off when it is the torn last commit group (no later group
+ *   follows it); else refuse.
  */
 interface Policy {
-  frames: 'refuse' | 'cut-torn-tail' | 'stop' | 'step-over';
-  segments: 'refuse' | 'stop' | 'step-over';
-  removeUnfinishedRotation: boolean;
-  ignoreDamagedFiles: boolean;
-  action: 'dropped' | 'skipped';
+  'damaged-file': 'refuse' | 'ignore';
+  'unfinished-rotation': 'refuse' | 'remove';
+  'bad-segment': 'refuse' | 'stop' | 'step-over';
+  gap: 'refuse' | 'stop' | 'step-over';
+  'newest-lost': 'refuse' | 'stop' | 'step-over';
+  'damaged-frames': 'refuse' | 'cut-torn-tail' | 'stop' | 'step-over';
 }
 
 const POLICY: Readonly<Record<WalRecoveryMode, Policy>> = {
-  strict: { frames: 'refuse', segments: 'refuse', removeUnfinishedRotation: false, ignoreDamagedFiles: false, action: 'dropped' },
-  'tolerate-tail': { frames: 'cut-torn-tail', segments: 'refuse', removeUnfinishedRotation: true, ignoreDamagedFiles: false, action: 'dropped' },
-  'point-in-time': { frames: 'stop', segments: 'stop', removeUnfinishedRotation: true, ignoreDamagedFiles: false, action: 'dropped' },
-  salvage: { frames: 'step-over', segments: 'step-over', removeUnfinishedRotation: true, ignoreDamagedFiles: true, action: 'skipped' },
+  strict:          { 'damaged-file': 'refuse', 'unfinished-rotation': 'refuse', 'bad-segment': 'refuse',    gap: 'refuse',    'newest-lost': 'refuse',    'damaged-frames': 'refuse' },
+  'tolerate-tail': { 'damaged-file': 'refuse', 'unfinished-rotation': 'remove', 'bad-segment': 'refuse',    gap: 'refuse',    'newest-lost': 'refuse',    'damaged-frames': 'cut-torn-tail' },
+  'point-in-time': { 'damaged-file': 'refuse', 'unfinished-rotation': 'remove', 'bad-segment': 'stop',      gap: 'stop',      'newest-lost': 'stop',      'damaged-frames': 'stop' },
+  salvage:         { 'damaged-file': 'ignore', 'unfinished-rotation': 'remove', 'bad-segment': 'step-over', gap: 'step-over', 'newest-lost': 'step-over', 'damaged-frames': 'step-over' },
 };
+
+/** How the report names a loss recovery went past. */
+const lossAction = (verdict: 'stop' | 'step-over'): 'dropped' | 'skipped' => (verdict === 'stop' ? 'dropped' : 'skipped');
 
 function classifyFile(name: string): 'segment' | 'temp' | 'known' | 'foreign' {
   if (parseSegmentName(name)) return 'segment';
@@ -84,7 +100,9 @@ async function ignoreMissing(work: Promise<void>): Promise<void> {
   });
 }
 
+/** Damage judged 'stop' or 'cut-torn-tail': where to cut, once the scan has seen what follows it. */
 interface PendingDamage {
+  verdict: 'stop' | 'cut-torn-tail';
   index: number;
   segment: string;
   offset: number;
@@ -108,6 +126,12 @@ export function assertWalDirectory(dir: string, names: readonly string[]): void 
 
 export async function recover(fileSystem: FileSystem, dir: string, mode: WalRecoveryMode, dedup: DedupWindow): Promise<Recovered> {
   const policy = POLICY[mode];
+  /** What `found` means in this mode: throws `refusal()` where it is refused, else says how to go on. */
+  const judge = <K extends keyof Policy>(found: K, refusal: () => Error): Exclude<Policy[K], 'refuse'> => {
+    const verdict = policy[found];
+    if (verdict === 'refuse') throw refusal();
+    return verdict as Exclude<Policy[K], 'refuse'>;
+  };
   const names = (await fileSystem.readdir(dir)).sort();
   assertWalDirectory(dir, names);
   const removedFiles: string[] = [];
@@ -124,7 +148,8 @@ export async function recover(fileSystem: FileSystem, dir: string, mode: WalReco
   try {
     checkpoint = await readCheckpoint(fileSystem, dir);
   } catch (error) {
-    if (!policy.ignoreDamagedFiles || !(error instanceof TidekvError)) throw error;
+    if (!(error instanceof TidekvError)) throw error;
+    judge('damaged-file', () => error);
     checkpoint = { lsn: 0, ids: [] };
     damage.push({ segment: CHECKPOINT_FILE, offset: 0, bytes: 0, reason: 'checksum', action: 'skipped', lostLsns: undefined });
   }
@@ -134,7 +159,8 @@ export async function recover(fileSystem: FileSystem, dir: string, mode: WalReco
   try {
     limit = await readLimit(fileSystem, dir);
   } catch (error) {
-    if (!policy.ignoreDamagedFiles || !(error instanceof TidekvError)) throw error;
+    if (!(error instanceof TidekvError)) throw error;
+    judge('damaged-file', () => error);
     damage.push({ segment: LIMIT_FILE, offset: 0, bytes: 0, reason: 'checksum', action: 'skipped', lostLsns: undefined });
   }
   const skipped: LsnRange[] = [...(limit?.skipped ?? [])];
@@ -147,7 +173,7 @@ export async function recover(fileSystem: FileSystem, dir: string, mode: WalReco
   let prevLast = 0;
   let records = 0;
   let droppedRecords = 0;
-  /** tolerate-tail / point-in-time: the first damage seen, still to be judged or cut. */
+  /** The first damage judged 'stop' or 'cut-torn-tail', still to be cut. */
   let pending: PendingDamage | undefined;
   /** salvage: the last segment's torn tail, cut off below. */
   let salvageTail: { state: SegmentState; end: number } | undefined;
@@ -160,7 +186,7 @@ export async function recover(fileSystem: FileSystem, dir: string, mode: WalReco
   for (let index = 0; index < files.length; index++) {
     const name = files[index]!;
     const isLast = index === files.length - 1;
-    if (policy.frames === 'stop' && pending) {
+    if (pending?.verdict === 'stop') {
       setAside.push(name);
       continue;
     }
@@ -180,43 +206,47 @@ export async function recover(fileSystem: FileSystem, dir: string, mode: WalReco
         const noRecords = await restIsZero(new SegmentReader(fileSystem, fd, size), Math.min(size, SEGMENT_HEADER_BYTES));
         if (isLast && noRecords && name === newestName) {
           // Not an interrupted rotation: LIMIT is written only once the header is durable.
+          // Judged below, once it is known what was lost (a refusal leaves the file alone).
           newestLost = true;
-          if (policy.segments !== 'refuse') setAside.push(name);
-          continue;
-        }
-        if (isLast && policy.removeUnfinishedRotation && noRecords && decoded !== 'magic') {
-          emptyAfterTail.push(name);
+          setAside.push(name);
           continue;
         }
         const why = decoded === 'magic' ? 'not a tidekv WAL segment (bad magic)' : 'the segment header is damaged';
-        if (policy.segments === 'refuse') throw corruption(dir, name, 0, 'header', prevLast + 1, why);
-        damage.push({ segment: name, offset: 0, bytes: size, reason: 'header', action: policy.action, lostLsns: undefined });
+        const refusal = () => corruption(dir, name, 0, 'header', prevLast + 1, why);
+        if (isLast && noRecords && decoded !== 'magic' && judge('unfinished-rotation', refusal) === 'remove') {
+          emptyAfterTail.push(name);
+          continue;
+        }
+        const verdict = judge('bad-segment', refusal);
+        damage.push({ segment: name, offset: 0, bytes: size, reason: 'header', action: lossAction(verdict), lostLsns: undefined });
         setAside.push(name);
-        if (policy.segments === 'stop') pending = { index: -1, segment: name, offset: 0, bytes: size, expectedLsn: prevLast + 1, reason: 'header', lastDroppedLsn: prevLast };
+        if (verdict === 'stop') pending = { verdict, index: -1, segment: name, offset: 0, bytes: size, expectedLsn: prevLast + 1, reason: 'header', lastDroppedLsn: prevLast };
         continue;
       }
 
       // After a torn tail (tolerate-tail) continuity no longer matters: this segment must hold
       // no valid record at all, which the scan below checks.
-      const afterTail = pending !== undefined && policy.frames === 'cut-torn-tail';
+      const afterTail = pending?.verdict === 'cut-torn-tail';
       if (!afterTail && !isContinuous(header.firstLsn)) {
         const overlap = header.firstLsn <= prevLast;
         const why = overlap
           ? `it starts at LSN ${header.firstLsn}, which an earlier segment already holds`
           : `LSNs ${prevLast + 1} to ${header.firstLsn - 1} are missing before it (a segment is missing)`;
-        if (policy.segments === 'refuse') throw corruption(dir, name, 0, 'gap', prevLast + 1, why);
-        if (policy.segments === 'stop') {
-          damage.push({ segment: name, offset: 0, bytes: size, reason: 'gap', action: 'dropped', lostLsns: overlap ? undefined : { from: prevLast + 1, to: header.firstLsn - 1 } });
-          pending = { index: -1, segment: name, offset: 0, bytes: size, expectedLsn: prevLast + 1, reason: 'gap', lastDroppedLsn: prevLast };
+        const verdict = judge('gap', () => corruption(dir, name, 0, 'gap', prevLast + 1, why));
+        const lostLsns = overlap ? undefined : { from: prevLast + 1, to: header.firstLsn - 1 };
+        if (verdict === 'stop') {
+          damage.push({ segment: name, offset: 0, bytes: size, reason: 'gap', action: 'dropped', lostLsns });
+          pending = { verdict, index: -1, segment: name, offset: 0, bytes: size, expectedLsn: prevLast + 1, reason: 'gap', lastDroppedLsn: prevLast };
           setAside.push(name);
           continue;
         }
+        // Stepped over: a segment that overlaps is set aside; after a gap, the segment is kept.
         if (overlap) {
           damage.push({ segment: name, offset: 0, bytes: size, reason: 'gap', action: 'skipped', lostLsns: undefined });
           setAside.push(name);
           continue;
         }
-        damage.push({ segment: name, offset: 0, bytes: 0, reason: 'gap', action: 'skipped', lostLsns: { from: prevLast + 1, to: header.firstLsn - 1 } });
+        damage.push({ segment: name, offset: 0, bytes: 0, reason: 'gap', action: 'skipped', lostLsns });
       }
 
       const state: SegmentState = {
@@ -239,10 +269,8 @@ export async function recover(fileSystem: FileSystem, dir: string, mode: WalReco
         records++;
       };
       const onDamage = (d: ScannedDamage) => {
-        if (policy.frames === 'refuse') {
-          throw corruption(dir, name, d.offset, d.reason, d.expectedLsn, 'strict recovery accepts no damage');
-        }
-        if (policy.frames === 'step-over') {
+        const verdict = judge('damaged-frames', () => corruption(dir, name, d.offset, d.reason, d.expectedLsn, 'strict recovery accepts no damage'));
+        if (verdict === 'step-over') {
           if (d.resumeLsn !== undefined) {
             state.skips.push({ start: d.offset, end: d.end });
             damage.push({ segment: name, offset: d.offset, bytes: d.end - d.offset, reason: d.reason, action: 'skipped', lostLsns: { from: d.expectedLsn, to: d.resumeLsn - 1 } });
@@ -252,12 +280,12 @@ export async function recover(fileSystem: FileSystem, dir: string, mode: WalReco
           }
           return;
         }
-        pending ??= { index, segment: name, offset: d.offset, bytes: size - d.offset, expectedLsn: d.expectedLsn, reason: d.reason, lastDroppedLsn: d.expectedLsn - 1 };
+        pending ??= { verdict, index, segment: name, offset: d.offset, bytes: size - d.offset, expectedLsn: d.expectedLsn, reason: d.reason, lastDroppedLsn: d.expectedLsn - 1 };
       };
       await scanSegment(reader, header.salt, header.firstLsn, {
         record(record) {
           if (!pending) return accept(record);
-          if (policy.frames === 'cut-torn-tail' && (pending.index !== index || record.lsn - record.groupIndex > pending.expectedLsn)) {
+          if (pending.verdict === 'cut-torn-tail' && (pending.index !== index || record.lsn - record.groupIndex > pending.expectedLsn)) {
             throw corruption(dir, pending.segment, pending.offset, pending.reason, pending.expectedLsn, `valid records follow it (LSN ${record.lsn} at offset ${record.offset}), so it is not a torn tail; open with recovery 'point-in-time' or 'salvage' to keep what is readable`);
           }
           droppedRecords++;
@@ -281,24 +309,24 @@ export async function recover(fileSystem: FileSystem, dir: string, mode: WalReco
   if (newestLost) {
     // Records up to the reserved LSN may have been acknowledged: never hand those out again.
     const lost = { from: prevLast + 1, to: Math.max(limit!.reservedLsn, prevLast) };
-    if (policy.segments === 'refuse') {
-      throw corruption(
+    const verdict = judge('newest-lost', () =>
+      corruption(
         dir,
         newestName!,
         0,
         'missing',
         lost.from,
         `the newest segment, which the LIMIT file records, is missing or empty: records from LSN ${lost.from} up to ${lost.to} may have been acknowledged and are lost; open with recovery 'point-in-time' or 'salvage' to continue after them`,
-      );
-    }
-    damage.push({ segment: newestName!, offset: 0, bytes: 0, reason: 'missing', action: policy.action, lostLsns: lost });
+      ),
+    );
+    damage.push({ segment: newestName!, offset: 0, bytes: 0, reason: 'missing', action: lossAction(verdict), lostLsns: lost });
     if (lost.to >= lost.from) skipped.push(lost);
   }
 
   // Apply the decisions to the files.
   if (pending && pending.index >= 0) {
     const state = segments.find((s) => s.name === pending!.segment)!;
-    if (policy.frames === 'stop' && droppedRecords > 0) {
+    if (pending.verdict === 'stop' && droppedRecords > 0) {
       await fileSystem.copyFile(state.path, await unusedBrokenPath(fileSystem, state.path));
     }
     await truncate(fileSystem, state.path, pending.offset);
@@ -307,7 +335,7 @@ export async function recover(fileSystem: FileSystem, dir: string, mode: WalReco
       offset: pending.offset,
       bytes: pending.bytes,
       reason: pending.reason,
-      action: policy.frames === 'stop' ? 'dropped' : 'truncated',
+      action: pending.verdict === 'stop' ? 'dropped' : 'truncated',
       lostLsns: pending.lastDroppedLsn >= pending.expectedLsn ? { from: pending.expectedLsn, to: pending.lastDroppedLsn } : undefined,
     });
     changed = true;
