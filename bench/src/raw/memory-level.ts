@@ -1,16 +1,55 @@
 /**
  * Raw in-memory baseline: memory-level (the Level ecosystem's in-memory store) used directly:
  * getSync, one `batch` per batch, iterators read with nextv.
+ *
+ * memory-level keeps the caller's buffers as they are and hands out the ones it stores: a
+ * caller changing a value after put, or a value it read, changes the store (checked: all
+ * three do). The memory adapter promises the opposite (the conformance suite's aliasing
+ * cases), so this baseline does the same work as the adapter: it copies every key and value
+ * it stores and every key and value it returns, with Buffer.from (Node's pooled small
+ * allocations, as the adapter copies into a shared slab).
  */
 import { MemoryLevel } from 'memory-level';
-import type { KvDriver } from '../driver.js';
+import type { BatchOp, KvDriver, Visit } from '../driver.js';
 import { libraryBaseline } from './library-baseline.js';
 import { levelDriver, type LevelDb } from './level-driver.js';
+
+const copy = (bytes: Uint8Array): Buffer => Buffer.from(bytes);
+const copyOp = (op: BatchOp): BatchOp => (op.type === 'put' ? { type: 'put', key: copy(op.key), value: copy(op.value) } : op);
+
+/** The Level driver with private copies in and out. */
+function copying(driver: KvDriver): KvDriver {
+  const getSync = driver.getSync!;
+  return {
+    ...driver,
+    getSync: (key) => {
+      const value = getSync(key);
+      return value === undefined ? undefined : copy(value);
+    },
+    get: async (key) => {
+      const value = await driver.get(key);
+      return value === undefined ? undefined : copy(value);
+    },
+    put: (key, value, sync) => driver.put(copy(key), copy(value), sync),
+    write: (ops, sync) => driver.write(ops.map(copyOp), sync),
+    cursor: (options) => {
+      const cursor = driver.cursor(options);
+      return {
+        read: (max: number, visit: Visit) => cursor.read(max, (key, value) => visit(copy(key), copy(value))),
+        close: () => cursor.close(),
+      };
+    },
+  };
+}
 
 async function openMemoryLevel(): Promise<KvDriver> {
   const db = new MemoryLevel<Buffer, Buffer>({ keyEncoding: 'buffer', valueEncoding: 'buffer' });
   await db.open();
-  return levelDriver(db as unknown as LevelDb);
+  return copying(levelDriver(db as unknown as LevelDb));
 }
 
-export const memoryLevelRaw = libraryBaseline('memory-level', 'getSync, batch, iterator nextv; nothing is durable', openMemoryLevel);
+export const memoryLevelRaw = libraryBaseline(
+  'memory-level',
+  'getSync, batch, iterator nextv; copies every key and value in and out (as the adapter does: memory-level would share them); nothing is durable',
+  openMemoryLevel,
+);
