@@ -1,5 +1,5 @@
 /**
- * The watcher index (single keys and prefixes filed by hash, other ranges in a list) against
+ * The watcher index (single keys and prefixes filed by hash, other ranges sorted by start) against
  * a plain scan of every watcher with watchMatches: random adds, deletes and lookups, with
  * keys and prefixes whose hashes collide, must find exactly the matching watchers, each once.
  */
@@ -40,13 +40,19 @@ const SPECS: [string, WatchOptions][] = [
   ['b', { end: 'c' }],
   ['ab', { end: 'b' }],
   ['a', { end: '\0' }],
+  ['aa', { end: 'ac' }],
+  ['a', { end: 'abd' }],
+  ['a\u00ff', { end: '\0' }],
+  ['b1', { end: 'c' }],
+  ['0', { end: 'a' }],
+  ['ab', { end: 'b1' }],
   [keyA, {}],
   [keyB, {}],
   [keyA, { prefix: true }],
   [prefixA, { prefix: true }],
   [prefixB, { prefix: true }],
 ];
-const PROBES = ['a', 'ab', 'abc', 'a\u00ff', 'a\u00ffz', 'b', 'b1', 'c', '\u00ff', keyA, keyB, `${keyA}x`, prefixA, prefixB, `${prefixA}1`, `${prefixB}22`, prefixA.slice(0, -1)];
+const PROBES = ['0', '1', 'aa', 'ab0', 'abd', 'b0', 'b1', 'b2', 'a', 'ab', 'abc', 'a\u00ff', 'a\u00ffz', 'b', 'b1', 'c', '\u00ff', keyA, keyB, `${keyA}x`, prefixA, prefixB, `${prefixA}1`, `${prefixB}22`, prefixA.slice(0, -1)];
 
 function fakeWatcher(key: string, options: WatchOptions): Watcher {
   return { spec: parseWatch(latin1(key), options) } as Watcher;

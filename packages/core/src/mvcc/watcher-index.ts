@@ -6,15 +6,17 @@
  * - prefix watches ([p, successor(p)), the common range): a map from the hash of the
  *   prefix. One pass over a changed key's bytes yields the hash of each of its prefixes, and
  *   only the lengths some prefix watcher has are looked up;
- * - every other range (from-key, arbitrary [key, end)): a list, tested one by one.
+ * - every other range (from-key, arbitrary [key, end)): sorted by start with the running
+ *   maximum of their ends (watcher-range-index.ts), so a key visits only ranges near it.
  * A lookup allocates nothing: it hashes bytes (watch-key.ts), probes the maps, checks each
  * candidate against its key image and appends the matches to the caller's array. A map slot
  * holds the watcher itself while it is alone on its hash, a Set only when several share it:
  * most watchers watch a key of their own, and an idle watcher's memory is what matters here.
  */
-import { WATCH_KEY, WATCH_PREFIX, watchMatches, type WatchSpec } from './watch.js';
+import { WATCH_KEY, WATCH_PREFIX, type WatchSpec } from './watch.js';
 import { HASH_SEED, equalsImage, hashSlot, hashStep, imageHash, startsWithImage } from './watch-key.js';
 import type { Watcher } from './watcher.js';
+import { WatcherRangeIndex } from './watcher-range-index.js';
 
 type Slot = Watcher | Set<Watcher>;
 
@@ -56,7 +58,7 @@ export class WatcherIndex {
   private readonly prefixLengths: number[] = [];
   /** The longest prefix any prefix watcher has (0 when none). */
   private longestPrefix = 0;
-  private readonly ranges = new Set<Watcher>();
+  private readonly ranges = new WatcherRangeIndex();
   private count = 0;
 
   get size(): number {
@@ -114,12 +116,12 @@ export class WatcherIndex {
         if (slot !== undefined) collectKeys(slot, key, out);
       }
     }
-    if (this.ranges.size > 0) for (const watcher of this.ranges) if (watchMatches(watcher.spec, key)) out.push(watcher);
+    if (this.ranges.size > 0) this.ranges.collect(key, out);
   }
 
   *values(): IterableIterator<Watcher> {
     for (const slot of this.single.values()) yield* slot instanceof Set ? slot : [slot];
     for (const slot of this.prefixes.values()) yield* slot instanceof Set ? slot : [slot];
-    yield* this.ranges;
+    yield* this.ranges.values();
   }
 }
