@@ -56,6 +56,18 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
+// Buffer's own latin1 decoder, called on any Uint8Array (it only needs the bytes): one native
+// call, no Buffer view allocated around a plain Uint8Array first.
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, start: number, end: number): string }).latin1Slice;
+
+/**
+ * The latin1 image of `bytes`: one char per byte, losslessly, so a Map can hash it and the
+ * strings compare (`<`) in the bytes' order.
+ */
+export function latin1Image(bytes: Uint8Array): string {
+  return latin1Slice.call(bytes, 0, bytes.length);
+}
+
 const utf8 = new TextEncoder();
 // fatal: invalid UTF-8 throws rather than becoming U+FFFD. ignoreBOM: a leading U+FEFF is
 // part of the text, not a byte-order mark to strip, so decode(encode(s)) is always s.

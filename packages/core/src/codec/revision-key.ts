@@ -28,10 +28,13 @@ function assertRevision(revision: unknown, what: string): asserts revision is Re
     throw invalidArgument(`${what} must be an object { main, sub }, got ${describeValue(revision)}`);
   }
   const { main, sub } = revision as Record<string, unknown>;
-  for (const [field, value] of [['main', main], ['sub', sub]] as const) {
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-      throw invalidArgument(`${what}.${field} must be a safe non-negative integer, got ${describeValue(value)}`);
-    }
+  assertRevisionField(main, what, 'main');
+  assertRevisionField(sub, what, 'sub');
+}
+
+function assertRevisionField(value: unknown, what: string, field: string): void {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw invalidArgument(`${what}.${field} must be a safe non-negative integer, got ${describeValue(value)}`);
   }
 }
 

@@ -55,6 +55,9 @@ export function readU64BE(bytes: Uint8Array, at: number): number | bigint {
 
 /** The u64 at `at` if it is a safe integer, else undefined. */
 export function readSafeU64BE(bytes: Uint8Array, at: number): number | undefined {
-  const [hi, lo] = readHiLo(bytes, at);
-  return hi < 0x200000 ? hi * TWO_32 + lo : undefined;
+  // Inline rather than readHiLo: this runs for every number of every record read, and the pair costs an allocation.
+  const hi = ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
+  if (hi >= 0x200000) return undefined;
+  const lo = ((bytes[at + 4]! << 24) | (bytes[at + 5]! << 16) | (bytes[at + 6]! << 8) | bytes[at + 7]!) >>> 0;
+  return hi * TWO_32 + lo;
 }

@@ -140,7 +140,7 @@ export class KeyIndex {
       const g = this.generations[i]!;
       if (g.revs.length === 0) continue;
       // A closed generation whose tombstone is at or before atRev: the key was deleted then.
-      if (i !== lastIndex && g.revs.at(-1)!.main <= atRev) return undefined;
+      if (i !== lastIndex && g.revs[g.revs.length - 1]!.main <= atRev) return undefined;
       if (g.revs[0]!.main <= atRev) return g;
     }
     return undefined;
@@ -154,6 +154,15 @@ export class KeyIndex {
       const rev = g.revs[n]!;
       if (rev.main <= atRev) return { modified: rev, created: g.created, version: g.ver - (g.revs.length - n - 1) };
     }
+    return undefined;
+  }
+
+  /** get(atRev).modified without building the rest: the revision holding the key's value at `atRev`. */
+  modifiedAt(atRev: number): Revision | undefined {
+    const g = this.#findGeneration(atRev);
+    if (!g) return undefined;
+    const revs = g.revs;
+    for (let n = revs.length - 1; n >= 0; n--) if (revs[n]!.main <= atRev) return revs[n];
     return undefined;
   }
 

@@ -4,14 +4,22 @@
  * 64-entry array insert, never an O(n) shift. Leaves are linked for range scans. Deletion
  * removes empty leaves but does not rebalance: compaction only shrinks the tree, and an
  * underfull leaf costs a little memory, never correctness.
+ *
+ * The tree orders keys by their latin1 image (one char per byte, see latin1Image), whose
+ * string order is the bytes' order. A string holds its chars inline and compares natively,
+ * so a binary search step touches one object instead of a Uint8Array and its separate
+ * backing store: a search in a large tree costs a fraction of the memory reads. A Map from
+ * the same strings answers exact lookups (every put, every single-key read) without a search.
  */
-import { compareBytes } from '../codec/bytes.js';
+import { latin1Image } from '../codec/bytes.js';
 import type { KeyIndex } from './key-index.js';
 
 const MAX_ENTRIES = 64;
+/** Entries per leaf (children per branch) when building from sorted input: room to grow before a split. */
+const BUILD_FILL = 48;
 
 class Leaf {
-  keys: Uint8Array[] = [];
+  keys: string[] = [];
   values: KeyIndex[] = [];
   prev: Leaf | undefined;
   next: Leaf | undefined;
@@ -19,31 +27,32 @@ class Leaf {
 
 class Branch {
   /** keys[i] is a lower bound of children[i + 1] and above everything in children[i]. */
-  keys: Uint8Array[] = [];
+  keys: string[] = [];
   children: Node[] = [];
 }
 
 type Node = Leaf | Branch;
 
 /** Index of the first element of `keys` that is >= key (`keys.length` when none). */
-function lowerBound(keys: Uint8Array[], key: Uint8Array): number {
+function lowerBound(keys: string[], key: string): number {
   let lo = 0;
   let hi = keys.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (compareBytes(keys[mid]!, key) < 0) lo = mid + 1;
+    if (keys[mid]! < key) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
 /** The child of `branch` whose key interval holds `key`. */
-function childIndex(branch: Branch, key: Uint8Array): number {
+function childIndex(branch: Branch, key: string): number {
+  const keys = branch.keys;
   let lo = 0;
-  let hi = branch.keys.length;
+  let hi = keys.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (compareBytes(branch.keys[mid]!, key) <= 0) lo = mid + 1;
+    if (keys[mid]! <= key) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -51,20 +60,65 @@ function childIndex(branch: Branch, key: Uint8Array): number {
 
 export class KeyTree {
   #root: Node = new Leaf();
-  #size = 0;
+  readonly #byImage = new Map<string, KeyIndex>();
+
+  /**
+   * A tree holding `indexes`, which must be in strictly ascending key order (as the `rev`
+   * keyspace's records are gathered at reopen): built bottom-up, leaf by leaf, without a
+   * search per key.
+   */
+  static fromSorted(indexes: readonly KeyIndex[]): KeyTree {
+    const tree = new KeyTree();
+    if (indexes.length === 0) return tree;
+    let level: Node[] = [];
+    let firsts: string[] = [];
+    let previous: Leaf | undefined;
+    let last: string | undefined;
+    for (let start = 0; start < indexes.length; start += BUILD_FILL) {
+      const leaf = new Leaf();
+      const end = Math.min(start + BUILD_FILL, indexes.length);
+      for (let i = start; i < end; i++) {
+        const key = latin1Image(indexes[i]!.key);
+        if (last !== undefined && !(last < key)) throw new Error('KeyTree.fromSorted: keys are not strictly ascending');
+        leaf.keys.push(key);
+        leaf.values.push(indexes[i]!);
+        tree.#byImage.set(key, indexes[i]!);
+        last = key;
+      }
+      leaf.prev = previous;
+      if (previous) previous.next = leaf;
+      previous = leaf;
+      level.push(leaf);
+      firsts.push(leaf.keys[0]!);
+    }
+    while (level.length > 1) {
+      const parents: Node[] = [];
+      const parentFirsts: string[] = [];
+      for (let start = 0; start < level.length; start += BUILD_FILL) {
+        const branch = new Branch();
+        const end = Math.min(start + BUILD_FILL, level.length);
+        branch.children = level.slice(start, end);
+        branch.keys = firsts.slice(start + 1, end);
+        parents.push(branch);
+        parentFirsts.push(firsts[start]!);
+      }
+      level = parents;
+      firsts = parentFirsts;
+    }
+    tree.#root = level[0]!;
+    return tree;
+  }
 
   /** Number of keys. */
   get size(): number {
-    return this.#size;
+    return this.#byImage.size;
   }
 
   get(key: Uint8Array): KeyIndex | undefined {
-    const leaf = this.#leafFor(key);
-    const i = lowerBound(leaf.keys, key);
-    return i < leaf.keys.length && compareBytes(leaf.keys[i]!, key) === 0 ? leaf.values[i] : undefined;
+    return this.#byImage.get(latin1Image(key));
   }
 
-  #leafFor(key: Uint8Array, path?: Array<[Branch, number]>): Leaf {
+  #leafFor(key: string, path?: Array<[Branch, number]>): Leaf {
     let node = this.#root;
     while (node instanceof Branch) {
       const i = childIndex(node, key);
@@ -76,14 +130,14 @@ export class KeyTree {
 
   /** Inserts `index` under its key, which must not be present yet. */
   insert(index: KeyIndex): void {
-    const key = index.key;
+    const key = latin1Image(index.key);
+    if (this.#byImage.has(key)) throw new Error('KeyTree.insert: key already present');
     const path: Array<[Branch, number]> = [];
     const leaf = this.#leafFor(key, path);
     const i = lowerBound(leaf.keys, key);
-    if (i < leaf.keys.length && compareBytes(leaf.keys[i]!, key) === 0) throw new Error('KeyTree.insert: key already present');
     leaf.keys.splice(i, 0, key);
     leaf.values.splice(i, 0, index);
-    this.#size++;
+    this.#byImage.set(key, index);
     if (leaf.keys.length <= MAX_ENTRIES) return;
 
     // Split the leaf, then every branch on the way up that overflows.
@@ -118,13 +172,13 @@ export class KeyTree {
 
   /** Removes `key`; true when it was present. */
   delete(key: Uint8Array): boolean {
+    const image = latin1Image(key);
+    if (!this.#byImage.delete(image)) return false;
     const path: Array<[Branch, number]> = [];
-    const leaf = this.#leafFor(key, path);
-    const i = lowerBound(leaf.keys, key);
-    if (i >= leaf.keys.length || compareBytes(leaf.keys[i]!, key) !== 0) return false;
+    const leaf = this.#leafFor(image, path);
+    const i = lowerBound(leaf.keys, image);
     leaf.keys.splice(i, 1);
     leaf.values.splice(i, 1);
-    this.#size--;
     if (leaf.keys.length > 0 || path.length === 0) return true;
 
     // Unlink the empty leaf, and every branch left without children.
@@ -146,11 +200,13 @@ export class KeyTree {
    * upper bound. Stops early when `visit` returns false.
    */
   forEach(start: Uint8Array, end: Uint8Array | undefined, visit: (index: KeyIndex) => boolean | void): void {
-    let leaf: Leaf | undefined = this.#leafFor(start);
-    let i = lowerBound(leaf.keys, start);
+    const from = latin1Image(start);
+    const to = end === undefined ? undefined : latin1Image(end);
+    let leaf: Leaf | undefined = this.#leafFor(from);
+    let i = lowerBound(leaf.keys, from);
     while (leaf) {
       for (; i < leaf.keys.length; i++) {
-        if (end !== undefined && compareBytes(leaf.keys[i]!, end) >= 0) return;
+        if (to !== undefined && leaf.keys[i]! >= to) return;
         if (visit(leaf.values[i]!) === false) return;
       }
       leaf = leaf.next;

@@ -153,23 +153,36 @@ export function decodeRevisionRecord(storageKey: Uint8Array, stored: Uint8Array,
     throw new TidekvError('CORRUPTION', `MVCC store: a 'rev' key is malformed`, { cause: error, details: { storageKey } });
   }
   const revision = { main: decoded.main, sub: decoded.sub };
-  const where = () => `revision ${revision.main}.${revision.sub}${expectedKey ? ` of key "${describeKey(expectedKey)}"` : ''}`;
-  const details = { revision: revision.main, sub: revision.sub, key: expectedKey };
+  return { revision, tombstone: decoded.tombstone, kv: verifyRevisionValue(storageKey, revision, decoded.tombstone, stored, expectedKey) };
+}
+
+/**
+ * The KeyValue stored at `storageKey`, which encodes `revision` and `tombstone` (the caller
+ * made it, so it is not decoded again), verified as decodeRevisionRecord does.
+ */
+export function verifyRevisionValue(storageKey: Uint8Array, revision: Revision, tombstone: boolean, stored: Uint8Array, expectedKey?: Uint8Array): KeyValue {
   const body = unsealValue(storageKey, stored);
-  if (body === undefined) throw new TidekvError('CORRUPTION', `MVCC store: checksum mismatch in ${where()}`, { details });
+  if (body === undefined) throw recordCorruption('checksum mismatch in', revision, expectedKey);
   let kv: KeyValue;
   try {
     kv = decodeKeyValue(body);
   } catch (error) {
-    throw new TidekvError('CORRUPTION', `MVCC store: undecodable value in ${where()}`, { cause: error, details });
+    throw recordCorruption('undecodable value in', revision, expectedKey, error);
   }
-  const consistent = decoded.tombstone
+  const consistent = tombstone
     ? kv.modRevision === 0 && kv.createRevision === 0 && kv.version === 0 && kv.value.length === 0
     : kv.modRevision === revision.main && kv.version >= 1 && kv.createRevision >= 1 && kv.createRevision <= revision.main;
   if (!consistent || (expectedKey !== undefined && !bytesEqual(kv.key, expectedKey))) {
-    throw new TidekvError('CORRUPTION', `MVCC store: the value stored at ${where()} belongs elsewhere`, { details });
+    throw recordCorruption('the value stored at', revision, expectedKey, undefined, ' belongs elsewhere');
   }
-  return { revision, tombstone: decoded.tombstone, kv };
+  return kv;
+}
+
+/** Built only on failure: the read path allocates nothing for messages. */
+function recordCorruption(what: string, revision: Revision, expectedKey: Uint8Array | undefined, cause?: unknown, tail = ''): TidekvError {
+  const where = `revision ${revision.main}.${revision.sub}${expectedKey ? ` of key "${describeKey(expectedKey)}"` : ''}`;
+  const details = { revision: revision.main, sub: revision.sub, key: expectedKey };
+  return new TidekvError('CORRUPTION', `MVCC store: ${what} ${where}${tail}`, cause === undefined ? { details } : { cause, details });
 }
 
 /** The `meta` keyspace: one checksummed u64 per name. */

@@ -23,7 +23,7 @@
 import { TidekvError, isTidekvError } from '../errors.js';
 import type { Keyspace, StorageEngine, WriteOp } from '../engine/types.js';
 import { Lifecycle } from '../engine/lifecycle.js';
-import { encodeRevisionKey } from '../codec/revision-key.js';
+import { encodeRevisionKey, type Revision } from '../codec/revision-key.js';
 import { abandonWal } from '../wal/wal.js';
 import { CommitLog, encodeCompaction, type LeaseOp } from './commit-log.js';
 import { compactIndex, removeCompacted } from './compaction.js';
@@ -63,9 +63,9 @@ import { Lessor } from './lease/lessor.js';
 import { parseWatch } from './watch.js';
 import { readRevisionEvents } from './watch-history.js';
 import { WatcherGroup, type WatchHistory } from './watcher-group.js';
-import { LEASE_KEYSPACE, META_KEYSPACE, META_KEYS, REV_KEYSPACE, decodeRevisionRecord, encodeMetaValue, encodeRevisionRecord } from './layout.js';
+import { LEASE_KEYSPACE, META_KEYSPACE, META_KEYS, REV_KEYSPACE, encodeMetaValue, encodeRevisionRecord, verifyRevisionValue } from './layout.js';
 import { leaseWrites, readLeases, readMeta, rebuildIndex, replayLog } from './recovery.js';
-import { assertCount, checkDeleteRange, checkPut, checkRange, checkTxn, isReadOnly, optionsObject, booleanOption, type TxnRequestChecked } from './request.js';
+import { assertCount, checkDeleteRange, checkPut, checkRange, checkTxn, isReadOnly, optionsObject, booleanOption, toKey, type TxnRequestChecked } from './request.js';
 import { resolveStoreOptions, type MvccStoreOptions, type ResolvedStoreOptions } from './store-options.js';
 import { TxnRun, compacted, evaluateRange, futureRevision, type Change, type TxnHost, type ValueRef } from './txn.js';
 
@@ -285,37 +285,51 @@ export class MvccStore implements WatchLeaseKV {
    */
   #fetch(refs: readonly ValueRef[]): KeyValue[] | Promise<KeyValue[]> {
     const out: KeyValue[] = new Array(refs.length);
+    const rev = this.#rev;
+    if (rev.getSync) {
+      for (let i = 0; i < refs.length; i++) out[i] = this.#fetchSync(refs[i]!.key, refs[i]!.revision);
+      return out;
+    }
     const keys: Uint8Array[] = [];
     const slots: number[] = [];
     for (let i = 0; i < refs.length; i++) {
       const ref = refs[i]!;
-      const pending = ref.revision.main > this.#revision ? this.#pending.get(ref.revision.main) : undefined;
+      const pending = this.#pendingKv(ref.revision);
       if (pending) {
-        out[i] = { ...pending[ref.revision.sub]!.kv };
+        out[i] = pending;
       } else {
         keys.push(encodeRevisionKey(ref.revision));
         slots.push(i);
       }
     }
     if (keys.length === 0) return out;
-    const rev = this.#rev;
-    if (rev.getSync) {
-      for (let j = 0; j < keys.length; j++) out[slots[j]!] = this.#verify(refs[slots[j]!]!, keys[j]!, rev.getSync(keys[j]!));
-      return out;
-    }
     return rev.getMany(keys).then((values) => {
-      for (let j = 0; j < keys.length; j++) out[slots[j]!] = this.#verify(refs[slots[j]!]!, keys[j]!, values[j]);
+      for (let j = 0; j < keys.length; j++) out[slots[j]!] = this.#verify(refs[slots[j]!]!.key, refs[slots[j]!]!.revision, keys[j]!, values[j]);
       return out;
     });
   }
 
-  #verify(ref: ValueRef, storageKey: Uint8Array, value: Uint8Array | undefined): KeyValue {
+  /** A copy of the KeyValue at `revision` when it is prepared but not yet applied to the engine. */
+  #pendingKv(revision: Revision): KeyValue | undefined {
+    const pending = revision.main > this.#revision ? this.#pending.get(revision.main) : undefined;
+    return pending ? { ...pending[revision.sub]!.kv } : undefined;
+  }
+
+  /** The verified KeyValue of `key` at `revision`, on an engine with getSync. */
+  #fetchSync(key: Uint8Array, revision: Revision): KeyValue {
+    const pending = this.#pendingKv(revision);
+    if (pending) return pending;
+    const storageKey = encodeRevisionKey(revision);
+    return this.#verify(key, revision, storageKey, this.#rev.getSync!(storageKey));
+  }
+
+  #verify(key: Uint8Array, revision: Revision, storageKey: Uint8Array, value: Uint8Array | undefined): KeyValue {
     if (value === undefined) {
-      throw new TidekvError('CORRUPTION', `MVCC store: revision ${ref.revision.main}.${ref.revision.sub} of a live key is missing from the engine`, {
-        details: { revision: ref.revision.main, sub: ref.revision.sub, key: ref.key },
+      throw new TidekvError('CORRUPTION', `MVCC store: revision ${revision.main}.${revision.sub} of a live key is missing from the engine`, {
+        details: { revision: revision.main, sub: revision.sub, key },
       });
     }
-    return decodeRevisionRecord(storageKey, value, ref.key).kv;
+    return verifyRevisionValue(storageKey, revision, false, value, key);
   }
 
   #rejectIfClosed(): Promise<never> | undefined {
@@ -347,6 +361,7 @@ export class MvccStore implements WatchLeaseKV {
   }
 
   range(key: Bytes, options?: RangeOptions): Promise<RangeResponse> {
+    if (options === undefined && this.#rev.getSync) return this.#rangeKey(key);
     return this.#read(() => {
       const request = checkRange(key, options, 'range', false);
       const current = this.#revision;
@@ -356,6 +371,27 @@ export class MvccStore implements WatchLeaseKV {
       const result = evaluateRange(this.#host, request, at);
       return result instanceof Promise ? result.then((r) => ({ ...r, revision: current })) : { ...result, revision: current };
     });
+  }
+
+  /**
+   * range(key) with no options on an engine that reads synchronously: the common point read,
+   * answered with one index lookup, one engine read and no intermediate request or result
+   * objects. The same checks and answers as the general path.
+   */
+  #rangeKey(key: Bytes): Promise<RangeResponse> {
+    const closed = this.#rejectIfClosed();
+    if (closed) return closed;
+    try {
+      const checked = toKey(key, 'range key', false);
+      const current = this.#revision;
+      if (current < this.#compactRevision) throw compacted(current, this.#compactRevision);
+      const index = this.#tree.get(checked);
+      const modified = index?.modifiedAt(current);
+      if (modified === undefined) return Promise.resolve({ kvs: [], count: 0, more: false, revision: current });
+      return Promise.resolve({ kvs: [this.#fetchSync(index!.key, modified)], count: 1, more: false, revision: current });
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   // --- writes -----------------------------------------------------------------------------

@@ -47,13 +47,13 @@ export function collect(tree: KeyTree, range: KeyRange, at: number): ValueRef[] 
   const refs: ValueRef[] = [];
   if (range.end === undefined) {
     const index = tree.get(range.key);
-    const found = index?.get(at);
-    if (found) refs.push({ key: index!.key, revision: found.modified });
+    const modified = index?.modifiedAt(at);
+    if (modified) refs.push({ key: index!.key, revision: modified });
     return refs;
   }
   tree.forEach(range.key, range.end.length === 0 ? undefined : range.end, (index) => {
-    const found = index.get(at);
-    if (found) refs.push({ key: index.key, revision: found.modified });
+    const modified = index.modifiedAt(at);
+    if (modified) refs.push({ key: index.key, revision: modified });
   });
   return refs;
 }
