@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { KeyIndex } from '../src/mvcc/key-index.js';
 import { KeyTree } from '../src/mvcc/key-tree.js';
 import { compareBytes, utf8Encode, type Revision } from '../src/index.js';
+import { latin1Image } from '../src/codec/bytes.js';
 import { propertySeed } from './seed.js';
 
 const rev = (main: number, sub = 0): Revision => ({ main, sub });
@@ -240,6 +241,37 @@ describe('KeyTree', () => {
     expect(seen).toBe(100_000);
     expect(tree.get(key(3))?.key).toEqual(key(3));
     expect(tree.get(key(4))).toBeUndefined();
+  });
+
+  it('fromIndexes builds the same tree as inserts, from keys in any order, and keeps working under inserts and deletes', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.uint8Array({ minLength: 1, maxLength: 6 }), { maxLength: 3000, selector: (bytes) => latin1Image(bytes) }),
+        fc.array(fc.uint8Array({ minLength: 1, maxLength: 6 }), { maxLength: 300 }),
+        (keys, more) => {
+          const byImage = new Map(keys.map((key) => [latin1Image(key), new KeyIndex(key)] as const));
+          const tree = KeyTree.fromIndexes(byImage);
+          const model = new Map(keys.map((key) => [latin1Image(key), key] as const));
+          for (const key of more) {
+            const image = latin1Image(key);
+            if (model.has(image)) {
+              expect(tree.delete(key)).toBe(true);
+              model.delete(image);
+            } else {
+              tree.insert(new KeyIndex(key));
+              model.set(image, key);
+            }
+          }
+          const want = [...model.values()].sort(compareBytes);
+          const got: Uint8Array[] = [];
+          tree.forEach(new Uint8Array(0), undefined, (index) => void got.push(index.key));
+          expect(got).toEqual(want);
+          expect(tree.size).toBe(model.size);
+          for (const key of want) expect(tree.get(key)?.key).toEqual(key);
+        },
+      ),
+      { seed, numRuns: 100 },
+    );
   });
 
   it('matches a sorted-array model under random inserts, deletes and range scans', () => {

@@ -85,6 +85,10 @@ function damaged(lsn: number, what: string): TidekvError {
   return new TidekvError('CORRUPTION', `MVCC commit log: record ${lsn} ${what}`, { details: { lsn } });
 }
 
+/**
+ * The commit in `payload`. Each change's `kv` and `body` are views into `payload` (no copy):
+ * copy what is kept beyond the payload's life.
+ */
 export function decodeCommit(payload: Uint8Array, lsn: number): Commit {
   const format = payload[0];
   if (format === FORMAT_COMPACTION) {
@@ -105,11 +109,8 @@ export function decodeCommit(payload: Uint8Array, lsn: number): Commit {
     const tombstone = payload[at] === 1;
     const length = view.getUint32(at + 1);
     if (at + 5 + length > payload.length) throw damaged(lsn, 'is truncated');
-    const kv = decodeKeyValue(payload.subarray(at + 5, at + 5 + length));
-    // Copies (new Uint8Array, not slice: on a Buffer that is a view): a replayed payload is a view into a read buffer that is reused.
-    kv.key = new Uint8Array(kv.key);
-    kv.value = new Uint8Array(kv.value);
-    changes.push({ revision: { main: revision, sub }, tombstone, kv });
+    const body = payload.subarray(at + 5, at + 5 + length);
+    changes.push({ revision: { main: revision, sub }, tombstone, kv: decodeKeyValue(body), body });
     at += 5 + length;
   }
   const leaseOps: LeaseOp[] = [];
@@ -174,7 +175,10 @@ export class CommitLog {
     return this.wal.append(payload).then((result) => result.lsn);
   }
 
-  /** The commits after `appliedLsn`, oldest first. */
+  /**
+   * The commits after `appliedLsn`, oldest first. Their changes are views into a read buffer
+   * that is reused once the next commit is asked for: copy what is kept.
+   */
   async *replay(appliedLsn: number): AsyncGenerator<Commit & { lsn: number }> {
     if (this.wal.lastLsn < appliedLsn) {
       throw new TidekvError('CORRUPTION', `the WAL in ${this.wal.dir} ends at LSN ${this.wal.lastLsn}, before the engine's applied LSN ${appliedLsn}: they do not belong together`, {

@@ -58,6 +58,12 @@ export class KeyIndex {
   readonly key: Uint8Array;
   /** The latest revision that changed the key. */
   modified: Revision = ZERO;
+  /**
+   * True when the key exists at its latest revision (the last generation has revisions). Kept
+   * in step with `generations` by every change, so a read at or after `modified` — nearly
+   * every read — is answered from these two fields without walking the generations.
+   */
+  live = false;
   generations: Generation[] = [{ ver: 0, created: ZERO, revs: [] }];
 
   constructor(key: Uint8Array) {
@@ -67,11 +73,6 @@ export class KeyIndex {
   /** True when the key has no revision at all (only an empty generation). */
   get isEmpty(): boolean {
     return this.generations.length === 1 && this.generations[0]!.revs.length === 0;
-  }
-
-  /** True when the key exists at its latest revision. */
-  get live(): boolean {
-    return this.generations.at(-1)!.revs.length > 0;
   }
 
   /** Records a put at `rev`, which must be after every revision of the key. */
@@ -84,6 +85,7 @@ export class KeyIndex {
     g.revs.push(rev);
     g.ver++;
     this.modified = rev;
+    this.live = true;
   }
 
   /** Records a delete at `rev`: closes the current generation and opens an empty one. */
@@ -91,6 +93,7 @@ export class KeyIndex {
     if (!this.live) throw indexError(`tombstone at ${rev.main}.${rev.sub} of a key that does not exist`, this.key);
     this.put(rev);
     this.generations.push({ ver: 0, created: ZERO, revs: [] });
+    this.live = false;
   }
 
   /**
@@ -100,12 +103,14 @@ export class KeyIndex {
   restore(created: Revision, modified: Revision, version: number): void {
     this.generations = [{ ver: version, created, revs: [modified] }];
     this.modified = modified;
+    this.live = true;
   }
 
   /** On reopen: a key whose only remaining record is a tombstone kept at the compact revision. */
   restoreTombstone(rev: Revision): void {
     this.generations = [{ ver: 1, created: ZERO, revs: [rev] }, { ver: 0, created: ZERO, revs: [] }];
     this.modified = rev;
+    this.live = false;
   }
 
   /** Undoes the latest put or tombstone, which must be at `rev` (a txn that failed half way). */
@@ -123,6 +128,7 @@ export class KeyIndex {
     g.ver--;
     if (g.revs.length === 0) g.created = ZERO;
     this.modified = this.#latest() ?? ZERO;
+    this.live = this.generations[this.generations.length - 1]!.revs.length > 0;
   }
 
   #latest(): Revision | undefined {
@@ -148,6 +154,12 @@ export class KeyIndex {
 
   /** The key's state at main revision `atRev`, or undefined when it did not exist then. */
   get(atRev: number): IndexedRevision | undefined {
+    if (this.modified.main <= atRev) {
+      // Nothing changed the key after atRev: its state then is its latest state.
+      if (!this.live) return undefined;
+      const latest = this.generations[this.generations.length - 1]!;
+      return { modified: this.modified, created: latest.created, version: latest.ver };
+    }
     const g = this.#findGeneration(atRev);
     if (!g) return undefined;
     for (let n = g.revs.length - 1; n >= 0; n--) {
@@ -159,6 +171,7 @@ export class KeyIndex {
 
   /** get(atRev).modified without building the rest: the revision holding the key's value at `atRev`. */
   modifiedAt(atRev: number): Revision | undefined {
+    if (this.modified.main <= atRev) return this.live ? this.modified : undefined;
     const g = this.#findGeneration(atRev);
     if (!g) return undefined;
     const revs = g.revs;
@@ -195,6 +208,7 @@ export class KeyIndex {
     const g = this.generations[genIndex]!;
     if (revIndex > 0) g.revs = g.revs.slice(revIndex);
     if (genIndex > 0) this.generations = this.generations.slice(genIndex);
+    this.live = this.generations[this.generations.length - 1]!.revs.length > 0;
   }
 
   /**

@@ -60,30 +60,27 @@ function childIndex(branch: Branch, key: string): number {
 
 export class KeyTree {
   #root: Node = new Leaf();
-  readonly #byImage = new Map<string, KeyIndex>();
+  #byImage = new Map<string, KeyIndex>();
 
   /**
-   * A tree holding `indexes`, which must be in strictly ascending key order (as the `rev`
-   * keyspace's records are gathered at reopen): built bottom-up, leaf by leaf, without a
-   * search per key.
+   * A tree over `byImage`, which maps latin1Image(index.key) to each index (as the key
+   * indexes are gathered at reopen, in revision order). The tree takes the map over and is
+   * built bottom-up from the sorted keys, leaf by leaf, without a search per key.
    */
-  static fromSorted(indexes: readonly KeyIndex[]): KeyTree {
+  static fromIndexes(byImage: Map<string, KeyIndex>): KeyTree {
     const tree = new KeyTree();
-    if (indexes.length === 0) return tree;
+    tree.#byImage = byImage;
+    // No comparator: strings sort by UTF-16 code unit, which for latin1 images is byte order.
+    const images = [...byImage.keys()].sort();
     let level: Node[] = [];
     let firsts: string[] = [];
     let previous: Leaf | undefined;
-    let last: string | undefined;
-    for (let start = 0; start < indexes.length; start += BUILD_FILL) {
+    for (let start = 0; start < images.length; start += BUILD_FILL) {
       const leaf = new Leaf();
-      const end = Math.min(start + BUILD_FILL, indexes.length);
+      const end = Math.min(start + BUILD_FILL, images.length);
       for (let i = start; i < end; i++) {
-        const key = latin1Image(indexes[i]!.key);
-        if (last !== undefined && !(last < key)) throw new Error('KeyTree.fromSorted: keys are not strictly ascending');
-        leaf.keys.push(key);
-        leaf.values.push(indexes[i]!);
-        tree.#byImage.set(key, indexes[i]!);
-        last = key;
+        leaf.keys.push(images[i]!);
+        leaf.values.push(byImage.get(images[i]!)!);
       }
       leaf.prev = previous;
       if (previous) previous.next = leaf;
@@ -105,7 +102,7 @@ export class KeyTree {
       level = parents;
       firsts = parentFirsts;
     }
-    tree.#root = level[0]!;
+    if (level.length > 0) tree.#root = level[0]!;
     return tree;
   }
 

@@ -4,6 +4,7 @@
  * recorded one, the last revision seen and the scheduled compaction, so it never goes back.
  */
 import { TidekvError } from '../errors.js';
+import { latin1Image } from '../codec/bytes.js';
 import type { Keyspace, StorageEngine, WriteOp } from '../engine/types.js';
 import type { CommitLog, LeaseOp } from './commit-log.js';
 import type { KeyValue } from './kv.js';
@@ -64,7 +65,7 @@ export async function replayLog(engine: StorageEngine, log: CommitLog, meta: Sto
       });
     }
     for (const change of commit.changes) {
-      const [key, value] = encodeRevisionRecord(change.revision, change.tombstone, change.kv);
+      const [key, value] = encodeRevisionRecord(change.revision, change.tombstone, change.kv, change.body);
       ops.push({ type: 'put', keyspace: REV_KEYSPACE, key, value });
       bytes += key.length + value.length;
     }
@@ -92,40 +93,59 @@ export async function readLeases(lease: Keyspace): Promise<LeaseRecord[]> {
   return records;
 }
 
+/** Entries read per step of the rebuild; between steps the event loop gets a turn. */
+const REBUILD_CHUNK = 8192;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * Rebuilds the key index from every stored revision, verifying each. `onRecord`, when given,
  * sees every record in revision order (leases re-attach their keys from it).
+ *
+ * The records come in revision order, not key order: each key's index is found through a
+ * Map of latin1 images, and the tree is built once at the end, bottom-up from the sorted
+ * keys (KeyTree.fromIndexes), instead of one tree insert per key. An engine that reads
+ * synchronously is scanned with iterateSync, without a promise per chunk.
  */
 export async function rebuildIndex(rev: Keyspace, onRecord?: (tombstone: boolean, kv: KeyValue) => void): Promise<{ tree: KeyTree; lastRevision: number }> {
-  const tree = new KeyTree();
+  const byImage = new Map<string, KeyIndex>();
   let lastRevision = 0;
-  const iterator = rev.iterate();
-  try {
-    for (;;) {
-      const entries = await iterator.nextv(1024);
-      if (entries.length === 0) break;
-      for (const [key, value] of entries) {
-        const { revision, tombstone, kv } = decodeRevisionRecord(key, value);
-        let index = tree.get(kv.key);
-        if (!index) {
-          // A copy: the decoded key is a view into the whole stored record.
-          index = new KeyIndex(new Uint8Array(kv.key));
-          // The first record left of a key may follow compacted ones: it says where its generation began.
-          if (tombstone) index.restoreTombstone(revision);
-          else index.restore({ main: kv.createRevision, sub: 0 }, revision, kv.version);
-          tree.insert(index);
-        } else if (tombstone) {
-          if (!index.live) throw new TidekvError('CORRUPTION', `revision ${revision.main}.${revision.sub} deletes a key that does not exist`, { details: { revision: revision.main, key: kv.key } });
-          index.tombstone(revision);
-        } else {
-          index.put(revision);
-        }
-        onRecord?.(tombstone, kv);
-        lastRevision = revision.main;
-      }
+  const add = (key: Uint8Array, value: Uint8Array) => {
+    const { revision, tombstone, kv } = decodeRevisionRecord(key, value);
+    const image = latin1Image(kv.key);
+    let index = byImage.get(image);
+    if (!index) {
+      // A copy: the decoded key is a view into the whole stored record.
+      index = new KeyIndex(new Uint8Array(kv.key));
+      // The first record left of a key may follow compacted ones: it says where its generation began.
+      if (tombstone) index.restoreTombstone(revision);
+      else index.restore({ main: kv.createRevision, sub: 0 }, revision, kv.version);
+      byImage.set(image, index);
+    } else if (tombstone) {
+      if (!index.live) throw new TidekvError('CORRUPTION', `revision ${revision.main}.${revision.sub} deletes a key that does not exist`, { details: { revision: revision.main, key: kv.key } });
+      index.tombstone(revision);
+    } else {
+      index.put(revision);
     }
-  } finally {
-    await iterator.close();
+    onRecord?.(tombstone, kv);
+    lastRevision = revision.main;
+  };
+  if (rev.iterateSync) {
+    let count = 0;
+    for (const [key, value] of rev.iterateSync()) {
+      add(key, value);
+      if (++count % REBUILD_CHUNK === 0) await nextTurn();
+    }
+  } else {
+    const iterator = rev.iterate();
+    try {
+      for (;;) {
+        const entries = await iterator.nextv(REBUILD_CHUNK);
+        if (entries.length === 0) break;
+        for (const [key, value] of entries) add(key, value);
+      }
+    } finally {
+      await iterator.close();
+    }
   }
-  return { tree, lastRevision };
+  return { tree: KeyTree.fromIndexes(byImage), lastRevision };
 }
