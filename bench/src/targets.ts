@@ -78,6 +78,42 @@ function formatCount(value: number): string {
   return value.toFixed(0);
 }
 
+/** mvcc-reopen counts one operation per record, so "N records in under S seconds" is a rate of at least N / S records/s. */
+function reopenTarget(backend: string, records: number, seconds: number): Target {
+  const minRate = records / seconds;
+  return {
+    id: `mvcc-reopen/${backend}/time`,
+    workload: 'mvcc-reopen',
+    backend,
+    goal: `${formatCount(records)} records < ${seconds} s`,
+    source: `MVCC: reopen of ${formatCount(records)} revisions under ${seconds} s on every backend (>= ${formatCount(minRate)} records/s at the measured size)`,
+    evaluate(rows) {
+      const adapter = rows.adapter('mvcc-reopen', backend)?.summary;
+      if (!adapter) return undefined;
+      const projected = records / adapter.opsPerSec;
+      return { measured: projected, display: `${formatCount(adapter.opsPerSec)} records/s: ${projected.toFixed(2)} s per ${formatCount(records)}`, met: adapter.opsPerSec >= minRate };
+    },
+  };
+}
+
+/** Writers' p99 while a compaction runs (mvcc-compact) against the same writers without one (mvcc-put). */
+function compactTarget(backend: string, maxRatio: number): Target {
+  return {
+    id: `mvcc-compact/${backend}/p99`,
+    workload: 'mvcc-compact',
+    backend,
+    goal: `p99 <= ${maxRatio}x mvcc-put`,
+    source: `MVCC: writers' p99 during compaction within ${maxRatio}x of their p99 without`,
+    evaluate(rows) {
+      const during = rows.adapter('mvcc-compact', backend)?.summary;
+      const without = rows.adapter('mvcc-put', backend)?.summary;
+      if (!during || !without) return undefined;
+      const ratio = during.p99Us / without.p99Us;
+      return { measured: ratio, display: `p99 ${ratio.toFixed(2)}x mvcc-put`, met: ratio <= maxRatio };
+    },
+  };
+}
+
 const ADAPTER_ISSUE = 'adapters: every db_bench and YCSB row >= 0.8x the raw library in the default run';
 
 /** Every db_bench and YCSB workload: each adapter's row of each is judged against its raw library. */
@@ -116,6 +152,8 @@ export const TARGETS: readonly Target[] = [
   throughputTarget('mvcc-put', 'memory', 150_000, 'MVCC: memory + WAL (group commit), 256 clients: >= 150k puts/s (bar 100k)'),
   ...['level', 'lmdb', 'sqlite'].map((backend) => throughputTarget('mvcc-put', backend, 50_000, 'MVCC: >= 50k durable puts/s through the WAL')),
   throughputTarget('mvcc-range', 'memory', 500_000, 'MVCC: >= 500k single-key ranges/s at the current revision on memory'),
+  ...['memory', 'level', 'lmdb', 'sqlite'].map((backend) => reopenTarget(backend, 1_000_000, 3)),
+  ...['memory', 'level', 'lmdb', 'sqlite'].map((backend) => compactTarget(backend, 2)),
   throughputTarget('mvcc-watch-fanout', 'memory', 1_000_000, 'Watch: >= 1M events delivered/s to 1,000 watchers on memory + WAL'),
   {
     id: 'mvcc-watch-fanout/memory/p99',

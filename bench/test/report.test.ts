@@ -29,15 +29,18 @@ describe('targets', () => {
       ...memoryRatio,
       'fillrandom/memory/ratio >= 3x raw',
       'fillseq/memory/ratio >= 3x raw',
+      'mvcc-compact/memory/p99 p99 <= 2x mvcc-put',
       'mvcc-put-watched/memory/ratio >= 0.8x mvcc-put',
       'mvcc-put/memory/ops >= 150k ops/s',
       'mvcc-range/memory/ops >= 500k ops/s',
+      'mvcc-reopen/memory/time 1M records < 3 s',
       'mvcc-watch-catchup/memory/ops >= 500k ops/s',
       'mvcc-watch-fanout/memory/ops >= 1M ops/s',
       'mvcc-watch-fanout/memory/p99 p99 < 10 ms',
       'readrandom/memory/ops >= 1M ops/s',
     ].sort());
     for (const backend of ['level', 'lmdb', 'sqlite']) expect(ids).toContain(`mvcc-put/${backend}/ops`);
+    for (const backend of ['memory', 'level', 'lmdb', 'sqlite']) expect(ids).toEqual(expect.arrayContaining([`mvcc-reopen/${backend}/time`, `mvcc-compact/${backend}/p99`]));
     expect(ids).toEqual(expect.arrayContaining(['readrandom/memory/ops', 'wal-append-256/wal/ops', 'wal-append-1/wal/p50', 'wal-replay/wal/ops']));
   });
 
@@ -50,6 +53,14 @@ describe('targets', () => {
     expect(status('wal-append-1', 'wal', '<= 2x raw p50')).toMatchObject({ status: 'met', measured: 'p50 1.20x raw' });
     expect(status('readseq', 'lmdb', '>= 0.8x raw')).toMatchObject({ status: 'not measured' });
     expect(status('wal-replay', 'wal', '>= 1M ops/s')?.status).toBe('not measured');
+    // 1M records in under 3 s: at least 333.3k records/s.
+    expect(status('mvcc-reopen', 'level', '1M records < 3 s')).toMatchObject({ status: 'met', measured: '400k records/s: 2.50 s per 1M' });
+    expect(status('mvcc-reopen', 'sqlite', '1M records < 3 s')).toMatchObject({ status: 'below', measured: '250k records/s: 4.00 s per 1M' });
+    expect(status('mvcc-reopen', 'lmdb', '1M records < 3 s')?.status).toBe('not measured');
+    // p99 = 4 x p50 in the fixtures: 4 x 30 µs during compaction against 4 x 20 µs without.
+    expect(status('mvcc-compact', 'level', 'p99 <= 2x mvcc-put')).toMatchObject({ status: 'met', measured: 'p99 1.50x mvcc-put' });
+    expect(status('mvcc-compact', 'sqlite', 'p99 <= 2x mvcc-put')).toMatchObject({ status: 'below', measured: 'p99 2.50x mvcc-put' });
+    expect(status('mvcc-compact', 'memory', 'p99 <= 2x mvcc-put')?.status).toBe('not measured');
   });
 
   it('a failed adapter row is never counted as meeting a target', () => {
