@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BACKENDS, BackendUnavailableError, loadFactory, type Backend } from '../src/backends/registry.js';
+import { BACKENDS, BackendUnavailableError, loadFactory } from '../src/backends/registry.js';
+import { testBackend } from './fixtures/test-backend.js';
 import { runBench } from '../src/runner.js';
 import { WORKLOADS } from '../src/workloads/index.js';
 import { sortedArrayRaw } from '../src/raw/sorted-array.js';
@@ -24,14 +25,7 @@ describe('backend registry', () => {
   });
 
   it('skips an adapter that cannot be loaded, with a message, and still runs its raw baseline', async () => {
-    const backend: Backend = {
-      kind: 'engine',
-      name: 'future',
-      source: 'test',
-      durable: false,
-      raw: [sortedArrayRaw],
-      adapter: () => Promise.reject(new BackendUnavailableError('@tidekv/future is not built')),
-    };
+    const backend = testBackend('future', [sortedArrayRaw], () => Promise.reject(new BackendUnavailableError('@tidekv/future is not built')));
     let messages = '';
     const progress = new Progress({ write: (t: string) => (messages += t), isTTY: false });
     const outcome = await runBench([WORKLOADS.find((w) => w.name === 'readseq')!], [backend], { n: 200, valueSize: 100, runs: 3, seed: 1, warmup: false }, progress);
@@ -41,14 +35,14 @@ describe('backend registry', () => {
   });
 
   it('skips durable workloads on a backend that cannot be durable', async () => {
-    const backend: Backend = { kind: 'engine', name: 'volatile', source: 'test', durable: false, raw: [sortedArrayRaw], adapter: async () => ({ ...sortedArrayRaw, variant: 'adapter', role: 'primary' }) };
+    const backend = testBackend('volatile', [sortedArrayRaw], async () => ({ ...sortedArrayRaw, variant: 'adapter', role: 'primary' }));
     const outcome = await runBench([WORKLOADS.find((w) => w.name === 'fillsync')!], [backend], { n: 200, valueSize: 100, runs: 3, seed: 1, warmup: false });
     expect(outcome.rows).toEqual([]);
     expect(outcome.skips).toEqual([{ workload: 'fillsync', backend: 'volatile', reason: 'the backend cannot make writes durable' }]);
   });
 
   it('does not run a subject on the workloads it skips (the sorted array on fillrandom)', async () => {
-    const backend: Backend = { kind: 'engine', name: 'm', source: 'test', durable: false, raw: [memoryLevelRaw, sortedArrayRaw], adapter: () => Promise.reject(new BackendUnavailableError('x')) };
+    const backend = testBackend('m', [memoryLevelRaw, sortedArrayRaw], () => Promise.reject(new BackendUnavailableError('x')));
     const pick = (name: string) => WORKLOADS.find((w) => w.name === name)!;
     const outcome = await runBench([pick('fillrandom'), pick('fillseq')], [backend], { n: 200, valueSize: 100, runs: 3, seed: 1, warmup: false });
     expect(outcome.rows.map((r) => `${r.workload}/${r.label}`)).toEqual([

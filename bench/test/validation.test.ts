@@ -15,7 +15,8 @@ import { fsLogRaw } from '../src/raw/fs-log.js';
 import { ValidationError } from '../src/validation.js';
 import { buildResultsFile } from '../src/report/json.js';
 import { collectEnvironment } from '../src/env.js';
-import { BACKENDS, type Backend } from '../src/backends/registry.js';
+import { BACKENDS } from '../src/backends/registry.js';
+import { testBackend } from './fixtures/test-backend.js';
 
 const engineWorkloads = WORKLOADS.filter((w) => w.kind === 'engine');
 const logWorkloads = WORKLOADS.filter((w) => w.kind === 'log');
@@ -92,14 +93,7 @@ describe('workloads flag drivers that skip or corrupt work', () => {
   });
 
   it('a failed row is reported as a failure with no numbers, beside its healthy raw row', async () => {
-    const backend: Backend = {
-      kind: 'engine',
-      name: 'memory',
-      source: 'test',
-      durable: false,
-      raw: [sortedArrayRaw],
-      adapter: async () => ({ ...broken((d) => ({ ...d, getSync: () => undefined })), variant: 'adapter', role: 'primary' }),
-    };
+    const backend = testBackend('memory', [sortedArrayRaw], async () => ({ ...broken((d) => ({ ...d, getSync: () => undefined })), variant: 'adapter', role: 'primary' }));
     const outcome = await runBench([byName('readrandom')], [backend], { n: 300, valueSize: 100, runs: 3, seed: 1, warmup: true });
     const [adapter, raw] = outcome.rows;
     expect(adapter!.error).toMatch(/^ValidationError: keys found: expected \d+, got 0$/);

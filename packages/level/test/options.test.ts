@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isTidekvError } from '@tidekv/core';
 import { LEVEL_CAPABILITIES, levelEngine, openLevel } from '@tidekv/level';
 import { bytes, tempDir, text } from './temp-dir.js';
+import { BAD_PATH_OPTIONS } from '../../core/test/fixtures/bad-path-options.js';
 
 async function openFails(options: unknown, code: string): Promise<void> {
   const error = await openLevel(options as never).then(
@@ -15,16 +16,7 @@ async function openFails(options: unknown, code: string): Promise<void> {
 }
 
 describe('openLevel options', () => {
-  it.each([
-    ['no options', undefined],
-    ['null', null],
-    ['an array', []],
-    ['a string', '/tmp/x'],
-    ['no path', {}],
-    ['an empty path', { path: '' }],
-    ['a numeric path', { path: 42 }],
-    ['a path with NUL', { path: '/tmp/a\u0000b' }],
-  ])('rejects %s with INVALID_OPTION', async (_, options) => {
+  it.each(BAD_PATH_OPTIONS)('rejects %s with INVALID_OPTION', async (_, options) => {
     await openFails(options, 'INVALID_OPTION');
   });
 

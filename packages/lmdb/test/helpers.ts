@@ -1,9 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
 import type { StorageEngine } from '@tidekv/core';
 import { openLmdb, type LmdbOptions } from '../src/index.js';
+
+/** The built package, which child processes load (`pnpm --filter @tidekv/lmdb build` first). */
+export const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 
 const dirs: string[] = [];
 const engines: StorageEngine[] = [];

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { isTidekvError } from '@tidekv/core';
 import { lmdbEngine, openLmdb, LMDB_CAPABILITIES, LMDB_MAX_KEY_SIZE } from '../src/index.js';
 import { openTemp, tempDir, track, b, hex } from './helpers.js';
+import { BAD_PATH_OPTIONS } from '../../core/test/fixtures/bad-path-options.js';
 
 async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {
   const error = await promise.then(
@@ -16,14 +17,7 @@ async function expectCode(promise: Promise<unknown>, code: string): Promise<void
 
 describe('lmdb options', () => {
   it.each([
-    ['no options', undefined],
-    ['null', null],
-    ['an array', []],
-    ['a string', '/tmp/x'],
-    ['no path', {}],
-    ['an empty path', { path: '' }],
-    ['a non-string path', { path: 42 }],
-    ['a path with a NUL byte', { path: '/tmp/a\0b' }],
+    ...BAD_PATH_OPTIONS,
     ['an unknown option', { path: '/tmp/never-created-tidekv', sync: true }],
     ['maxKeyspaces 0', { path: '/tmp/never-created-tidekv', maxKeyspaces: 0 }],
     ['maxKeyspaces 1.5', { path: '/tmp/never-created-tidekv', maxKeyspaces: 1.5 }],

@@ -9,14 +9,13 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { openLmdb } from '../src/index.js';
-import { tempDir, track, s, text, hex } from './helpers.js';
+import { DIST, tempDir, track, s, text, hex } from './helpers.js';
 
-const dist = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 const child = fileURLToPath(new URL('./fixtures/child.mjs', import.meta.url));
 
 function start(path: string, mode: string, durability = 'commit'): { proc: ChildProcessWithoutNullStreams; lines: AsyncIterator<string> } {
-  if (!existsSync(dist)) throw new Error(`${dist} is missing: build the package first (pnpm --filter @tidekv/lmdb build)`);
-  const proc = spawn(process.execPath, [child, pathToFileURL(dist).href, path, mode, durability], { stdio: 'pipe' });
+  if (!existsSync(DIST)) throw new Error(`${DIST} is missing: build the package first (pnpm --filter @tidekv/lmdb build)`);
+  const proc = spawn(process.execPath, [child, pathToFileURL(DIST).href, path, mode, durability], { stdio: 'pipe' });
   proc.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
   const lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
   return { proc, lines };

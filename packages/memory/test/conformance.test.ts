@@ -1,16 +1,12 @@
-import { fileURLToPath } from 'node:url';
 import { describeEngine } from '@tidekv/conformance';
 import { openMemory } from '../src/index.js';
+import { DIST_MODULE } from './helpers.js';
 
 describeEngine({ name: 'memory (ephemeral)', open: () => openMemory(), reopen: false });
 
 describeEngine({
   name: 'memory (persistent)',
   open: ({ dir }) => openMemory({ path: dir }),
-  crash: {
-    // The child process loads the built package: run `pnpm --filter @tidekv/memory build` first.
-    module: fileURLToPath(new URL('../dist/index.js', import.meta.url)),
-    factory: 'memoryEngine',
-    options: {},
-  },
+  // The crash case's child process loads the built package: run `pnpm --filter @tidekv/memory build` first.
+  crash: { module: DIST_MODULE, factory: 'memoryEngine', options: {} },
 });

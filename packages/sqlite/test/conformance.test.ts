@@ -1,13 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import { describeEngine } from '@tidekv/conformance';
 import { openSqlite } from '@tidekv/sqlite';
+import { DIST } from './helpers.js';
 
-describeEngine({
-  name: 'sqlite',
-  open: ({ dir }) => openSqlite({ path: dir }),
-  crash: {
-    // The child process loads the built package: run `pnpm --filter @tidekv/sqlite build` first.
-    module: fileURLToPath(new URL('../dist/index.js', import.meta.url)),
-    factory: 'sqliteEngine',
-  },
-});
+// The crash case's child process loads the built package: run `pnpm --filter @tidekv/sqlite build` first.
+describeEngine({ name: 'sqlite', open: ({ dir }) => openSqlite({ path: dir }), crash: { module: DIST, factory: 'sqliteEngine' } });

@@ -3,18 +3,13 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SQLITE_CAPABILITIES, openSqlite, sqliteEngine } from '@tidekv/sqlite';
 import { expectCode, open, tempDir, utf8 } from './helpers.js';
+import { BAD_PATH_OPTIONS } from '../../core/test/fixtures/bad-path-options.js';
 
 describe('options', () => {
   it.each([
-    ['undefined', undefined],
-    ['null', null],
-    ['a string', '/tmp/x'],
-    ['an array', ['/tmp/x']],
-    ['no path', {}],
-    ['an empty path', { path: '' }],
-    ['a numeric path', { path: 42 }],
+    ...BAD_PATH_OPTIONS,
+    ['an array holding a path', ['/tmp/x']],
     ['a URL path', { path: new URL('file:///tmp/x') }],
-    ['a path with NUL', { path: '/tmp/a\0b' }],
   ])('rejects %s with INVALID_OPTION', async (_label, options) => {
     await expectCode(() => openSqlite(options as never), 'INVALID_OPTION');
   });

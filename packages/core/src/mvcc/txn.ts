@@ -130,25 +130,14 @@ function compareNumbers(a: number, b: number): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The field of a key's KeyValue that each numeric compare target reads (a missing key reads 0). */
+const COMPARED_FIELD = { version: 'version', create: 'createRevision', mod: 'modRevision', lease: 'lease' } as const;
+
 function holds(compare: CompareRequest, kv: KeyValue | undefined): boolean {
-  let order: number;
-  switch (compare.target) {
-    case 'value':
-      order = compareBytes(kv?.value ?? new Uint8Array(0), compare.value as Uint8Array);
-      break;
-    case 'version':
-      order = compareNumbers(kv?.version ?? 0, compare.value as number);
-      break;
-    case 'create':
-      order = compareNumbers(kv?.createRevision ?? 0, compare.value as number);
-      break;
-    case 'mod':
-      order = compareNumbers(kv?.modRevision ?? 0, compare.value as number);
-      break;
-    case 'lease':
-      order = compareNumbers(kv?.lease ?? 0, compare.value as number);
-      break;
-  }
+  const order =
+    compare.target === 'value'
+      ? compareBytes(kv?.value ?? new Uint8Array(0), compare.value as Uint8Array)
+      : compareNumbers(kv?.[COMPARED_FIELD[compare.target]] ?? 0, compare.value as number);
   switch (compare.result) {
     case '=':
       return order === 0;
