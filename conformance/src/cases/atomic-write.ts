@@ -56,38 +56,32 @@ async function seed(ctx: CaseContext): Promise<void> {
   ]);
 }
 
+/** A batch holding `invalid` (placed as `ops` places it) must fail with its code and change nothing in any keyspace. */
+function rejectedBatch(invalid: InvalidOp, where: string, ops: (ctx: CaseContext, invalidOp: unknown) => unknown[]): Case {
+  return {
+    group,
+    name: `a batch ${where} ${invalid.name} writes nothing (${invalid.code})`,
+    skip: invalid.skip,
+    async run(ctx) {
+      await seed(ctx);
+      const before = await captureState(ctx.engine, [ctx.pass.keyspace, OTHER]);
+      const batch = ops(ctx, invalid.op(ctx)) as WriteOp[];
+      await expectTidekvError(() => ctx.engine.write(batch), invalid.code, 'write()');
+      await expectStateUnchanged(ctx.engine, before, 'a rejected batch');
+    },
+  };
+}
+
 const atomicityCases: Case[] = INVALID_OPS.flatMap((invalid): Case[] => [
-  {
-    group,
-    name: `a batch ending in ${invalid.name} writes nothing (${invalid.code})`,
-    skip: invalid.skip,
-    async run(ctx) {
-      await seed(ctx);
-      const before = await captureState(ctx.engine, [ctx.pass.keyspace, OTHER]);
-      const ops = [
-        ctx.put(utf8('new'), utf8('x')),
-        ctx.put(utf8('a'), utf8('changed')),
-        ctx.del(utf8('b')),
-        ctx.delRange({ gte: utf8('c') }),
-        { type: 'put', keyspace: OTHER, key: utf8('z'), value: utf8('z') },
-        invalid.op(ctx),
-      ] as WriteOp[];
-      await expectTidekvError(() => ctx.engine.write(ops), invalid.code, 'write()');
-      await expectStateUnchanged(ctx.engine, before, 'a rejected batch');
-    },
-  },
-  {
-    group,
-    name: `a batch starting with ${invalid.name} writes nothing (${invalid.code})`,
-    skip: invalid.skip,
-    async run(ctx) {
-      await seed(ctx);
-      const before = await captureState(ctx.engine, [ctx.pass.keyspace, OTHER]);
-      const ops = [invalid.op(ctx), ctx.put(utf8('new'), utf8('x')), ctx.del(utf8('a'))] as WriteOp[];
-      await expectTidekvError(() => ctx.engine.write(ops), invalid.code, 'write()');
-      await expectStateUnchanged(ctx.engine, before, 'a rejected batch');
-    },
-  },
+  rejectedBatch(invalid, 'ending in', (ctx, invalidOp) => [
+    ctx.put(utf8('new'), utf8('x')),
+    ctx.put(utf8('a'), utf8('changed')),
+    ctx.del(utf8('b')),
+    ctx.delRange({ gte: utf8('c') }),
+    { type: 'put', keyspace: OTHER, key: utf8('z'), value: utf8('z') },
+    invalidOp,
+  ]),
+  rejectedBatch(invalid, 'starting with', (ctx, invalidOp) => [invalidOp, ctx.put(utf8('new'), utf8('x')), ctx.del(utf8('a'))]),
 ]);
 
 export const atomicWriteCases: Case[] = [
