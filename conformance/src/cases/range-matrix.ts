@@ -5,7 +5,7 @@
  * checked against the forward result reversed.
  */
 import { expect } from 'vitest';
-import type { Case } from '../case.js';
+import type { Case, CaseContext } from '../case.js';
 import type { Entry, Range } from '@tidekv/core';
 import { hex, hexEntries, valueFor } from '../support/bytes.js';
 import { expectedRange } from '../support/oracle.js';
@@ -54,8 +54,11 @@ export function describeRange(range: Range): string {
 
 const LIMITS = [0, 1, 2, 7, 1000, Infinity];
 
-function entries(): Entry[] {
-  return MATRIX_KEYS.map((key) => [key, valueFor(key)]);
+/** Writes every matrix key with its value in one batch; returns the entries written. */
+async function writeMatrix(ctx: CaseContext): Promise<Entry[]> {
+  const data: Entry[] = MATRIX_KEYS.map((key) => [key, valueFor(key)]);
+  await ctx.engine.write(data.map(([k, v]) => ctx.put(k, v)));
+  return data;
 }
 
 export const rangeMatrixCases: Case[] = specs().flatMap((spec): Case[] => [
@@ -63,8 +66,7 @@ export const rangeMatrixCases: Case[] = specs().flatMap((spec): Case[] => [
     group,
     name: `forward: ${describeRange(spec)}`,
     async run(ctx) {
-      const data = entries();
-      await ctx.engine.write(data.map(([k, v]) => ctx.put(k, v)));
+      const data = await writeMatrix(ctx);
       const forward = await readAll(ctx.ks, spec);
       expect(hexEntries(forward)).toEqual(hexEntries(expectedRange(data, spec)));
       for (const limit of LIMITS) {
@@ -80,8 +82,7 @@ export const rangeMatrixCases: Case[] = specs().flatMap((spec): Case[] => [
     group,
     name: `reverse: ${describeRange(spec)}`,
     async run(ctx) {
-      const data = entries();
-      await ctx.engine.write(data.map(([k, v]) => ctx.put(k, v)));
+      const data = await writeMatrix(ctx);
       const forward = await readAll(ctx.ks, spec);
       const reverse = await readAll(ctx.ks, { ...spec, reverse: true });
       expect(hexEntries(reverse), 'reverse = forward reversed').toEqual(hexEntries([...forward].reverse()));
