@@ -201,6 +201,23 @@ describe('watch: catch-up from history', () => {
     expect(second!.events.map(brief)).toEqual(['put a0@5']);
   });
 
+  it('reads the next batch while the consumer takes this one; a failed read-ahead fails the stream after the batches before it', async () => {
+    const h = new FakeHistory({ catchUpBatchEvents: 2 });
+    for (let i = 0; i < 10; i++) h.commit({ type: 'put', key: 'a' });
+    const w = open(h, 'a', { startRevision: 2 });
+    const [first] = await take(w, 1);
+    expect(first!.events.map(brief)).toEqual(['put a@2', 'put a@3']);
+    expect(h.reads).toBe(2);
+    h.duringRead = () => {
+      throw Object.assign(new Error('disk on fire'), { code: 'IO_ERROR' });
+    };
+    // The batch for 4..5 was read before the failure; the one for 6..7 failed while read ahead.
+    expect((await take(w, 1))[0]!.events.map(brief)).toEqual(['put a@4', 'put a@5']);
+    await expect(w.next()).rejects.toThrow('disk on fire');
+    expect((await w.next()).done).toBe(true);
+    expect(h.group.size).toBe(0);
+  });
+
   it('a watch from exactly the compact revision still gets the DELETE at it', async () => {
     const h = new FakeHistory();
     h.commit({ type: 'put', key: 'a' });
@@ -231,8 +248,15 @@ describe('watch: compaction', () => {
     const [first] = await take(w, 1);
     expect(first!.events.map(brief)).toEqual(['put a@2', 'put a@3']);
     h.duringRead = () => h.compact(8);
-    const [notice] = await take(w, 1);
-    expect(notice).toEqual({ events: [], revision: 11, compactRevision: 8 });
+    // A batch read before the compaction began (read ahead) may still arrive, in order; then the notice.
+    const after: string[] = [];
+    let next = await w.next();
+    while (!next.done && next.value.compactRevision === undefined) {
+      after.push(...next.value.events.map(brief));
+      next = await w.next();
+    }
+    expect(after).toEqual(['put a@4', 'put a@5', 'put a@6', 'put a@7'].slice(0, after.length));
+    expect(next.value).toEqual({ events: [], revision: 11, compactRevision: 8 });
     expect((await w.next()).done).toBe(true);
   });
 

@@ -77,6 +77,8 @@ export class WatcherGroup implements WatcherHost {
   private progressWatchers = 0;
   private progressTimer: unknown;
   private closed = false;
+  /** Catching-up watchers' next history batch, read while their consumers take the current one. */
+  private readonly readAhead = new Map<Watcher, { from: number; read: Promise<{ events: WatchEvent[]; through: number }> }>();
   /** The watchers one changed key matches; reused by every commit, so matching allocates nothing. */
   private readonly hits: Watcher[] = [];
 
@@ -182,12 +184,15 @@ export class WatcherGroup implements WatcherHost {
       this.join(watcher);
       return;
     }
-    const { events, through } = await this.history.readEvents(from, this.revision, this.batchEvents);
+    const ahead = this.readAhead.get(watcher);
+    this.readAhead.delete(watcher);
+    const read = ahead !== undefined && ahead.from === from ? ahead.read : this.history.readEvents(from, this.revision, this.batchEvents);
+    const { events, through } = await read;
     if (watcher.ended) return;
     if (!(through >= from && through <= this.revision)) {
       throw new TidekvError('CORRUPTION', `history read of revisions ${from}..${this.revision} reported ${through}`);
     }
-    // A compaction that began during the read may have removed part of what it saw.
+    // A compaction that began during the read (or since it) may have removed part of what it saw.
     if (this.compacted(watcher, from)) return;
     let matched: WatchEvent[] | undefined;
     for (const event of events) {
@@ -196,6 +201,20 @@ export class WatcherGroup implements WatcherHost {
     watcher.nextRevision = through + 1;
     if (matched !== undefined) watcher.push({ kind: 'events', revision: through, events: matched });
     if (watcher.nextRevision > this.revision) this.join(watcher);
+    else this.readNext(watcher);
+  }
+
+  /**
+   * Starts reading the watcher's next batch while its consumer takes this one: the engine
+   * read overlaps the consumer's work instead of following it. One batch ahead at most, and
+   * checked like any other read when it is taken (catchUp above); a failed read fails the
+   * stream then, after the batches before it.
+   */
+  private readNext(watcher: Watcher): void {
+    const from = watcher.nextRevision;
+    const read = this.history.readEvents(from, this.revision, this.batchEvents);
+    read.catch(() => undefined);
+    this.readAhead.set(watcher, { from, read });
   }
 
   readKv(key: Uint8Array, revision: number): Promise<KeyValue | undefined> {
@@ -204,6 +223,7 @@ export class WatcherGroup implements WatcherHost {
 
   release(watcher: Watcher): void {
     if (!this.all.delete(watcher)) return;
+    this.readAhead.delete(watcher);
     this.unsync(watcher);
     if (watcher.spec.progressNotify && --this.progressWatchers === 0) this.stopProgressTimer();
   }
