@@ -23,6 +23,7 @@ import {
   type WriteOptions,
 } from '@tidekv/core';
 import { ReferenceEngine, openReference } from '../src/index.js';
+import { encodeImage, readImage, writeImageDurably } from '../src/reference/file-image.js';
 import type { EngineLocation } from '../src/index.js';
 
 type KeyspaceOverrides = Partial<Keyspace>;
@@ -32,6 +33,7 @@ interface EngineOverrides {
   keyspace?: (ks: Keyspace, name: string, inner: StorageEngine) => KeyspaceOverrides;
   write?: (inner: StorageEngine, ops: readonly WriteOp[], options?: WriteOptions) => Promise<void>;
   snapshot?: (inner: StorageEngine) => Snapshot;
+  flush?: (inner: StorageEngine) => Promise<void>;
   close?: (inner: StorageEngine) => Promise<void>;
 }
 
@@ -60,7 +62,7 @@ function wrap(inner: StorageEngine, overrides: EngineOverrides): StorageEngine {
     },
     write: (ops, options) => (overrides.write ? overrides.write(inner, ops, options) : inner.write(ops, options)),
     snapshot: () => (overrides.snapshot ? overrides.snapshot(inner) : inner.snapshot!()),
-    flush: () => inner.flush(),
+    flush: () => (overrides.flush ? overrides.flush(inner) : inner.flush()),
     close: () => (overrides.close ? overrides.close(inner) : inner.close()),
     [Symbol.asyncDispose]: () => engine.close(),
   };
@@ -172,6 +174,45 @@ function cachedGetEngines(): BrokenEngine[] {
       mustFail: ['get: a key read, then deleted by del, write(), clear or delRange, reads as missing'],
     },
   ];
+}
+
+/**
+ * A persistent engine whose dirty flag only a put sets: a write() batch of nothing but del
+ * and delRange ops changes the data in memory, but a flush or close that follows it finds
+ * nothing to save, so after a reopen the deleted keys are back.
+ */
+async function deleteOnlyBatchUnsaved({ dir }: EngineLocation): Promise<StorageEngine> {
+  const path = join(dir, 'reference.db');
+  const lock = await DirectoryLock.acquire(nodeFileSystem, dir, { file: 'reference.db.lock', what: 'the broken engine' });
+  const inner = new ReferenceEngine({}); // holds the data; saving is done here, with the bug
+  for (const [name, table] of readImage(path)) inner.tables.set(name, table);
+  let dirty = false;
+  let closing: Promise<void> | undefined;
+  const save = () => {
+    if (dirty) writeImageDurably(path, encodeImage(inner.tables));
+    dirty = false;
+  };
+  const saveIf = (options: WriteOptions | undefined) => void (options?.sync === true && save());
+  return wrap(inner, {
+    capabilities: { ...inner.capabilities, persistent: true },
+    keyspace: (ks) => ({
+      put: async (k, v, o) => (await ks.put(k, v, o), (dirty = true), saveIf(o)),
+      del: async (k, o) => (await ks.del(k, o), (dirty = true), saveIf(o)),
+      clear: async (r, o) => (await ks.clear(r, o), (dirty = true), saveIf(o)),
+    }),
+    async write(engine, ops, options) {
+      await engine.write(ops, options);
+      if (ops.some((op) => op.type === 'put')) dirty = true; // the bug: deletes alone are not a change
+      saveIf(options);
+    },
+    flush: async (engine) => (await engine.flush(), save()),
+    close: () =>
+      (closing ??= (async () => {
+        save();
+        await inner.close();
+        await lock.release();
+      })()),
+  });
 }
 
 export const brokenEngines: BrokenEngine[] = [
@@ -669,5 +710,10 @@ export const brokenEngines: BrokenEngine[] = [
       }),
     mustFail: [`iterate().all(): ${SIBLING_RANGE_READ}`],
   },
+  {
+    name: 'a batch of deletes alone is not saved',
+    bug: 'only a write() batch with a put marks the engine dirty, so a batch of only del or delRange ops is lost on close and reopen',
+    open: deleteOnlyBatchUnsaved,
+    mustFail: ['write() del as the only write before close: the deletes survive reopen', 'write() delRange as the only write before close: the deletes survive reopen'],
+  },
 ];
-
