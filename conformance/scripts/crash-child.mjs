@@ -9,12 +9,15 @@
 //
 // usage: node crash-child.mjs '<json>'
 //   { module, factory, options, path, keyspace, round,
-//     mode: 'loop' | 'sync-writes' | 'flush-once' | 'sync-put' | 'sync-del' | 'sync-clear' | 'overlap-flush'
+//     mode: 'loop' | 'sync-writes' | 'flush-once' | 'sync-put' | 'sync-del' | 'sync-clear' | 'sync-delete-batches'
+//       | 'overlap-flush'
 //       | 'try-open' | 'hold', batchSize, flushEvery, entries }
 //
 // 'sync-put' puts key (round, n, 0) with put(..., { sync: true }) one at a time and prints
 // "flushed <n>" after each; 'sync-del' and 'sync-clear' first write keys 0..entries-1 and
-// flush, then delete them one at a time with del or clear({ gte, lte }) and { sync: true }.
+// flush, then delete them one at a time with del or clear({ gte, lte }) and { sync: true };
+// 'sync-delete-batches' does the same through write() batches holding only that delete, a
+// del and a delRange in turn.
 // 'overlap-flush' writes entries/batchSize batches, each followed by a flush() it does not
 // wait for, prints "flushed <batch>" as each resolves, then waits to be killed.
 import { pathToFileURL } from 'node:url';
@@ -107,7 +110,7 @@ async function main() {
     }
   }
 
-  if (config.mode === 'sync-del' || config.mode === 'sync-clear') {
+  if (config.mode === 'sync-del' || config.mode === 'sync-clear' || config.mode === 'sync-delete-batches') {
     const ks = engine.keyspace(keyspace);
     for (let from = 0; from < config.entries; from += 100) {
       const ops = [];
@@ -117,7 +120,9 @@ async function main() {
     await engine.flush();
     for (let n = 0; n < config.entries; n++) {
       if (config.mode === 'sync-del') await ks.del(single(n), { sync: true });
-      else await ks.clear({ gte: single(n), lte: single(n) }, { sync: true });
+      else if (config.mode === 'sync-clear') await ks.clear({ gte: single(n), lte: single(n) }, { sync: true });
+      else if (n % 2 === 0) await engine.write([{ type: 'del', keyspace, key: single(n) }], { sync: true });
+      else await engine.write([{ type: 'delRange', keyspace, range: { gte: single(n), lte: single(n) } }], { sync: true });
       say(`flushed ${n}`);
     }
     setInterval(() => {}, 1 << 30); // wait to be killed

@@ -10,6 +10,7 @@ import {
   TidekvError,
   nodeFileSystem,
   normalizeRange,
+  prefixSuccessor,
   resolveWriteOps,
   type Capabilities,
   type Range,
@@ -174,6 +175,24 @@ function cachedGetEngines(): BrokenEngine[] {
       mustFail: ['get: a key read, then deleted by del, write(), clear or delRange, reads as missing'],
     },
   ];
+}
+
+const EXTENDING_KEYS = '1050 keys that each extend the key before them: every range read path, forward and reverse, whole and between bounds';
+
+/** A forward sync scan in 256-entry chunks, each resuming at the last key's prefix successor (keySuccessor is right). */
+function* resumingAfterPrefix(ks: Keyspace, range: Range): Generator<Entry, void, undefined> {
+  const { limit = Infinity, ...bounds } = range;
+  let from: Range = bounds;
+  for (let remaining = limit; remaining > 0; ) {
+    const chunk = [...ks.iterateSync!({ ...from, limit: Math.min(remaining, 256) })];
+    if (chunk.length === 0) return;
+    remaining -= chunk.length;
+    yield* chunk;
+    const next = prefixSuccessor(chunk[chunk.length - 1]![0]);
+    if (next === undefined) return;
+    const { gt: _gt, gte: _gte, ...rest } = bounds;
+    from = { ...rest, gte: next };
+  }
 }
 
 /**
@@ -715,5 +734,18 @@ export const brokenEngines: BrokenEngine[] = [
     bug: 'only a write() batch with a put marks the engine dirty, so a batch of only del or delRange ops is lost on close and reopen',
     open: deleteOnlyBatchUnsaved,
     mustFail: ['write() del as the only write before close: the deletes survive reopen', 'write() delRange as the only write before close: the deletes survive reopen'],
+  },
+  {
+    name: 'iterateSync resumes after the last key\'s prefix',
+    bug: "iterateSync reads 256-entry chunks, each resuming at the last key's prefix successor, so keys extending that key are skipped",
+    open: async () =>
+      wrap(await openReference(), {
+        keyspace: (ks) => ({
+          iterateSync(range = {}) {
+            return range.reverse ? ks.iterateSync!(range) : resumingAfterPrefix(ks, range);
+          },
+        }),
+      }),
+    mustFail: [EXTENDING_KEYS],
   },
 ];

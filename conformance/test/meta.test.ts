@@ -67,6 +67,7 @@ describe('the crash tests reject engines that acknowledge writes before they are
     expect(await crashFailures(builtReference, 'referenceEngine')).toEqual([]);
   }, 300_000);
 
+  const DELETE_BATCHES = 'killed during write() batches of one del or delRange with sync';
   // [test, factory in the fixture, log label, the crash cases (by name) that must fail, in order]
   const brokenDurability: [string, string, string, string[]][] = [
     [
@@ -75,7 +76,18 @@ describe('the crash tests reject engines that acknowledge writes before they are
       'flush ignored',
       ['killed while writing batches', 'data written, flushed, then the process is killed', 'killed while flushes overlap'],
     ],
-    ['an engine that ignores { sync: true } fails the sync crash case', 'syncIgnoredEngine', 'sync ignored', ['killed while writing with sync']],
+    [
+      'an engine that ignores { sync: true } fails the sync crash cases of write()',
+      'syncIgnoredEngine',
+      'sync ignored',
+      ['killed while writing with sync', DELETE_BATCHES],
+    ],
+    [
+      'an engine that drops { sync: true } on write() batches without a put fails the delete-batch crash case',
+      'deleteBatchSyncIgnoredEngine',
+      'delete batch sync ignored',
+      [DELETE_BATCHES],
+    ],
     [
       'an engine whose put, del and clear drop { sync: true } fails the three single-operation crash cases',
       'keyspaceSyncIgnoredEngine',
@@ -99,13 +111,13 @@ describe('the crash tests reject engines that acknowledge writes before they are
 
   it('a crash module that does not exist fails with a message saying to build first', async () => {
     const failures = await crashFailures(join(tmpdir(), 'tidekv-no-such-module', 'index.js'), 'referenceEngine');
-    expect(failures).toHaveLength(7);
+    expect(failures).toHaveLength(8);
     for (const failure of failures) expect(failure).toContain('build it first');
   }, 60_000);
 
   it('a module without the named factory makes the child fail loudly', async () => {
     const failures = await crashFailures(builtReference, 'noSuchFactory');
-    expect(failures).toHaveLength(7);
+    expect(failures).toHaveLength(8);
     for (const failure of failures) expect(failure).toContain('exited by itself');
   }, 60_000);
 });

@@ -53,6 +53,11 @@ const SINGLE_OP_CRASHES: { mode: CrashChildConfig['mode']; name: string; deletes
   { mode: 'sync-put', name: 'killed during single put(..., { sync: true }) calls: every acknowledged put survives', deletes: false },
   { mode: 'sync-del', name: 'killed during single del(..., { sync: true }) calls: every acknowledged delete stays deleted', deletes: true },
   { mode: 'sync-clear', name: 'killed during clear(range, { sync: true }) calls: every acknowledged clear stays cleared', deletes: true },
+  {
+    mode: 'sync-delete-batches',
+    name: 'killed during write() batches of one del or delRange with sync: true: every acknowledged delete stays deleted',
+    deletes: true,
+  },
 ];
 
 export const crashCases: Case[] = [

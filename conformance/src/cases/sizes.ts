@@ -7,7 +7,7 @@
 import { expect } from 'vitest';
 import type { Capabilities, Entry } from '@tidekv/core';
 import type { Case, CaseContext } from '../case.js';
-import { hex } from '../support/bytes.js';
+import { hex, valueFor } from '../support/bytes.js';
 import { POINT_READ_PATHS, PUT_PATHS, RANGE_DELETE_PATHS, RANGE_READ_PATHS, type PointReadPath, type RangeReadPath } from '../support/paths.js';
 import { readAll } from '../support/read.js';
 
@@ -132,7 +132,36 @@ function patterned(size: number, seed: number): Uint8Array {
   return out;
 }
 
+/**
+ * Runs of 7 keys, each the one before plus a 0x00 byte: ['e', run (2 bytes)], then with 1..6
+ * zero bytes appended. Most chunk edges (256, 1024, 97, 64...) then fall between a key and a
+ * key that extends it, where resuming "after" the last key by its prefix skips keys.
+ */
+function extendingKeys(runs: number): Uint8Array[] {
+  const keys: Uint8Array[] = [];
+  for (let run = 0; run < runs; run++) {
+    for (let zeros = 0; zeros < 7; zeros++) keys.push(Uint8Array.of(0x65, run >> 8, run & 0xff, ...new Array<number>(zeros).fill(0)));
+  }
+  return keys;
+}
+
 export const sizeCases: Case[] = [
+  {
+    group,
+    name: '1050 keys that each extend the key before them: every range read path, forward and reverse, whole and between bounds',
+    async run(ctx) {
+      const entries: Entry[] = extendingKeys(150).map((key) => [key, valueFor(key)]);
+      await ctx.engine.write(entries.map(([key, value]) => ctx.put(key, value)));
+      const [from, to] = [entries[300]![0], entries[900]![0]];
+      const inside = entries.slice(300, 901);
+      for (const path of runnable(ctx, RANGE_READ_PATHS)) {
+        expect(digest(await path.read(ctx)), `${path.name}`).toBe(digest(entries));
+        expect(digest(await path.read(ctx, { reverse: true })), `${path.name} reversed`).toBe(digest([...entries].reverse()));
+        expect(digest(await path.read(ctx, { gte: from, lte: to })), `${path.name} gte, lte`).toBe(digest(inside));
+        expect(digest(await path.read(ctx, { gte: from, lte: to, reverse: true })), `${path.name} gte, lte reversed`).toBe(digest([...inside].reverse()));
+      }
+    },
+  },
   countCase([255, 256, 257], '256', 'all'),
   countCase([1023, 1024, 1025], '1024', 'all'),
   countCase([4095, 4096, 4097], '4096', 'first'),

@@ -23,7 +23,7 @@ export interface CrashChildConfig {
   path: string;
   keyspace: string;
   round: number;
-  mode: 'loop' | 'sync-writes' | 'flush-once' | 'sync-put' | 'sync-del' | 'sync-clear' | 'overlap-flush' | 'try-open' | 'hold';
+  mode: 'loop' | 'sync-writes' | 'flush-once' | 'sync-put' | 'sync-del' | 'sync-clear' | 'sync-delete-batches' | 'overlap-flush' | 'try-open' | 'hold';
   batchSize: number;
   flushEvery: number;
   entries: number;
