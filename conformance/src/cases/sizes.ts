@@ -10,6 +10,7 @@ import type { Case, CaseContext } from '../case.js';
 import { hex, valueFor } from '../support/bytes.js';
 import { POINT_READ_PATHS, PUT_PATHS, RANGE_DELETE_PATHS, RANGE_READ_PATHS, type PointReadPath, type RangeReadPath } from '../support/paths.js';
 import { readAll } from '../support/read.js';
+import { prng } from '../support/seed.js';
 
 const group = 'sizes across boundaries';
 
@@ -145,7 +146,44 @@ function extendingKeys(runs: number): Uint8Array[] {
   return keys;
 }
 
+/** 0..n-1 in an order that is fixed but far from sorted (a seeded Fisher-Yates shuffle). */
+function shuffledIndexes(n: number): number[] {
+  const random = prng(n);
+  const out = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/**
+ * Deletes `doomed` in chunks of 10, the chunks taking turns: one del per key, one write() of
+ * 10 dels, one clear of exactly each key. Engines rebalance pages as keys go one at a time.
+ */
+async function deleteOneByOne(ctx: CaseContext, doomed: readonly number[]): Promise<void> {
+  for (let from = 0, turn = 0; from < doomed.length; from += 10, turn++) {
+    const keys = doomed.slice(from, from + 10).map(countKey);
+    if (turn % 3 === 1) await ctx.engine.write(keys.map((key) => ctx.del(key)));
+    else for (const key of keys) await (turn % 3 === 0 ? ctx.ks.del(key) : ctx.ks.clear({ gte: key, lte: key }));
+  }
+}
+
 export const sizeCases: Case[] = [
+  {
+    group,
+    name: '1200 keys, two in three deleted one at a time in shuffled order: every point read path finds exactly the rest',
+    async run(ctx) {
+      const count = 1200;
+      await writeCount(ctx, count);
+      await deleteOneByOne(ctx, shuffledIndexes(count).filter((i) => i % 3 !== 0));
+      const keys = Array.from({ length: count }, (_, i) => countKey(i));
+      const expected = keys.map((_, i) => (i % 3 === 0 ? hex(countValue(i)) : undefined));
+      for (const path of runnable(ctx, POINT_READ_PATHS)) expect((await path.read(ctx, keys)).map(hex), path.name).toEqual(expected);
+      const kept = keys.flatMap((key, i): Entry[] => (i % 3 === 0 ? [[key, countValue(i)]] : []));
+      expect(digest(await readAll(ctx.ks)), 'iterate').toBe(digest(kept));
+    },
+  },
   {
     group,
     name: '1050 keys that each extend the key before them: every range read path, forward and reverse, whole and between bounds',
