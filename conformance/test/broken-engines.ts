@@ -223,6 +223,29 @@ async function staleSeparatorEngine(): Promise<StorageEngine> {
   });
 }
 
+/** Values over 1 KiB stored as the caller's array ("copying large values costs too much"); small ones copied. */
+async function largeValuesByReference(): Promise<StorageEngine> {
+  const kept = new Map<string, Uint8Array>();
+  const id = (ks: string, key: Uint8Array) => `${ks}:${Buffer.from(key).toString('hex')}`;
+  const keep = (ks: string, key: Uint8Array, value: Uint8Array) => {
+    if (value.length > 1024) kept.set(id(ks, key), value);
+    else kept.delete(id(ks, key));
+  };
+  return wrap(await openReference(), {
+    keyspace: (ks, name) => ({
+      put: async (k, v, o) => (await ks.put(k, v, o), keep(name, k, v)),
+      iterate(range = {}) {
+        const inner = ks.iterate(range);
+        return deferredIterator(async () => (await inner.all()).map(([k, v]): Entry => [k, kept.get(id(name, k))?.slice() ?? v]), range.signal);
+      },
+    }),
+    async write(engine, ops, options) {
+      await engine.write(ops, options);
+      for (const op of ops) if (op.type === 'put') keep(op.keyspace ?? 'default', op.key, op.value);
+    },
+  });
+}
+
 /**
  * A persistent engine whose dirty flag only a put sets: a write() batch of nothing but del
  * and delRange ops changes the data in memory, but a flush or close that follows it finds
@@ -781,5 +804,11 @@ export const brokenEngines: BrokenEngine[] = [
     bug: 'a delete moves the next key to another page without updating the page index, so point reads miss it (iteration finds it)',
     open: staleSeparatorEngine,
     mustFail: ['1200 keys, two in three deleted one at a time in shuffled order: every point read path finds exactly the rest'],
+  },
+  {
+    name: 'large values stored by reference',
+    bug: "put and write() keep the caller's array for values over 1 KiB, so changing it afterwards changes the stored value",
+    open: largeValuesByReference,
+    mustFail: ["put stores a copy: changing the caller's keys and values afterwards changes nothing", "write() stores a copy: changing the caller's keys and values afterwards changes nothing"],
   },
 ];
