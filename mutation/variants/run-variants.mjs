@@ -2,7 +2,7 @@
 // Runs the engine conformance suite against one-bug variants of the memory adapter and says
 // which of them it rejects, and by which case.
 //
-//   node mutation/variants/run-variants.mjs [--only id,id] [--typecheck] [--json out.json]
+//   node mutation/variants/run-variants.mjs [--round n] [--only id,id] [--typecheck] [--json out.json]
 //
 // It makes a scratch git worktree of HEAD (in the OS temp directory, removed at the end),
 // installs it offline and builds core once, then for each variant: restores
@@ -25,11 +25,12 @@ const option = (name) => {
   return at < 0 ? undefined : args[at + 1];
 };
 const only = option('--only')?.split(',');
+const round = option('--round') === undefined ? undefined : Number(option('--round'));
 const typecheck = args.includes('--typecheck');
 const jsonOut = option('--json');
 const seed = process.env.TIDEKV_SEED ?? '20261127';
 
-const chosen = only ? variants.filter((v) => only.includes(v.id)) : variants;
+const chosen = variants.filter((v) => (only === undefined || only.includes(v.id)) && (round === undefined || v.round === round));
 if (only && chosen.length !== only.length) {
   const known = new Set(variants.map((v) => v.id));
   throw new Error(`unknown variant id(s): ${only.filter((id) => !known.has(id)).join(', ')}`);
@@ -103,7 +104,17 @@ try {
     }
     buildMemory();
     const { failure, seconds } = runSuite();
-    const result = { id: variant.id, bug: variant.bug, rejected: failure !== undefined, case: failure?.name, message: failure?.message, seconds, compiled };
+    const result = {
+      id: variant.id,
+      round: variant.round,
+      bug: variant.bug,
+      rejected: failure !== undefined,
+      case: failure?.name,
+      message: failure?.message,
+      equivalent: variant.equivalent,
+      seconds,
+      compiled,
+    };
     results.push(result);
     console.log(`${result.rejected ? 'REJECTED' : 'SURVIVED'} ${variant.id} (${seconds} s)${failure ? `: ${failure.name} -- ${failure.message}` : ''}`);
   }
@@ -112,7 +123,10 @@ try {
   rmSync(scratch, { recursive: true, force: true });
 }
 
+const percent = (n, of) => `${Math.round((1000 * n) / Math.max(of, 1)) / 10} %`;
 const rejected = results.filter((r) => r.rejected).length;
-console.log(`\n${rejected} of ${results.length} variants rejected (${Math.round((100 * rejected) / Math.max(results.length, 1))} %)`);
-for (const r of results.filter((r) => !r.rejected)) console.log(`  survived: ${r.id}: ${r.bug}`);
+const equivalent = results.filter((r) => !r.rejected && r.equivalent).length;
+console.log(`\n${rejected} of ${results.length} variants rejected (${percent(rejected, results.length)})`);
+if (equivalent > 0) console.log(`${rejected} of ${results.length - equivalent} without the ${equivalent} equivalent (${percent(rejected, results.length - equivalent)})`);
+for (const r of results.filter((r) => !r.rejected)) console.log(`  survived: ${r.id}: ${r.bug}${r.equivalent ? ` (equivalent: ${r.equivalent})` : ''}`);
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ seed, results }, null, 2));
