@@ -132,6 +132,8 @@ export class WatcherGroup implements WatcherHost {
   /** A revision of one change (a put or a single-key delete): its event is built only if someone watches its key. */
   private notifyOne(revision: number, change: CommittedChange): void {
     const hits = this.hits;
+    // Emptied before use too: had a delivery ever thrown, stale matches must not reach the next commit.
+    hits.length = 0;
     this.synced.collect(change.kv.key, hits);
     if (hits.length === 0) return;
     const events = [changeToEvent(revision, change.tombstone, change.kv)];
@@ -145,6 +147,7 @@ export class WatcherGroup implements WatcherHost {
     const hits = this.hits;
     let matched: Map<Watcher, WatchEvent[]> | undefined;
     for (const change of changes) {
+      hits.length = 0;
       this.synced.collect(change.kv.key, hits);
       if (hits.length === 0) continue;
       const event = changeToEvent(revision, change.tombstone, change.kv);
