@@ -65,7 +65,7 @@ import { readRevisionEvents } from './watch-history.js';
 import { WatcherGroup, type WatchHistory } from './watcher-group.js';
 import { LEASE_KEYSPACE, META_KEYSPACE, META_KEYS, REV_KEYSPACE, encodeMetaValue, encodeRevisionRecord, verifyRevisionValue } from './layout.js';
 import { leaseWrites, readLeases, readMeta, rebuildIndex, replayLog } from './recovery.js';
-import { assertCount, checkDeleteRange, checkPut, checkRange, checkTxn, isReadOnly, optionsObject, booleanOption, toKey, type TxnRequestChecked } from './request.js';
+import { assertCount, checkDeleteRange, checkPut, checkRange, checkTxn, isReadOnly, optionsObject, booleanOption, toKey, type PutRequest, type TxnRequestChecked } from './request.js';
 import { resolveStoreOptions, type MvccStoreOptions, type ResolvedStoreOptions } from './store-options.js';
 import { TxnRun, compacted, evaluateRange, futureRevision, type Change, type TxnHost, type ValueRef } from './txn.js';
 
@@ -90,8 +90,27 @@ interface QueuedCommit {
   lsn: number;
   durable: boolean;
   failure: TidekvError | undefined;
+  /** Settles when the commit is published (or fails). */
+  done: Promise<void>;
   resolve(): void;
   reject(error: unknown): void;
+}
+
+/** A write prepared and queued: its commit and what its run returned. */
+interface PreparedWrite<T> {
+  entry: QueuedCommit;
+  result: T;
+}
+
+/** Resolves once the prepared write's commit is published, with the revision it made (or read at). */
+function awaitPublished<T>({ entry, result }: PreparedWrite<T>): Promise<{ result: T; revision: number }> {
+  return entry.done.then(() => ({ result, revision: entry.revision ?? entry.base }));
+}
+
+const NO_LEASE_OPS: LeaseOp[] = [];
+
+function putResponse({ result, revision }: { result: { prevKv?: KeyValue }; revision: number }): PutResponse {
+  return result.prevKv ? { revision, prevKv: result.prevKv } : { revision };
 }
 
 const OPEN_NAMES = ['physical'] as const;
@@ -129,8 +148,11 @@ export class MvccStore implements WatchLeaseKV {
   #draining = false;
   /** The serial chain every write and compaction is prepared on. */
   #chain: Promise<unknown> = Promise.resolve();
+  /** Tasks on the serial chain that have not settled yet. */
+  #serialTasks = 0;
+  /** The latest commit queued: close() waits for it (and so for every commit before it). */
+  #lastCommit: QueuedCommit | undefined;
   #poison: TidekvError | undefined;
-  readonly #inflight = new Set<Promise<unknown>>();
   readonly #reads = new Set<Promise<unknown>>();
   /** Read-only txns in flight: the key index must not be compacted under them. */
   readonly #readTxns = new Set<Promise<unknown>>();
@@ -410,10 +432,36 @@ export class MvccStore implements WatchLeaseKV {
   }
 
   /** Runs `task` on the serial chain. */
-  #serial<T>(task: () => Promise<T>): Promise<T> {
+  #serial<T>(task: () => T | Promise<T>): Promise<T> {
+    this.#serialTasks++;
     const run = this.#chain.then(task);
-    this.#chain = run.catch(() => undefined);
+    this.#chain = run.then(this.#serialTaskDone, this.#serialTaskDone);
     return run;
+  }
+
+  readonly #serialTaskDone = (): void => {
+    this.#serialTasks--;
+  };
+
+  /**
+   * Runs `task` on the serial chain, at once (synchronously) when nothing is on it: a write
+   * whose preparation needs no await (a put, on an engine that reads synchronously) then
+   * costs no promise hop. A task that does await holds the chain until it settles, so later
+   * tasks still run after it, in order. `task` never starts another serial task synchronously.
+   */
+  #serialNow<T>(task: () => T | Promise<T>): T | Promise<T> {
+    if (this.#serialTasks > 0) return this.#serial(task);
+    this.#serialTasks++;
+    let result: T | Promise<T>;
+    try {
+      result = task();
+    } catch (error) {
+      this.#serialTasks--;
+      throw error;
+    }
+    if (result instanceof Promise) this.#chain = result.then(this.#serialTaskDone, this.#serialTaskDone);
+    else this.#serialTasks--;
+    return result;
   }
 
   /**
@@ -421,7 +469,7 @@ export class MvccStore implements WatchLeaseKV {
    * published, with the revision it made (or read at, when it changed nothing).
    */
   #write<T>(
-    run: (txn: TxnRun) => Promise<T>,
+    run: (txn: TxnRun) => T | Promise<T>,
     leaseOps?: () => LeaseOp[],
     /** The lessor's own writes: allowed while close() checkpoints leases. */
     internal = false,
@@ -429,44 +477,55 @@ export class MvccStore implements WatchLeaseKV {
     try {
       if (internal) this.#assertNotPoisoned();
       else this.#assertWritable();
+      const prepared = this.#serialNow(() => this.#prepare(run, leaseOps));
+      return prepared instanceof Promise ? prepared.then(awaitPublished) : awaitPublished(prepared);
     } catch (error) {
       return Promise.reject(error);
     }
-    const prepared = this.#serial(async () => {
-      // Accepted before close(): close waits for it. Only a poisoned store refuses it now.
-      if (this.#poison) this.#assertWritable();
-      const base = this.#latest;
-      const txn = new TxnRun(this.#host, base, true);
-      let result: T;
-      let leases: LeaseOp[];
-      let payloadLsn: Promise<number> | undefined;
-      try {
-        result = await run(txn);
-        leases = leaseOps?.() ?? [];
-        if (txn.changes.length > 0 || leases.length > 0) {
-          this.#checkSizes(txn.changes);
-          if (this.#log) {
-            const payload = this.#log.encode(txn.changes.length > 0 ? base + 1 : 0, txn.changes, leases);
-            payloadLsn = this.#log.append(payload);
-          }
-        }
-      } catch (error) {
+  }
+
+  /** Runs `run` on a new TxnRun at the latest prepared revision and queues its commit; undone exactly when anything fails. */
+  #prepare<T>(run: (txn: TxnRun) => T | Promise<T>, leaseOps: (() => LeaseOp[]) | undefined): PreparedWrite<T> | Promise<PreparedWrite<T>> {
+    // Accepted before close(): close waits for it. Only a poisoned store refuses it now.
+    if (this.#poison) this.#assertWritable();
+    const base = this.#latest;
+    const txn = new TxnRun(this.#host, base, true);
+    let result: T | Promise<T>;
+    try {
+      result = run(txn);
+    } catch (error) {
+      txn.rollback();
+      throw error;
+    }
+    if (!(result instanceof Promise)) return this.#queuePrepared(txn, base, result, leaseOps);
+    return result.then(
+      (value) => this.#queuePrepared(txn, base, value, leaseOps),
+      (error: unknown) => {
         txn.rollback();
         throw error;
+      },
+    );
+  }
+
+  #queuePrepared<T>(txn: TxnRun, base: number, result: T, leaseOps: (() => LeaseOp[]) | undefined): PreparedWrite<T> {
+    let leases: LeaseOp[];
+    let payloadLsn: Promise<number> | undefined;
+    try {
+      leases = leaseOps?.() ?? NO_LEASE_OPS;
+      if (txn.changes.length > 0 || leases.length > 0) {
+        this.#checkSizes(txn.changes);
+        if (this.#log) {
+          const payload = this.#log.encode(txn.changes.length > 0 ? base + 1 : 0, txn.changes, leases);
+          payloadLsn = this.#log.append(payload);
+        }
       }
-      // Attachments follow the prepared order, before any later write is prepared.
-      if (txn.changes.length > 0) this.#lessor.applyChanges(txn.changes);
-      const commit = this.#enqueue(base, txn.changes, payloadLsn, leases);
-      return { commit, result };
-    });
-    const finished = prepared.then(async ({ commit, result }) => {
-      await commit.done;
-      return { result, revision: commit.entry.revision ?? commit.entry.base };
-    });
-    this.#inflight.add(finished);
-    const untrack = () => this.#inflight.delete(finished);
-    finished.then(untrack, untrack);
-    return finished;
+    } catch (error) {
+      txn.rollback();
+      throw error;
+    }
+    // Attachments follow the prepared order, before any later write is prepared.
+    if (txn.changes.length > 0) this.#lessor.applyChanges(txn.changes);
+    return { entry: this.#enqueue(base, txn.changes, payloadLsn, leases), result };
   }
 
   #checkSizes(changes: readonly Change[]): void {
@@ -481,7 +540,7 @@ export class MvccStore implements WatchLeaseKV {
     }
   }
 
-  #enqueue(base: number, changes: Change[], lsn: Promise<number> | undefined, leaseOps: LeaseOp[]): { entry: QueuedCommit; done: Promise<void> } {
+  #enqueue(base: number, changes: Change[], lsn: Promise<number> | undefined, leaseOps: LeaseOp[]): QueuedCommit {
     let resolve!: () => void;
     let reject!: (error: unknown) => void;
     const done = new Promise<void>((res, rej) => {
@@ -489,7 +548,9 @@ export class MvccStore implements WatchLeaseKV {
       reject = rej;
     });
     const revision = changes.length > 0 ? base + 1 : undefined;
-    const entry: QueuedCommit = { revision, base, changes, leaseOps, lsn: 0, durable: lsn === undefined, failure: undefined, resolve, reject };
+    const entry: QueuedCommit = { revision, base, changes, leaseOps, lsn: 0, durable: lsn === undefined, failure: undefined, done, resolve, reject };
+    // Commits publish in order (or all fail), so close() waits for the latest one.
+    this.#lastCommit = entry;
     if (revision !== undefined) {
       this.#latest = revision;
       this.#pending.set(revision, changes);
@@ -509,7 +570,7 @@ export class MvccStore implements WatchLeaseKV {
     }
     this.#queue.push(entry);
     void this.#drain();
-    return { entry, done };
+    return entry;
   }
 
   /** Applies ready commits to the engine in order, several per write, then publishes them. */
@@ -606,15 +667,20 @@ export class MvccStore implements WatchLeaseKV {
     return this.#checkpointing;
   }
 
-  async put(key: Bytes, value: Bytes, options?: PutOptions): Promise<PutResponse> {
+  put(key: Bytes, value: Bytes, options?: PutOptions): Promise<PutResponse> {
     const closed = this.#rejectIfClosed();
     if (closed) return closed;
-    const request = checkPut(key, value, options);
-    const { result, revision } = await this.#write(async (txn) => {
-      await txn.checkPut(request, true);
+    let request: PutRequest;
+    try {
+      request = checkPut(key, value, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    // Synchronous unless the put needs the key's current value from an engine without getSync.
+    return this.#write((txn) => {
+      txn.checkPut(request, true);
       return txn.put(request);
-    });
-    return { revision, ...result };
+    }).then(putResponse);
   }
 
   async deleteRange(key: Bytes, options?: DeleteRangeOptions): Promise<DeleteRangeResponse> {
@@ -833,7 +899,7 @@ export class MvccStore implements WatchLeaseKV {
       if (this.#checkpointTimer) clearInterval(this.#checkpointTimer);
       await this.#compactionLock;
       await this.#chain;
-      await Promise.allSettled([...this.#inflight]);
+      await this.#lastCommit?.done.catch(() => undefined);
       await Promise.allSettled([...this.#reads]);
       this.#closing = true;
       await this.#physical;

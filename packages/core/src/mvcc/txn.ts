@@ -11,7 +11,7 @@
 import { TidekvError } from '../errors.js';
 import { compareBytes } from '../codec/bytes.js';
 import type { Revision } from '../codec/revision-key.js';
-import { KeyIndex } from './key-index.js';
+import { KeyIndex, type IndexedRevision } from './key-index.js';
 import type { KeyTree } from './key-tree.js';
 import type { KeyValue, ResponseOp } from './kv.js';
 import { tombstoneKeyValue } from './layout.js';
@@ -181,8 +181,8 @@ export class TxnRun {
     this.changes.length = 0;
   }
 
-  /** Values at `refs`, this run's own writes included. */
-  async #fetch(refs: readonly ValueRef[]): Promise<KeyValue[]> {
+  /** Values at `refs`, this run's own writes included; synchronous when the host's fetch is. */
+  #fetch(refs: readonly ValueRef[]): KeyValue[] | Promise<KeyValue[]> {
     const own = new Map<number, KeyValue>();
     const elsewhere: ValueRef[] = [];
     refs.forEach((ref, i) => {
@@ -193,10 +193,13 @@ export class TxnRun {
         elsewhere.push(ref);
       }
     });
-    if (own.size === 0) return await this.#host.fetch(refs);
-    const fetched = await this.#host.fetch(elsewhere);
-    let next = 0;
-    return refs.map((_, i) => own.get(i) ?? fetched[next++]!);
+    if (own.size === 0) return this.#host.fetch(refs);
+    const merge = (fetched: KeyValue[]) => {
+      let next = 0;
+      return refs.map((_, i) => own.get(i) ?? fetched[next++]!);
+    };
+    const fetched = this.#host.fetch(elsewhere);
+    return Array.isArray(fetched) ? merge(fetched) : fetched.then(merge);
   }
 
   async range(request: RangeRequest): Promise<RangeResult> {
@@ -212,7 +215,7 @@ export class TxnRun {
   }
 
   /** etcd's checkRequestPut against the base state; a lone put checks the lease first. */
-  async checkPut(request: PutRequest, leaseFirst = false): Promise<void> {
+  checkPut(request: PutRequest, leaseFirst = false): void {
     if (leaseFirst) this.#checkLease(request);
     if (request.ignoreValue || request.ignoreLease) {
       if (!this.#host.tree.get(request.key)?.get(this.#base)) {
@@ -230,12 +233,19 @@ export class TxnRun {
     }
   }
 
-  async put(request: PutRequest): Promise<{ prevKv?: KeyValue }> {
-    const tree = this.#host.tree;
-    let index = tree.get(request.key);
+  /** Synchronous unless the put needs the key's current value and the host fetches it asynchronously. */
+  put(request: PutRequest): { prevKv?: KeyValue } | Promise<{ prevKv?: KeyValue }> {
+    const index = this.#host.tree.get(request.key);
     const current = index?.get(this.#view);
     const needsCurrent = request.prevKv || request.ignoreValue || request.ignoreLease;
-    const [currentKv] = current && needsCurrent ? await this.#fetch([{ key: request.key, revision: current.modified }]) : [];
+    if (!current || !needsCurrent) return this.#put(request, index, current, undefined);
+    const fetched = this.#fetch([{ key: request.key, revision: current.modified }]);
+    return Array.isArray(fetched) ? this.#put(request, index, current, fetched[0]) : fetched.then(([kv]) => this.#put(request, index, current, kv));
+  }
+
+  #put(request: PutRequest, existing: KeyIndex | undefined, current: IndexedRevision | undefined, currentKv: KeyValue | undefined): { prevKv?: KeyValue } {
+    const tree = this.#host.tree;
+    let index = existing;
     if ((request.ignoreValue || request.ignoreLease) && !currentKv) {
       throw new TidekvError('KEY_NOT_FOUND', 'put: ignoreValue / ignoreLease need an existing key', { details: { key: request.key } });
     }
