@@ -10,7 +10,7 @@ const rev = (main: number, sub = 0): Revision => ({ main, sub });
 
 /** Builds an index from a compact notation: numbers are puts, 'Nt' tombstones, 'N.S' sub-revisions. */
 function build(changes: string[]): KeyIndex {
-  const index = new KeyIndex(utf8Encode('foo'));
+  const index = KeyIndex.of(utf8Encode('foo'));
   for (const change of changes) {
     const tomb = change.endsWith('t');
     const [main, sub] = change.replace('t', '').split('.').map(Number);
@@ -140,11 +140,11 @@ describe('KeyIndex: the reference examples', () => {
   });
 
   it('restore() and restoreTombstone() rebuild a compacted key from its first record', () => {
-    const index = new KeyIndex(utf8Encode('k'));
+    const index = KeyIndex.of(utf8Encode('k'));
     index.restore(rev(3), rev(7), 4);
     index.put(rev(9));
     expect(index.get(9)).toEqual({ modified: rev(9), created: rev(3), version: 5 });
-    const dead = new KeyIndex(utf8Encode('d'));
+    const dead = KeyIndex.of(utf8Encode('d'));
     dead.restoreTombstone(rev(5));
     expect(dead.get(5)).toBeUndefined();
     expect(dead.live).toBe(false);
@@ -171,7 +171,7 @@ describe('KeyIndex against the full history (property)', () => {
     fc.assert(
       // Each op is [put wanted, same main revision as the previous change] (a txn changing the key again, e.g. delete then put).
       fc.property(fc.array(fc.tuple(fc.boolean(), fc.boolean()), { minLength: 1, maxLength: 30 }), fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 4 }), (ops, compactions) => {
-        const index = new KeyIndex(utf8Encode('k'));
+        const index = KeyIndex.of(utf8Encode('k'));
         const history: Array<{ main: number; sub: number; tomb: boolean }> = [];
         let main = 1;
         let sub = 0;
@@ -223,7 +223,7 @@ describe('KeyTree', () => {
     const tree = new KeyTree();
     const order: number[] = [];
     for (let i = 0; i < 200_000; i++) order.push((i * 7919) % 200_000);
-    for (const n of order) tree.insert(new KeyIndex(key(n)));
+    for (const n of order) tree.insert(KeyIndex.of(key(n)));
     expect(tree.size).toBe(200_000);
     let deleted = 0;
     for (let n = 0; n < 200_000; n += 2) if (tree.delete(key(n))) deleted++;
@@ -249,7 +249,7 @@ describe('KeyTree', () => {
         fc.uniqueArray(fc.uint8Array({ minLength: 1, maxLength: 6 }), { maxLength: 3000, selector: (bytes) => latin1Image(bytes) }),
         fc.array(fc.uint8Array({ minLength: 1, maxLength: 6 }), { maxLength: 300 }),
         (keys, more) => {
-          const byImage = new Map(keys.map((key) => [latin1Image(key), new KeyIndex(key)] as const));
+          const byImage = new Map(keys.map((key) => [latin1Image(key), KeyIndex.of(key)] as const));
           const tree = KeyTree.fromIndexes(byImage);
           const model = new Map(keys.map((key) => [latin1Image(key), key] as const));
           for (const key of more) {
@@ -258,7 +258,7 @@ describe('KeyTree', () => {
               expect(tree.delete(key)).toBe(true);
               model.delete(image);
             } else {
-              tree.insert(new KeyIndex(key));
+              tree.insert(KeyIndex.of(key));
               model.set(image, key);
             }
           }
@@ -283,7 +283,7 @@ describe('KeyTree', () => {
           const model = new Set<number>();
           for (const [op, a, b] of steps) {
             if (op === 'insert') {
-              if (!model.has(a)) tree.insert(new KeyIndex(key(a)));
+              if (!model.has(a)) tree.insert(KeyIndex.of(key(a)));
               model.add(a);
             } else if (op === 'delete') {
               expect(tree.delete(key(a))).toBe(model.delete(a));

@@ -68,6 +68,20 @@ export function latin1Image(bytes: Uint8Array): string {
   return latin1Slice.call(bytes, 0, bytes.length);
 }
 
+/** The bytes whose latin1Image is `image` (a fresh array). */
+export function latin1Bytes(image: string): Uint8Array {
+  const out = new Uint8Array(image.length);
+  for (let i = 0; i < image.length; i++) out[i] = image.charCodeAt(i);
+  return out;
+}
+
+/** True when `bytes` is the key whose latin1Image is `image`, compared without building either from the other. */
+export function bytesMatchImage(bytes: Uint8Array, image: string): boolean {
+  if (bytes.length !== image.length) return false;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== image.charCodeAt(i)) return false;
+  return true;
+}
+
 const utf8 = new TextEncoder();
 // fatal: invalid UTF-8 throws rather than becoming U+FFFD. ignoreBOM: a leading U+FEFF is
 // part of the text, not a byte-order mark to strip, so decode(encode(s)) is always s.

@@ -14,12 +14,12 @@ import { META_KEYSPACE, META_KEYS, REV_KEYSPACE, decodeRevisionRecord, encodeMet
 
 /** The logical step: every key index compacted at `revision`; keys left with no history removed. */
 export function compactIndex(tree: KeyTree, revision: number): void {
-  const gone: Uint8Array[] = [];
+  const gone: string[] = [];
   tree.forEach(new Uint8Array(0), undefined, (index) => {
     index.compact(revision);
-    if (index.isEmpty) gone.push(index.key);
+    if (index.isEmpty) gone.push(index.image);
   });
-  for (const key of gone) tree.delete(key);
+  for (const image of gone) tree.remove(image);
 }
 
 export interface PhysicalCompaction {

@@ -24,6 +24,7 @@
  * Revisions are compared by main then sub; a key's revisions only ever increase.
  */
 import { TidekvError } from '../errors.js';
+import { latin1Bytes, latin1Image } from '../codec/bytes.js';
 import type { Revision } from '../codec/revision-key.js';
 
 export interface Generation {
@@ -46,6 +47,23 @@ export interface IndexedRevision {
 
 const ZERO: Revision = Object.freeze({ main: 0, sub: 0 });
 
+/**
+ * Below this many elements an array grows by a copy of exactly one more: a push reserves room
+ * for 16 more elements, which most keys, with a revision or two, never use.
+ */
+const EXACT_GROWTH = 16;
+
+function appended<T>(array: T[], item: T): T[] {
+  if (array.length >= EXACT_GROWTH) {
+    array.push(item);
+    return array;
+  }
+  const out = new Array<T>(array.length + 1);
+  for (let i = 0; i < array.length; i++) out[i] = array[i]!;
+  out[array.length] = item;
+  return out;
+}
+
 export function revisionBefore(a: Revision, b: Revision): boolean {
   return a.main < b.main || (a.main === b.main && a.sub < b.sub);
 }
@@ -55,7 +73,11 @@ function indexError(message: string, key: Uint8Array): TidekvError {
 }
 
 export class KeyIndex {
-  readonly key: Uint8Array;
+  /**
+   * The key's latin1 image (one char per byte, see latin1Image): the key tree orders and finds
+   * keys by it, and a string of the key's length takes a fraction of a Uint8Array's heap.
+   */
+  readonly image: string;
   /** The latest revision that changed the key. */
   modified: Revision = ZERO;
   /**
@@ -66,8 +88,18 @@ export class KeyIndex {
   live = false;
   generations: Generation[] = [{ ver: 0, created: ZERO, revs: [] }];
 
-  constructor(key: Uint8Array) {
-    this.key = key;
+  /** An index for the key whose latin1 image is `image` (KeyIndex.of takes the bytes). */
+  constructor(image: string) {
+    this.image = image;
+  }
+
+  static of(key: Uint8Array): KeyIndex {
+    return new KeyIndex(latin1Image(key));
+  }
+
+  /** The key's bytes: a fresh copy on every call. */
+  get key(): Uint8Array {
+    return latin1Bytes(this.image);
   }
 
   /** True when the key has no revision at all (only an empty generation). */
@@ -82,7 +114,7 @@ export class KeyIndex {
     }
     const g = this.generations.at(-1)!;
     if (g.revs.length === 0) g.created = rev;
-    g.revs.push(rev);
+    g.revs = appended(g.revs, rev);
     g.ver++;
     this.modified = rev;
     this.live = true;
@@ -92,7 +124,7 @@ export class KeyIndex {
   tombstone(rev: Revision): void {
     if (!this.live) throw indexError(`tombstone at ${rev.main}.${rev.sub} of a key that does not exist`, this.key);
     this.put(rev);
-    this.generations.push({ ver: 0, created: ZERO, revs: [] });
+    this.generations = appended(this.generations, { ver: 0, created: ZERO, revs: [] });
     this.live = false;
   }
 

@@ -63,7 +63,7 @@ export class KeyTree {
   #byImage = new Map<string, KeyIndex>();
 
   /**
-   * A tree over `byImage`, which maps latin1Image(index.key) to each index (as the key
+   * A tree over `byImage`, which maps each index's image to the index (as the key
    * indexes are gathered at reopen, in revision order). The tree takes the map over and is
    * built bottom-up from the sorted keys, leaf by leaf, without a search per key.
    */
@@ -127,7 +127,7 @@ export class KeyTree {
 
   /** Inserts `index` under its key, which must not be present yet. */
   insert(index: KeyIndex): void {
-    const key = latin1Image(index.key);
+    const key = index.image;
     if (this.#byImage.has(key)) throw new Error('KeyTree.insert: key already present');
     const path: Array<[Branch, number]> = [];
     const leaf = this.#leafFor(key, path);
@@ -169,7 +169,11 @@ export class KeyTree {
 
   /** Removes `key`; true when it was present. */
   delete(key: Uint8Array): boolean {
-    const image = latin1Image(key);
+    return this.remove(latin1Image(key));
+  }
+
+  /** Removes the key whose latin1 image is `image`; true when it was present. */
+  remove(image: string): boolean {
     if (!this.#byImage.delete(image)) return false;
     const path: Array<[Branch, number]> = [];
     const leaf = this.#leafFor(image, path);

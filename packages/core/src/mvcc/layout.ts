@@ -33,7 +33,7 @@
  */
 import { crc32 } from 'node:zlib';
 import { TidekvError } from '../errors.js';
-import { bytesEqual, utf8Encode } from '../codec/bytes.js';
+import { bytesMatchImage, latin1Bytes, latin1Image, utf8Encode } from '../codec/bytes.js';
 import { decodeRevisionKey, encodeRevisionKey, type Revision } from '../codec/revision-key.js';
 import { readSafeU64BE, writeU64BE } from '../codec/u64.js';
 import type { KeyValue } from './kv.js';
@@ -153,33 +153,36 @@ export function decodeRevisionRecord(storageKey: Uint8Array, stored: Uint8Array,
     throw new TidekvError('CORRUPTION', `MVCC store: a 'rev' key is malformed`, { cause: error, details: { storageKey } });
   }
   const revision = { main: decoded.main, sub: decoded.sub };
-  return { revision, tombstone: decoded.tombstone, kv: verifyRevisionValue(storageKey, revision, decoded.tombstone, stored, expectedKey) };
+  const kv = verifyRevisionValue(storageKey, revision, decoded.tombstone, stored, expectedKey && latin1Image(expectedKey));
+  return { revision, tombstone: decoded.tombstone, kv };
 }
 
 /**
  * The KeyValue stored at `storageKey`, which encodes `revision` and `tombstone` (the caller
- * made it, so it is not decoded again), verified as decodeRevisionRecord does.
+ * made it, so it is not decoded again), verified as decodeRevisionRecord does; `expected`,
+ * when given, is the latin1 image of the user key the key index says lives there.
  */
-export function verifyRevisionValue(storageKey: Uint8Array, revision: Revision, tombstone: boolean, stored: Uint8Array, expectedKey?: Uint8Array): KeyValue {
+export function verifyRevisionValue(storageKey: Uint8Array, revision: Revision, tombstone: boolean, stored: Uint8Array, expected?: string): KeyValue {
   const body = unsealValue(storageKey, stored);
-  if (body === undefined) throw recordCorruption('checksum mismatch in', revision, expectedKey);
+  if (body === undefined) throw recordCorruption('checksum mismatch in', revision, expected);
   let kv: KeyValue;
   try {
     kv = decodeKeyValue(body);
   } catch (error) {
-    throw recordCorruption('undecodable value in', revision, expectedKey, error);
+    throw recordCorruption('undecodable value in', revision, expected, error);
   }
   const consistent = tombstone
     ? kv.modRevision === 0 && kv.createRevision === 0 && kv.version === 0 && kv.value.length === 0
     : kv.modRevision === revision.main && kv.version >= 1 && kv.createRevision >= 1 && kv.createRevision <= revision.main;
-  if (!consistent || (expectedKey !== undefined && !bytesEqual(kv.key, expectedKey))) {
-    throw recordCorruption('the value stored at', revision, expectedKey, undefined, ' belongs elsewhere');
+  if (!consistent || (expected !== undefined && !bytesMatchImage(kv.key, expected))) {
+    throw recordCorruption('the value stored at', revision, expected, undefined, ' belongs elsewhere');
   }
   return kv;
 }
 
 /** Built only on failure: the read path allocates nothing for messages. */
-function recordCorruption(what: string, revision: Revision, expectedKey: Uint8Array | undefined, cause?: unknown, tail = ''): TidekvError {
+function recordCorruption(what: string, revision: Revision, expected: string | undefined, cause?: unknown, tail = ''): TidekvError {
+  const expectedKey = expected === undefined ? undefined : latin1Bytes(expected);
   const where = `revision ${revision.main}.${revision.sub}${expectedKey ? ` of key "${describeKey(expectedKey)}"` : ''}`;
   const details = { revision: revision.main, sub: revision.sub, key: expectedKey };
   return new TidekvError('CORRUPTION', `MVCC store: ${what} ${where}${tail}`, cause === undefined ? { details } : { cause, details });

@@ -4,6 +4,7 @@
  * recorded one, the last revision seen and the scheduled compaction, so it never goes back.
  */
 import { TidekvError } from '../errors.js';
+import type { Revision } from '../codec/revision-key.js';
 import { latin1Image } from '../codec/bytes.js';
 import type { Keyspace, StorageEngine, WriteOp } from '../engine/types.js';
 import type { CommitLog, LeaseOp } from './commit-log.js';
@@ -109,16 +110,20 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 export async function rebuildIndex(rev: Keyspace, onRecord?: (tombstone: boolean, kv: KeyValue) => void): Promise<{ tree: KeyTree; lastRevision: number }> {
   const byImage = new Map<string, KeyIndex>();
   let lastRevision = 0;
+  // Revisions are never changed once made: keys created by one commit share its creation revision.
+  let created: Revision = { main: 0, sub: 0 };
   const add = (key: Uint8Array, value: Uint8Array) => {
     const { revision, tombstone, kv } = decodeRevisionRecord(key, value);
     const image = latin1Image(kv.key);
     let index = byImage.get(image);
     if (!index) {
-      // A copy: the decoded key is a view into the whole stored record.
-      index = new KeyIndex(new Uint8Array(kv.key));
+      index = new KeyIndex(image);
       // The first record left of a key may follow compacted ones: it says where its generation began.
       if (tombstone) index.restoreTombstone(revision);
-      else index.restore({ main: kv.createRevision, sub: 0 }, revision, kv.version);
+      else {
+        if (created.main !== kv.createRevision) created = { main: kv.createRevision, sub: 0 };
+        index.restore(created, revision, kv.version);
+      }
       byImage.set(image, index);
     } else if (tombstone) {
       if (!index.live) throw new TidekvError('CORRUPTION', `revision ${revision.main}.${revision.sub} deletes a key that does not exist`, { details: { revision: revision.main, key: kv.key } });

@@ -24,6 +24,7 @@ import { TidekvError, isTidekvError } from '../errors.js';
 import type { Keyspace, StorageEngine, WriteOp } from '../engine/types.js';
 import { Lifecycle } from '../engine/lifecycle.js';
 import { encodeRevisionKey, type Revision } from '../codec/revision-key.js';
+import { latin1Bytes } from '../codec/bytes.js';
 import { abandonWal } from '../wal/wal.js';
 import { CommitLog, encodeCompaction, type LeaseOp } from './commit-log.js';
 import { compactIndex, removeCompacted } from './compaction.js';
@@ -309,7 +310,7 @@ export class MvccStore implements WatchLeaseKV {
     const out: KeyValue[] = new Array(refs.length);
     const rev = this.#rev;
     if (rev.getSync) {
-      for (let i = 0; i < refs.length; i++) out[i] = this.#fetchSync(refs[i]!.key, refs[i]!.revision);
+      for (let i = 0; i < refs.length; i++) out[i] = this.#fetchSync(refs[i]!.index.image, refs[i]!.revision);
       return out;
     }
     const keys: Uint8Array[] = [];
@@ -326,7 +327,7 @@ export class MvccStore implements WatchLeaseKV {
     }
     if (keys.length === 0) return out;
     return rev.getMany(keys).then((values) => {
-      for (let j = 0; j < keys.length; j++) out[slots[j]!] = this.#verify(refs[slots[j]!]!.key, refs[slots[j]!]!.revision, keys[j]!, values[j]);
+      for (let j = 0; j < keys.length; j++) out[slots[j]!] = this.#verify(refs[slots[j]!]!.index.image, refs[slots[j]!]!.revision, keys[j]!, values[j]);
       return out;
     });
   }
@@ -337,21 +338,21 @@ export class MvccStore implements WatchLeaseKV {
     return pending ? { ...pending[revision.sub]!.kv } : undefined;
   }
 
-  /** The verified KeyValue of `key` at `revision`, on an engine with getSync. */
-  #fetchSync(key: Uint8Array, revision: Revision): KeyValue {
+  /** The verified KeyValue at `revision` of the key whose latin1 image is `image`, on an engine with getSync. */
+  #fetchSync(image: string, revision: Revision): KeyValue {
     const pending = this.#pendingKv(revision);
     if (pending) return pending;
     const storageKey = encodeRevisionKey(revision);
-    return this.#verify(key, revision, storageKey, this.#rev.getSync!(storageKey));
+    return this.#verify(image, revision, storageKey, this.#rev.getSync!(storageKey));
   }
 
-  #verify(key: Uint8Array, revision: Revision, storageKey: Uint8Array, value: Uint8Array | undefined): KeyValue {
+  #verify(image: string, revision: Revision, storageKey: Uint8Array, value: Uint8Array | undefined): KeyValue {
     if (value === undefined) {
       throw new TidekvError('CORRUPTION', `MVCC store: revision ${revision.main}.${revision.sub} of a live key is missing from the engine`, {
-        details: { revision: revision.main, sub: revision.sub, key },
+        details: { revision: revision.main, sub: revision.sub, key: latin1Bytes(image) },
       });
     }
-    return verifyRevisionValue(storageKey, revision, false, value, key);
+    return verifyRevisionValue(storageKey, revision, false, value, image);
   }
 
   #rejectIfClosed(): Promise<never> | undefined {
@@ -410,7 +411,7 @@ export class MvccStore implements WatchLeaseKV {
       const index = this.#tree.get(checked);
       const modified = index?.modifiedAt(current);
       if (modified === undefined) return Promise.resolve({ kvs: [], count: 0, more: false, revision: current });
-      return Promise.resolve({ kvs: [this.#fetchSync(index!.key, modified)], count: 1, more: false, revision: current });
+      return Promise.resolve({ kvs: [this.#fetchSync(index!.image, modified)], count: 1, more: false, revision: current });
     } catch (error) {
       return Promise.reject(error);
     }

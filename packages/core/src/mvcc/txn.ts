@@ -29,7 +29,7 @@ export interface Change {
 
 /** Where a key's value at some revision lives. */
 export interface ValueRef {
-  key: Uint8Array;
+  index: KeyIndex;
   revision: Revision;
 }
 
@@ -48,12 +48,12 @@ export function collect(tree: KeyTree, range: KeyRange, at: number): ValueRef[] 
   if (range.end === undefined) {
     const index = tree.get(range.key);
     const modified = index?.modifiedAt(at);
-    if (modified) refs.push({ key: index!.key, revision: modified });
+    if (modified) refs.push({ index: index!, revision: modified });
     return refs;
   }
   tree.forEach(range.key, range.end.length === 0 ? undefined : range.end, (index) => {
     const modified = index.modifiedAt(at);
-    if (modified) refs.push({ key: index.key, revision: modified });
+    if (modified) refs.push({ index, revision: modified });
   });
   return refs;
 }
@@ -175,7 +175,7 @@ export class TxnRun {
     for (let i = this.#undo.length - 1; i >= 0; i--) {
       const { index, revision } = this.#undo[i]!;
       index.rollback(revision);
-      if (index.isEmpty) this.#host.tree.delete(index.key);
+      if (index.isEmpty) this.#host.tree.remove(index.image);
     }
     this.#undo.length = 0;
     this.changes.length = 0;
@@ -239,7 +239,7 @@ export class TxnRun {
     const current = index?.get(this.#view);
     const needsCurrent = request.prevKv || request.ignoreValue || request.ignoreLease;
     if (!current || !needsCurrent) return this.#put(request, index, current, undefined);
-    const fetched = this.#fetch([{ key: request.key, revision: current.modified }]);
+    const fetched = this.#fetch([{ index: index!, revision: current.modified }]);
     return Array.isArray(fetched) ? this.#put(request, index, current, fetched[0]) : fetched.then(([kv]) => this.#put(request, index, current, kv));
   }
 
@@ -252,7 +252,7 @@ export class TxnRun {
     const main = this.#base + 1;
     const revision = { main, sub: this.changes.length };
     if (!index) {
-      index = new KeyIndex(request.key);
+      index = KeyIndex.of(request.key);
       tree.insert(index);
     }
     index.put(revision);
@@ -275,7 +275,7 @@ export class TxnRun {
     const prevKvs = request.prevKv ? await this.#fetch(refs) : undefined;
     const main = this.#base + 1;
     for (const ref of refs) {
-      const index = tree.get(ref.key)!;
+      const index = ref.index;
       const revision = { main, sub: this.changes.length };
       index.tombstone(revision);
       this.#undo.push({ index, revision });
