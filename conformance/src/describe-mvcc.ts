@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { MvccStore, type StorageEngine } from '@tidekv/core';
 import { describe, it } from 'vitest';
 import { mvccCases } from './mvcc-cases/index.js';
-import type { DescribeMvccOptions } from './mvcc-options.js';
+import { compactionOptions, type DescribeMvccOptions } from './mvcc-options.js';
 import { runMvccCase } from './run-mvcc-case.js';
 import { resolveMvccOptions } from './validate-mvcc-options.js';
 
@@ -31,18 +31,21 @@ export function describeMvcc(options: DescribeMvccOptions): void {
  * The MVCC suite for core's MvccStore over a persistent engine, in both ways a commit can be
  * made durable: without a WAL every commit is a synced engine write; with one, commits are
  * durable through the log and engine writes unsynced, flushed at checkpoints. `openEngine`
- * opens the engine at `path` (a directory inside the test's, not yet created); reopen cases
- * run on both.
+ * opens the engine at `path` (a directory inside the test's, not yet created); reopen and
+ * full-disk cases run on both, and the store takes the small-batch cases' compaction batches.
  */
 export function describeMvccStoreOn(name: string, openEngine: (path: string) => Promise<StorageEngine>): void {
   describeMvcc({
     name: `MvccStore on ${name} (no WAL)`,
-    open: async ({ dir }) => MvccStore.open({ engine: await openEngine(join(dir, 'engine')), wal: false }),
+    open: async (location) => MvccStore.open({ engine: await openEngine(join(location.dir, 'engine')), wal: false, ...compactionOptions(location) }),
     reopen: true,
+    fullDisk: true,
   });
   describeMvcc({
     name: `MvccStore on ${name} + WAL`,
-    open: async ({ dir }) => MvccStore.open({ engine: await openEngine(join(dir, 'engine')), wal: { dir: join(dir, 'wal') } }),
+    open: async (location) =>
+      MvccStore.open({ engine: await openEngine(join(location.dir, 'engine')), wal: { dir: join(location.dir, 'wal') }, ...compactionOptions(location) }),
     reopen: true,
+    fullDisk: true,
   });
 }

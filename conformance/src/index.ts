@@ -22,11 +22,12 @@ export {
   type WatchViolation,
 } from './mvcc/watch-validators.js';
 export { describeMvcc, describeMvccStoreOn } from './describe-mvcc.js';
-export { mvccCases } from './mvcc-cases/index.js';
+export { mvccCases, SMALL_COMPACTION_BATCHES } from './mvcc-cases/index.js';
 export { runMvccCase } from './run-mvcc-case.js';
 export { resolveMvccOptions } from './validate-mvcc-options.js';
 export type { MvccCase, MvccCaseContext } from './mvcc-case.js';
-export type { DescribeMvccOptions, MvccLocation, ResolvedMvccOptions } from './mvcc-options.js';
+export type { DescribeMvccOptions, MvccCompactionBatches, MvccLocation, ResolvedMvccOptions } from './mvcc-options.js';
+export { compactionOptions } from './mvcc-options.js';
 export { ReferenceKV, openReferenceKV, DEFAULT_MAX_TXN_OPS, type ReferenceKVOptions } from './mvcc/reference-kv.js';
 export { runSequence, type SequenceSubject } from './mvcc-model/run-sequence.js';
 export { sequenceArb, stepArb, crashesEtcd, type Step, type StepOptions } from './mvcc-model/steps.js';

@@ -1,8 +1,23 @@
-import type { KV } from '@tidekv/core';
+import type { KV, MvccStoreOptions } from '@tidekv/core';
+
+/** How a store removes compacted revisions: MvccStore's compactionBatchSize and compactionPauseMs. */
+export interface MvccCompactionBatches {
+  /** Revisions examined per batch of the physical removal. */
+  batchSize: number;
+  /** Pause between batches, in ms. */
+  pauseMs: number;
+}
 
 /** Where a test's store lives: a fresh, empty temp directory per test (it holds data on reopen). */
 export interface MvccLocation {
   dir: string;
+  /**
+   * Set by the small-batch compaction cases: open the store so that its physical removal of
+   * compacted revisions runs in batches of this size, with this pause between them (so it
+   * spans many batches while writers, readers and close() interleave). A store that removes
+   * compacted revisions some other way ignores it.
+   */
+  compaction?: MvccCompactionBatches;
 }
 
 export interface DescribeMvccOptions {
@@ -26,6 +41,12 @@ export interface DescribeMvccOptions {
   watch?: boolean;
   /** The store implements leases (LeaseKV): run the lease cases. Default true. */
   leases?: boolean;
+  /**
+   * The store writes every commit to files under `dir` as it commits (not only on close), so
+   * a full file system fails its commits: run the full-disk cases (as root, on a real 4 MiB
+   * tmpfs). Default false.
+   */
+  fullDisk?: boolean;
 }
 
 export interface ResolvedMvccOptions extends DescribeMvccOptions {
@@ -35,6 +56,15 @@ export interface ResolvedMvccOptions extends DescribeMvccOptions {
   modelRuns: number;
   watch: boolean;
   leases: boolean;
+  fullDisk: boolean;
 }
 
 export const DEFAULT_MVCC_MODEL_RUNS = 25;
+
+/**
+ * MvccStore's options for `location.compaction` (none when it is unset), for an `open` that
+ * builds an MvccStore: `MvccStore.open({ engine, wal, ...compactionOptions(location) })`.
+ */
+export function compactionOptions(location: MvccLocation): Pick<MvccStoreOptions, 'compactionBatchSize' | 'compactionPauseMs'> {
+  return location.compaction ? { compactionBatchSize: location.compaction.batchSize, compactionPauseMs: location.compaction.pauseMs } : {};
+}

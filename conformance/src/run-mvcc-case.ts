@@ -4,7 +4,7 @@
  */
 import type { KV } from '@tidekv/core';
 import type { MvccCase, MvccCaseContext } from './mvcc-case.js';
-import type { ResolvedMvccOptions } from './mvcc-options.js';
+import type { MvccLocation, ResolvedMvccOptions } from './mvcc-options.js';
 import { closeAll, inTempDir } from './run-case.js';
 import { assertMvccCase, assertMvccOptions } from './validate-mvcc-options.js';
 
@@ -14,8 +14,12 @@ class Context implements MvccCaseContext {
 
   constructor(
     readonly options: ResolvedMvccOptions,
-    readonly dir: string,
+    readonly location: MvccLocation,
   ) {}
+
+  get dir(): string {
+    return this.location.dir;
+  }
 
   get kv(): KV {
     if (!this.#kv) throw new Error('conformance: the store is not open yet');
@@ -23,7 +27,7 @@ class Context implements MvccCaseContext {
   }
 
   async open(): Promise<void> {
-    const kv = await this.options.open({ dir: this.dir });
+    const kv = await this.options.open({ ...this.location });
     this.#opened.push(kv);
     this.#kv = kv;
   }
@@ -44,7 +48,7 @@ export async function runMvccCase(testCase: MvccCase, options: ResolvedMvccOptio
   let ctx: Context | undefined;
   await inTempDir(
     async (dir) => {
-      ctx = new Context(options, dir);
+      ctx = new Context(options, testCase.compaction ? { dir, compaction: { ...testCase.compaction } } : { dir });
       await ctx.open();
       await testCase.run(ctx);
     },

@@ -8,7 +8,7 @@ const fail = (message: string): never => {
   throw new TidekvError('INVALID_ARGUMENT', message);
 };
 
-const KNOWN = ['name', 'open', 'reopen', 'hashParity', 'maxTxnOps', 'modelRuns', 'watch', 'leases'];
+const KNOWN = ['name', 'open', 'reopen', 'hashParity', 'maxTxnOps', 'modelRuns', 'watch', 'leases', 'fullDisk'];
 
 export function assertMvccOptions(options: unknown): asserts options is DescribeMvccOptions {
   if (options === null || typeof options !== 'object') fail('describeMvcc() takes an options object');
@@ -16,7 +16,7 @@ export function assertMvccOptions(options: unknown): asserts options is Describe
   for (const name of Object.keys(o)) if (!KNOWN.includes(name)) fail(`describeMvcc(): unknown option '${name}'`);
   if (typeof o.name !== 'string' || o.name === '') fail('options.name must be a non-empty string');
   if (typeof o.open !== 'function') fail('options.open must be a function ({ dir }) => Promise<KV>');
-  for (const flag of ['reopen', 'hashParity', 'watch', 'leases'] as const) {
+  for (const flag of ['reopen', 'hashParity', 'watch', 'leases', 'fullDisk'] as const) {
     if (o[flag] !== undefined && typeof o[flag] !== 'boolean') fail(`options.${flag} must be a boolean`);
   }
   for (const count of ['maxTxnOps', 'modelRuns'] as const) {
@@ -35,9 +35,17 @@ export function resolveMvccOptions(options: DescribeMvccOptions): ResolvedMvccOp
     modelRuns: options.modelRuns ?? DEFAULT_MVCC_MODEL_RUNS,
     watch: options.watch ?? true,
     leases: options.leases ?? true,
+    fullDisk: options.fullDisk ?? false,
   };
 }
 
 export function assertMvccCase(testCase: unknown): asserts testCase is MvccCase {
   assertCaseShape(testCase);
+  const { compaction } = testCase as MvccCase;
+  if (compaction !== undefined) {
+    const { batchSize, pauseMs } = compaction;
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1 || !Number.isSafeInteger(pauseMs) || pauseMs < 0) {
+      fail('case.compaction must be { batchSize: integer >= 1, pauseMs: integer >= 0 }');
+    }
+  }
 }

@@ -6,7 +6,8 @@
 import type { Bytes, KeyValue, WatchOptions, WatchResponse, WatchStream } from '@tidekv/core';
 import { ReferenceKV, openReferenceKV, type MvccLocation } from '../src/index.js';
 import { Commit } from '../src/mvcc/commit.js';
-import type { History } from '../src/mvcc/history.js';
+import type { Change, History } from '../src/mvcc/history.js';
+import { readReferenceState, writeReferenceState, type ReferenceState } from '../src/mvcc/reference-file.js';
 import { answerRange, type RangeAnswer } from '../src/mvcc/range-read.js';
 import type { CompareRequest, DeleteRangeRequest, RangeRequest, TxnRequest } from '../src/mvcc/request.js';
 import { checkTxn } from '../src/mvcc/txn-rules.js';
@@ -17,12 +18,18 @@ export interface BrokenKV {
   open: (location: MvccLocation) => Promise<ReferenceKV>;
   /** Cases that must be among the failures. */
   mustFail: string[];
+  /** Cases that must pass (the bug shows only in a variant of them). */
+  mustPass?: string[];
+  /** Its commits write files as they go: it runs the full-disk cases (and only the groups in `groups`). */
+  fullDisk?: boolean;
+  /** Run only these groups (for a store whose bug lives in them and that is slow elsewhere). */
+  groups?: string[];
 }
 
-/** Opens a subclass of ReferenceKV, persisted in the test's directory like the real model. */
-function opener(Broken: { prototype: ReferenceKV }) {
+/** Opens a subclass of ReferenceKV, persisted in the test's directory like the real model (at every commit when `durable`). */
+function opener(Broken: { prototype: ReferenceKV }, durable = false) {
   return async ({ dir }: MvccLocation) => {
-    const base = await openReferenceKV({ dir });
+    const base = await openReferenceKV({ dir, durable });
     // Swap the prototype: same state, one method replaced.
     return Object.setPrototypeOf(base, Broken.prototype) as ReferenceKV;
   };
@@ -159,6 +166,91 @@ class RevokeRevisionPerKey extends ReferenceKV {
   }
 }
 
+/**
+ * A physical compaction in batches (the location's batch size; 1000 by default) that records
+ * the compact revision only with its last batch, the first batch running at once: a close
+ * part-way leaves a cut history on disk under the old compact revision, so after a reopen
+ * reads below the compaction answer from the cut history instead of failing COMPACTED.
+ * (The model compacts its memory at once; the file it leaves is what such a store leaves.)
+ */
+class CompactionRecordsRevisionLast extends ReferenceKV {
+  declare location: MvccLocation;
+  declare recorded: number;
+  declare removal: { revision: number; doomed: Change[]; removed: number; timer?: NodeJS.Timeout } | undefined;
+
+  protected override compactHistory(history: History, revision: number): void {
+    const before = [...history.changes];
+    super.compactHistory(history, revision);
+    const kept = new Set(history.changes);
+    const doomed = [...(this.removal ? this.removal.doomed.slice(this.removal.removed) : []), ...before.filter((c) => !kept.has(c))];
+    if (this.removal?.timer) clearTimeout(this.removal.timer);
+    this.removal = { revision, doomed, removed: 0 };
+    this.batch();
+  }
+
+  batch(): void {
+    const removal = this.removal!;
+    const { batchSize = 1000, pauseMs = 10 } = this.location.compaction ?? {};
+    removal.removed = Math.min(removal.doomed.length, removal.removed + batchSize);
+    if (removal.removed < removal.doomed.length) removal.timer = setTimeout(() => this.batch(), pauseMs);
+    else {
+      this.recorded = removal.revision;
+      this.removal = undefined;
+    }
+  }
+
+  override async close(): Promise<void> {
+    const removal = this.removal;
+    if (removal?.timer) clearTimeout(removal.timer);
+    this.removal = undefined;
+    await super.close();
+    if (!removal) return;
+    const state = readReferenceState(this.location.dir)!;
+    const left = removal.doomed.slice(removal.removed);
+    state.changes = [...state.changes, ...left].sort((a, b) => a.main - b.main || a.sub - b.sub);
+    state.compactRevision = this.recorded;
+    writeReferenceState(this.location.dir, state);
+  }
+}
+
+async function openCompactionRecordsRevisionLast(location: MvccLocation): Promise<ReferenceKV> {
+  const kv = Object.setPrototypeOf(await openReferenceKV({ dir: location.dir }), CompactionRecordsRevisionLast.prototype) as CompactionRecordsRevisionLast;
+  kv.location = location;
+  kv.recorded = kv.compactRevision;
+  kv.removal = undefined;
+  return kv;
+}
+
+/**
+ * A commit whose write fails part-way on a full disk leaves its first half on disk (a
+ * non-atomic write: half its records went out before the disk was full), found by the next
+ * open. Emulated: the half state is written once there is room, on close.
+ */
+class FailedCommitLeavesHalf extends ReferenceKV {
+  declare half: ReferenceState | undefined;
+
+  protected override writeState(state: ReferenceState): void {
+    try {
+      super.writeState(state);
+    } catch (error) {
+      const last = state.changes.filter((c) => c.main === state.revision);
+      const kept = state.changes.slice(0, state.changes.length - Math.floor(last.length / 2));
+      this.half ??= { ...state, changes: kept };
+      throw error;
+    }
+  }
+
+  override async close(): Promise<void> {
+    await super.close().catch(() => undefined);
+    if (this.half) super.writeState(this.half);
+  }
+}
+
+/** A store that goes on accepting writes after a commit failed to write (what LevelDB did). */
+class WritesAfterFailure extends ReferenceKV {
+  protected override assertWritable(): void {}
+}
+
 export const brokenKVs: BrokenKV[] = [
   {
     name: 'empty delete uses a revision',
@@ -174,7 +266,33 @@ export const brokenKVs: BrokenKV[] = [
       'the compaction example (put, put, delete, put, delete; one revision later since a store starts at 1)',
       'reads at and above the compact revision are the same before and after physical compaction',
       'compacting at the current revision keeps every key',
+      'writers and readers run beside the physical removal: reads at or above the compact revision never change, below they fail COMPACTED (compaction in batches of 3)',
+      'a close during the physical removal stops it; after reopen reads below fail COMPACTED, reads at or above are unchanged, and the removal finishes',
     ],
+  },
+  {
+    name: 'compaction records its revision only with its last batch',
+    bug: 'a compaction cut short by close() leaves revisions removed under the old compact revision, so reads below it answer from a cut history',
+    open: openCompactionRecordsRevisionLast,
+    groups: ['compaction', 'compaction in small batches'],
+    mustFail: ['a close during the physical removal stops it; after reopen reads below fail COMPACTED, reads at or above are unchanged, and the removal finishes (compaction in batches of 3)'],
+    mustPass: ['a close during the physical removal stops it; after reopen reads below fail COMPACTED, reads at or above are unchanged, and the removal finishes'],
+  },
+  {
+    name: 'a failed commit leaves half of itself',
+    bug: 'a commit whose write fails on a full disk leaves half its changes on disk for the next open',
+    open: opener(FailedCommitLeavesHalf, true),
+    fullDisk: true,
+    groups: ['full disk'],
+    mustFail: ['a commit that fails on a full disk is all or nothing, uses no revision, and the store refuses writes until reopened'],
+  },
+  {
+    name: 'writes go on after a failed commit',
+    bug: 'after a commit failed to write, the store accepts the next writes as if nothing happened',
+    open: opener(WritesAfterFailure, true),
+    fullDisk: true,
+    groups: ['full disk'],
+    mustFail: ['a commit that fails on a full disk is all or nothing, uses no revision, and the store refuses writes until reopened'],
   },
   {
     name: 'nested compares see outer writes',

@@ -11,14 +11,14 @@ import { everything, expectRefused, putAll, tuples, type KvTuple } from '../supp
 const group = 'compaction';
 
 /** Every read a later check compares: the whole store at each revision from `from` to current. */
-async function readsFrom(kv: KV, from: number): Promise<KvTuple[][]> {
+export async function readsFrom(kv: KV, from: number): Promise<KvTuple[][]> {
   const out: KvTuple[][] = [];
   for (let rev = Math.max(from, 1); rev <= kv.revision; rev++) out.push(await everything(kv, rev));
   return out;
 }
 
 /** A deterministic history over 8 keys with puts, overwrites, deletes and txns. */
-async function writeHistory(kv: KV, steps: number): Promise<void> {
+export async function writeHistory(kv: KV, steps: number): Promise<void> {
   for (let i = 0; i < steps; i++) {
     const key = `key${(i * 7) % 8}`;
     if (i % 5 === 3) await kv.deleteRange(key);

@@ -9,7 +9,9 @@
  * removed (etcd's pre-checks see the key, then its applier panics) fails KEY_NOT_FOUND and
  * changes nothing.
  *
- * With `dir`, the state is written to one file there on close and read back on open.
+ * With `dir`, the state is written to one file there on close and read back on open; with
+ * `durable` too, also at every commit and compaction, and a commit whose file write fails
+ * changes nothing and leaves the store refusing writes (IO_ERROR) until it is reopened.
  *
  * The protected methods are the model's seams: the conformance suite's meta-tests subclass
  * it, each changing one of them into a known bug, to prove the suite rejects that bug.
@@ -20,7 +22,7 @@ import { Commit } from './commit.js';
 import { hashHistory } from './hash.js';
 import { History, type Change } from './history.js';
 import { answerRange, type RangeAnswer } from './range-read.js';
-import { readReferenceState, writeReferenceState } from './reference-file.js';
+import { readReferenceState, writeReferenceState, type ReferenceState } from './reference-file.js';
 import { ReferenceLeases } from './reference-leases.js';
 import { ReferenceWatchHub } from './reference-watch.js';
 import {
@@ -42,6 +44,8 @@ import { checkDuplicateKeys, checkKey, checkPut, checkTxn } from './txn-rules.js
 export interface ReferenceKVOptions {
   /** A directory to persist to (one file, written on close). Absent: in memory only. */
   dir?: string;
+  /** With `dir`: write the file at every commit and compaction too, not only on close. Default false. */
+  durable?: boolean;
   /** Ops per txn list, as etcd's --max-txn-ops. Default 128. */
   maxTxnOps?: number;
   /** Time for lease expiry (e.g. core's ManualClock in tests). Default: real time. */
@@ -56,12 +60,16 @@ export class ReferenceKV implements KV, WatchLeaseKV {
   #compactRevision: number;
   #open = true;
   readonly #dir: string | undefined;
+  readonly #durable: boolean;
+  /** The failed write that makes the store refuse writes until it is reopened. */
+  #failure: TidekvError | undefined;
   readonly #maxTxnOps: number;
   readonly #watch: ReferenceWatchHub;
   readonly #leases: ReferenceLeases;
 
   protected constructor(options: ReferenceKVOptions) {
     this.#dir = options.dir;
+    this.#durable = options.durable === true && options.dir !== undefined;
     this.#maxTxnOps = options.maxTxnOps ?? DEFAULT_MAX_TXN_OPS;
     const state = this.#dir === undefined ? undefined : readReferenceState(this.#dir);
     this.#history = new History(state?.changes ?? []);
@@ -86,11 +94,12 @@ export class ReferenceKV implements KV, WatchLeaseKV {
   static async open(options: ReferenceKVOptions = {}): Promise<ReferenceKV> {
     if (options === null || typeof options !== 'object') throw new TidekvError('INVALID_OPTION', 'openReferenceKV() takes an options object');
     for (const name of Object.keys(options)) {
-      if (name !== 'dir' && name !== 'maxTxnOps' && name !== 'clock') throw new TidekvError('INVALID_OPTION', `unknown option '${name}'`);
+      if (name !== 'dir' && name !== 'durable' && name !== 'maxTxnOps' && name !== 'clock') throw new TidekvError('INVALID_OPTION', `unknown option '${name}'`);
     }
     if (options.dir !== undefined && (typeof options.dir !== 'string' || options.dir === '')) {
       throw new TidekvError('INVALID_OPTION', 'options.dir must be a non-empty string');
     }
+    if (options.durable !== undefined && typeof options.durable !== 'boolean') throw new TidekvError('INVALID_OPTION', 'options.durable must be a boolean');
     if (options.maxTxnOps !== undefined && toCount(options.maxTxnOps, 'INVALID_OPTION', 'options.maxTxnOps') < 1) {
       throw new TidekvError('INVALID_OPTION', 'options.maxTxnOps must be at least 1');
     }
@@ -145,8 +154,31 @@ export class ReferenceKV implements KV, WatchLeaseKV {
     return decided;
   }
 
+  /** Refuses writes after a failed durable write (IO_ERROR, with the failure as its cause). */
+  protected assertWritable(): void {
+    if (this.#failure) throw new TidekvError('IO_ERROR', `the store refuses writes after a failed write (${this.#failure.message}); reopen it`, { cause: this.#failure });
+  }
+
+  /** Writes the whole state to the store's file (durable mode: at every commit, and on close). */
+  protected writeState(state: ReferenceState): void {
+    writeReferenceState(this.#dir!, state);
+  }
+
+  /** Durable mode: writes `state` before it takes effect; a failure changes nothing and poisons the store. */
+  #persist(state: Omit<ReferenceState, 'leases'>): void {
+    if (!this.#durable) return;
+    try {
+      this.writeState({ ...state, leases: this.#leases.saved() });
+    } catch (error) {
+      this.#failure = new TidekvError('IO_ERROR', `writing ${this.#dir}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+      throw this.#failure;
+    }
+  }
+
   #commit(commit: Commit): number {
     if (!commit.changed) return this.#revision;
+    this.assertWritable();
+    this.#persist({ revision: commit.main, compactRevision: this.#compactRevision, changes: commit.history.changes });
     this.#history = commit.history;
     this.#revision = commit.main;
     const changes = commit.history.changes;
@@ -302,6 +334,12 @@ export class ReferenceKV implements KV, WatchLeaseKV {
       throw new TidekvError('COMPACTED', `revision ${rev} is at or below the compact revision ${this.#compactRevision}`);
     }
     if (rev > this.#revision) throw new TidekvError('FUTURE_REV', `revision ${rev} is above the current revision ${this.#revision}`);
+    this.assertWritable();
+    if (this.#durable) {
+      const compacted = this.#history.clone();
+      compacted.compact(rev);
+      this.#persist({ revision: this.#revision, compactRevision: rev, changes: compacted.changes });
+    }
     this.#compactRevision = rev;
     this.compactHistory(this.#history, rev);
     return { revision: this.#revision };
@@ -375,7 +413,7 @@ export class ReferenceKV implements KV, WatchLeaseKV {
     this.#watch.close();
     this.#leases.stop();
     if (this.#dir !== undefined) {
-      writeReferenceState(this.#dir, { revision: this.#revision, compactRevision: this.#compactRevision, changes: this.#history.changes, leases: this.#leases.saved() });
+      this.writeState({ revision: this.#revision, compactRevision: this.#compactRevision, changes: this.#history.changes, leases: this.#leases.saved() });
     }
   }
 
