@@ -9,7 +9,8 @@
  * that fails.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { statfsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { KV, TxnRequest } from '@tidekv/core';
@@ -21,6 +22,7 @@ import { prng } from '../support/seed.js';
 const PUTS = 6;
 const VALUE_BYTES = 8192;
 const IN_FLIGHT = 4;
+const FREE_BYTES = 1 << 20;
 const REFUSED = ['IO_ERROR', 'WAL_POISONED'];
 
 /** Txn `i`: PUTS fresh keys with random (incompressible) values, and a delete of txn i - 2's first key. */
@@ -53,6 +55,9 @@ export const fullDiskCases: MvccCase[] = [
         await mkdir(location.dir);
         let kv = await ctx.options.open(location);
         opened.push(kv);
+        // Leave the store about 1 MiB: enough for a few dozen commits, few enough to stay quick.
+        const { bavail, bsize } = statfsSync(mount);
+        await writeFile(join(mount, 'ballast'), new Uint8Array(Math.max(0, bavail * bsize - FREE_BYTES)));
         const random = prng(0x5eed);
         const acknowledged: { revision: number; request: TxnRequest }[] = [];
         const failed: TxnRequest[] = [];

@@ -50,9 +50,11 @@ export function writeReferenceState(dir: string, state: ReferenceState): void {
   const body = JSON.stringify({ revision: state.revision, compactRevision: state.compactRevision, changes, leases: state.leases ?? [] });
   const text = JSON.stringify({ crc32: crc32(body), body });
   const path = join(dir, REFERENCE_KV_FILE);
+  const bytes = Buffer.from(text);
   const fd = openSync(`${path}.tmp`, 'w');
   try {
-    writeSync(fd, text);
+    // A write can be short (a disk filling up): go on until every byte is written or one fails.
+    for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
