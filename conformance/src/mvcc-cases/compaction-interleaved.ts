@@ -84,12 +84,13 @@ export const compactionInterleavedCases: MvccCase[] = [
       const expected = await readsFrom(ctx.kv, COMPACT_AT);
       const revision = ctx.kv.revision;
       await ctx.kv.compact(COMPACT_AT); // the removal starts in the background; close() stops it between batches
-      const hash = await ctx.kv.hashKV();
+      const hashKV = async () => (ctx.options.hashParity ? ctx.kv.hashKV() : undefined);
+      const hash = await hashKV();
       await ctx.reopen();
       expect({ revision: ctx.kv.revision, compactRevision: ctx.kv.compactRevision }, 'after reopen').toEqual({ revision, compactRevision: COMPACT_AT });
       await expectCompacted(ctx.kv, [1, 2, COMPACT_AT / 2, COMPACT_AT - 2, COMPACT_AT - 1], 'after reopen');
       expect(await readsFrom(ctx.kv, COMPACT_AT), 'every revision from the compact revision on, after reopen').toEqual(expected);
-      expect(await ctx.kv.hashKV(), 'hashKV after reopen').toEqual(hash);
+      expect(await hashKV(), 'hashKV after reopen').toEqual(hash);
       // A later compaction waits for the resumed removal, then runs its own.
       await ctx.kv.compact(revision, { physical: true });
       expect(await everything(ctx.kv), 'current state after the resumed removal').toEqual(expected.at(-1));
