@@ -4,7 +4,7 @@
  * recorded one, the last revision seen and the scheduled compaction, so it never goes back.
  */
 import { TidekvError } from '../errors.js';
-import type { Revision } from '../codec/revision-key.js';
+import { encodeRevisionKey, type Revision } from '../codec/revision-key.js';
 import { latin1Image } from '../codec/bytes.js';
 import type { Keyspace, StorageEngine, WriteOp } from '../engine/types.js';
 import type { CommitLog, LeaseOp } from './commit-log.js';
@@ -32,8 +32,23 @@ export async function readMeta(meta: Keyspace): Promise<StoredMeta> {
 
 const REPLAY_BATCH_BYTES = 4 << 20;
 
-/** Applies the log's commits after meta.appliedLsn to the engine. Returns the new revision and applied LSN. */
-export async function replayLog(engine: StorageEngine, log: CommitLog, meta: StoredMeta): Promise<{ revision: number; appliedLsn: number }> {
+/** What the key index needs of one replayed change, kept beyond the log's read buffer. */
+export interface ReplayedChange {
+  revision: Revision;
+  tombstone: boolean;
+  /** The key's latin1 image. */
+  image: string;
+  createRevision: number;
+  version: number;
+  lease: number;
+}
+
+/**
+ * Applies the log's commits after meta.appliedLsn to the engine. Returns the new revision and
+ * applied LSN, and appends every replayed change to `replayed`, in order, so rebuildIndex
+ * takes them from there instead of reading them back from the engine.
+ */
+export async function replayLog(engine: StorageEngine, log: CommitLog, meta: StoredMeta, replayed: ReplayedChange[] = []): Promise<{ revision: number; appliedLsn: number }> {
   let { revision, appliedLsn } = meta;
   let ops: WriteOp[] = [];
   let bytes = 0;
@@ -69,6 +84,8 @@ export async function replayLog(engine: StorageEngine, log: CommitLog, meta: Sto
       const [key, value] = encodeRevisionRecord(change.revision, change.tombstone, change.kv, change.body);
       ops.push({ type: 'put', keyspace: REV_KEYSPACE, key, value });
       bytes += key.length + value.length;
+      const { kv } = change;
+      replayed.push({ revision: change.revision, tombstone: change.tombstone, image: latin1Image(kv.key), createRevision: kv.createRevision, version: kv.version, lease: kv.lease });
     }
     revision = commit.revision;
     appliedLsn = commit.lsn;
@@ -98,50 +115,58 @@ export async function readLeases(lease: Keyspace): Promise<LeaseRecord[]> {
 const REBUILD_CHUNK = 8192;
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** Sees every change the index is rebuilt from, in revision order: leases re-attach their keys from it. */
+export type RecordVisitor = (tombstone: boolean, lease: number, image: string) => void;
+
 /**
- * Rebuilds the key index from every stored revision, verifying each. `onRecord`, when given,
- * sees every record in revision order (leases re-attach their keys from it).
+ * Rebuilds the key index from every stored revision, verifying each, and then from the
+ * changes `replayLog` just wrote (the engine holds them too, but they need not be read back:
+ * the log's records are checksummed, and the scan stops before the first of them).
+ * `onRecord`, when given, sees every change in revision order.
  *
  * The records come in revision order, not key order: each key's index is found through a
  * Map of latin1 images, and the tree is built once at the end, bottom-up from the sorted
  * keys (KeyTree.fromIndexes), instead of one tree insert per key. An engine that reads
  * synchronously is scanned with iterateSync, without a promise per chunk.
  */
-export async function rebuildIndex(rev: Keyspace, onRecord?: (tombstone: boolean, kv: KeyValue) => void): Promise<{ tree: KeyTree; lastRevision: number }> {
+export async function rebuildIndex(rev: Keyspace, onRecord?: RecordVisitor, replayed: readonly ReplayedChange[] = []): Promise<{ tree: KeyTree; lastRevision: number }> {
   const byImage = new Map<string, KeyIndex>();
   let lastRevision = 0;
   // Revisions are never changed once made: keys created by one commit share its creation revision.
   let created: Revision = { main: 0, sub: 0 };
-  const add = (key: Uint8Array, value: Uint8Array) => {
-    const { revision, tombstone, kv } = decodeRevisionRecord(key, value);
-    const image = latin1Image(kv.key);
+  const apply = (revision: Revision, tombstone: boolean, image: string, createRevision: number, version: number, lease: number) => {
     let index = byImage.get(image);
     if (!index) {
       index = new KeyIndex(image);
       // The first record left of a key may follow compacted ones: it says where its generation began.
       if (tombstone) index.restoreTombstone(revision);
       else {
-        if (created.main !== kv.createRevision) created = { main: kv.createRevision, sub: 0 };
-        index.restore(created, revision, kv.version);
+        if (created.main !== createRevision) created = { main: createRevision, sub: 0 };
+        index.restore(created, revision, version);
       }
       byImage.set(image, index);
     } else if (tombstone) {
-      if (!index.live) throw new TidekvError('CORRUPTION', `revision ${revision.main}.${revision.sub} deletes a key that does not exist`, { details: { revision: revision.main, key: kv.key } });
+      if (!index.live) throw new TidekvError('CORRUPTION', `revision ${revision.main}.${revision.sub} deletes a key that does not exist`, { details: { revision: revision.main, key: index.key } });
       index.tombstone(revision);
     } else {
       index.put(revision);
     }
-    onRecord?.(tombstone, kv);
+    onRecord?.(tombstone, lease, image);
     lastRevision = revision.main;
   };
+  const add = (key: Uint8Array, value: Uint8Array) => {
+    const { revision, tombstone, kv } = decodeRevisionRecord(key, value);
+    apply(revision, tombstone, latin1Image(kv.key), kv.createRevision, kv.version, kv.lease);
+  };
+  const stored = replayed.length > 0 ? { lt: encodeRevisionKey({ main: replayed[0]!.revision.main, sub: 0 }) } : {};
   if (rev.iterateSync) {
     let count = 0;
-    for (const [key, value] of rev.iterateSync()) {
+    for (const [key, value] of rev.iterateSync(stored)) {
       add(key, value);
       if (++count % REBUILD_CHUNK === 0) await nextTurn();
     }
   } else {
-    const iterator = rev.iterate();
+    const iterator = rev.iterate(stored);
     try {
       for (;;) {
         const entries = await iterator.nextv(REBUILD_CHUNK);
@@ -152,5 +177,6 @@ export async function rebuildIndex(rev: Keyspace, onRecord?: (tombstone: boolean
       await iterator.close();
     }
   }
+  for (const change of replayed) apply(change.revision, change.tombstone, change.image, change.createRevision, change.version, change.lease);
   return { tree: KeyTree.fromIndexes(byImage), lastRevision };
 }

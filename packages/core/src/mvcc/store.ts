@@ -65,7 +65,7 @@ import { parseWatch } from './watch.js';
 import { readRevisionEvents } from './watch-history.js';
 import { WatcherGroup, type WatchHistory } from './watcher-group.js';
 import { LEASE_KEYSPACE, META_KEYSPACE, META_KEYS, REV_KEYSPACE, encodeMetaValue, encodeRevisionRecord, verifyRevisionValue } from './layout.js';
-import { leaseWrites, readLeases, readMeta, rebuildIndex, replayLog } from './recovery.js';
+import { leaseWrites, readLeases, readMeta, rebuildIndex, replayLog, type ReplayedChange } from './recovery.js';
 import { assertCount, checkDeleteRange, checkPut, checkRange, checkTxn, isReadOnly, optionsObject, booleanOption, toKey, type PutRequest, type TxnRequestChecked } from './request.js';
 import { resolveStoreOptions, type MvccStoreOptions, type ResolvedStoreOptions } from './store-options.js';
 import { TxnRun, compacted, evaluateRange, futureRevision, type Change, type TxnHost, type ValueRef } from './txn.js';
@@ -246,8 +246,9 @@ export class MvccStore implements WatchLeaseKV {
     try {
       let meta = await readMeta(engine.keyspace(META_KEYSPACE));
       let { revision, appliedLsn } = meta;
+      const replayed: ReplayedChange[] = [];
       if (log) {
-        ({ revision, appliedLsn } = await replayLog(engine, log, meta));
+        ({ revision, appliedLsn } = await replayLog(engine, log, meta, replayed));
         meta = await readMeta(engine.keyspace(META_KEYSPACE)); // a replayed compaction record moved it
       }
       let store: MvccStore | undefined;
@@ -261,9 +262,16 @@ export class MvccStore implements WatchLeaseKV {
       );
       lessor.recover(await readLeases(engine.keyspace(LEASE_KEYSPACE)));
       // Re-attach each key to the lease its latest record names (stored changes replayed in order).
-      const { tree, lastRevision } = await rebuildIndex(engine.keyspace(REV_KEYSPACE), (tombstone, kv) => {
-        if (kv.lease !== 0 || lessor.hasAttachments) lessor.applyChanges([{ tombstone, kv }]);
-      });
+      const { tree, lastRevision } = await rebuildIndex(
+        engine.keyspace(REV_KEYSPACE),
+        (tombstone, lease, image) => {
+          if (lease === 0 && !lessor.hasAttachments) return;
+          if (tombstone) lessor.applyDelete(latin1Bytes(image));
+          else lessor.applyPut(latin1Bytes(image), lease);
+        },
+        replayed,
+      );
+      replayed.length = 0;
       const current = Math.max(revision, lastRevision, meta.scheduledCompact, 1);
       if (meta.scheduledCompact >= 0) compactIndex(tree, meta.scheduledCompact);
       store = new MvccStore({ engine, log, options, tree, revision: current, compactRevision: meta.scheduledCompact, appliedLsn, lessor });
