@@ -81,5 +81,7 @@ export interface Subject<D> {
   note?: string;
   /** Workloads this subject does not run (e.g. where it would only measure its own known O(n²) case). */
   skips?: readonly string[];
+  /** When present, the only workloads this subject runs. */
+  runsOnly?: readonly string[];
   open(options: OpenOptions): Promise<D>;
 }

@@ -135,7 +135,7 @@ export async function runBench(workloads: readonly Workload[], backends: readonl
     for (const backend of backends) {
       if (backend.kind !== workload.kind) continue;
       const { subjects: all, unavailable } = resolved.get(backend)!;
-      const subjects = all.filter((s) => !s.skips?.includes(workload.name));
+      const subjects = all.filter((s) => !s.skips?.includes(workload.name) && (s.runsOnly?.includes(workload.name) ?? true));
       if (unavailable) skips.push({ workload: workload.name, backend: backend.name, reason: `adapter unavailable: ${unavailable}` });
       if (workload.durable && !backend.durable) {
         skips.push({ workload: workload.name, backend: backend.name, reason: 'the backend cannot make writes durable' });

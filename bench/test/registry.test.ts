@@ -14,7 +14,7 @@ describe('backend registry', () => {
       expect(backend.raw.filter((s) => s.role === 'primary'), backend.name).toHaveLength(1);
       for (const subject of backend.raw) expect(subject.variant).toBe('raw');
     }
-    expect(BACKENDS.find((b) => b.name === 'memory')!.raw.map((s) => s.role)).toEqual(['primary', 'reference']);
+    expect(BACKENDS.find((b) => b.name === 'memory')!.raw.map((s) => s.role)).toEqual(['primary', 'reference', 'reference']);
   });
 
   it('explains why an adapter cannot be loaded', async () => {

@@ -10,7 +10,7 @@ import type { KvDriver, LogDriver, Subject } from '../driver.js';
 import { libraryVersion } from '../versions.js';
 import { engineDriver } from './adapter-driver.js';
 import { walDriver, type WalClass } from './wal-driver.js';
-import { memoryLevelRaw } from '../raw/memory-level.js';
+import { memoryLevelRaw, memoryLevelSharingRaw } from '../raw/memory-level.js';
 import { sortedArrayRaw } from '../raw/sorted-array.js';
 import { classicLevelRaw } from '../raw/classic-level.js';
 import { lmdbRaw } from '../raw/lmdb.js';
@@ -111,7 +111,7 @@ const atPath = (dir: string) => ({ path: dir });
 
 export const BACKENDS: readonly Backend[] = [
   // In-memory and ephemeral (no path): compared with memory-level, the sorted array as a reference.
-  tidekvEngine('memory', 'memoryEngine', { durable: false, openOptions: () => ({}), note: '; ephemeral (no path)', raw: [memoryLevelRaw, sortedArrayRaw] }),
+  tidekvEngine('memory', 'memoryEngine', { durable: false, openOptions: () => ({}), note: '; ephemeral (no path)', raw: [memoryLevelRaw, memoryLevelSharingRaw, sortedArrayRaw] }),
   tidekvEngine('level', 'levelEngine', { durable: true, openOptions: atPath, raw: [classicLevelRaw] }),
   // Non-durable rows compare like with like: the raw environment runs with noSync, so the
   // adapter runs with durability 'flush' (MDB_NOSYNC) too; durable rows use its default.

@@ -10,8 +10,9 @@
  * allocations, as the adapter copies into a shared slab).
  */
 import { MemoryLevel } from 'memory-level';
-import type { BatchOp, KvDriver, Visit } from '../driver.js';
+import type { BatchOp, KvDriver, Subject, Visit } from '../driver.js';
 import { libraryBaseline } from './library-baseline.js';
+import { libraryVersion } from '../versions.js';
 import { levelDriver, type LevelDb } from './level-driver.js';
 
 const copy = (bytes: Uint8Array): Buffer => Buffer.from(bytes);
@@ -42,14 +43,33 @@ function copying(driver: KvDriver): KvDriver {
   };
 }
 
-async function openMemoryLevel(): Promise<KvDriver> {
+async function openSharing(): Promise<KvDriver> {
   const db = new MemoryLevel<Buffer, Buffer>({ keyEncoding: 'buffer', valueEncoding: 'buffer' });
   await db.open();
-  return copying(levelDriver(db as unknown as LevelDb));
+  return levelDriver(db as unknown as LevelDb);
 }
+
+const openMemoryLevel = async (): Promise<KvDriver> => copying(await openSharing());
 
 export const memoryLevelRaw = libraryBaseline(
   'memory-level',
   'getSync, batch, iterator nextv; copies every key and value in and out (as the adapter does: memory-level would share them); nothing is durable',
   openMemoryLevel,
 );
+
+/** The workloads memory-level as it is (sharing buffers) also runs: the memory adapter's fill goal is stated against it. */
+export const SHARING_WORKLOADS: readonly string[] = ['fillseq', 'fillrandom'];
+
+/**
+ * memory-level used as it is, keeping and handing out the caller's buffers: a reference row
+ * on the fills only, because the memory adapter's goal of several times memory-level's write
+ * rate was set against it (the copying baseline above is the fairer denominator elsewhere).
+ */
+export const memoryLevelSharingRaw: Subject<KvDriver> = {
+  variant: 'raw',
+  role: 'reference',
+  label: `memory-level ${libraryVersion('memory-level')} (buffers shared)`,
+  note: 'as memory-level is used by default: stores and returns the caller\'s buffers, no copies; fills only',
+  open: () => openSharing(),
+  runsOnly: SHARING_WORKLOADS,
+};
