@@ -15,8 +15,8 @@ import { everything } from '../support/mvcc.js';
 import { readsFrom, writeHistory } from './compaction.js';
 
 const group = 'compaction';
-const HISTORY = 300;
-const COMPACT_AT = 240;
+const HISTORY = 150;
+const COMPACT_AT = 120;
 
 /** The i-th write of the interleaved writer: puts, deletes and txns on the history's keys. */
 function write(kv: KV, i: number): Promise<{ revision: number }> {
@@ -46,9 +46,9 @@ export const compactionInterleavedCases: MvccCase[] = [
         let finished = false;
         const removal = kv.compact(COMPACT_AT, { physical: true }).finally(() => (finished = true));
         await model.compact(COMPACT_AT);
-        // At least 20 rounds each, and on until the removal is done.
+        // At least 10 rounds each, and on until the removal is done.
         const writer = (async () => {
-          for (let i = 0; !finished || i < 20; i++) {
+          for (let i = 0; !finished || i < 10; i++) {
             const { revision } = await write(kv, i);
             expect(revision, `write ${i} during the removal`).toBe((await write(model, i)).revision);
             // A store that commits without real I/O would otherwise never let the removal's pause end.
@@ -56,7 +56,7 @@ export const compactionInterleavedCases: MvccCase[] = [
           }
         })();
         const reader = (async () => {
-          for (let i = 0; !finished || i < 20; i++) {
+          for (let i = 0; !finished || i < 10; i++) {
             const revision = COMPACT_AT + ((i * 7) % expected.length);
             expect(await everything(kv, revision), `round ${i}: the whole store at ${revision} during the removal`).toEqual(expected[revision - COMPACT_AT]);
             // Below the compact revision once the logical step is visible (the request may still be queued).
