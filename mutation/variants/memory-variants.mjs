@@ -607,7 +607,7 @@ function* resumingEntries(range: NormalizedRange, freeze: () => TreeView, owner:
         replace: `  /** Applies an already validated batch. Nothing here can fail on valid input. */
   apply(ops: readonly ResolvedWriteOp[]): void {
     if (ops.every((op) => !this.trees.has(op.keyspace) && op.type === 'put')) {
-      for (const op of ops) this.tree(op.keyspace).set(op.key, (op as { value: Uint8Array }).value);
+      for (const op of ops as readonly { keyspace: string; key: Uint8Array; value: Uint8Array }[]) this.tree(op.keyspace).set(op.key, op.value);
       return; // a fresh keyspace: nothing on disk to replace
     }`,
       },
