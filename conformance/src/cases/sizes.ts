@@ -4,6 +4,7 @@
  * around 256 and 1024 bytes, and values around 64 KiB and over 1 MiB. Every read path sees
  * them, on live reads and after reopen.
  */
+import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
 import type { Capabilities, Entry, ReadableKeyspace } from '@tidekv/core';
 import type { Case, CaseContext } from '../case.js';
@@ -197,7 +198,9 @@ function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolea
   return a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
 }
 
-const brief = (value: Uint8Array | undefined) => (value === undefined ? undefined : `${value.length} bytes ${hex(value.subarray(0, 8))}...`);
+/** A short description that differs whenever the bytes do (length, first bytes, digest of all). */
+const brief = (value: Uint8Array | undefined) =>
+  value === undefined ? undefined : `${value.length} bytes ${hex(value.subarray(0, 8))}... sha1 ${createHash('sha1').update(value).digest('hex').slice(0, 12)}`;
 
 /** `view` holds exactly `state` (value of keys[i], or undefined) through getMany and iterate. */
 async function expectView(view: ReadableKeyspace, keys: readonly Uint8Array[], state: readonly (Uint8Array | undefined)[], what: string): Promise<void> {
