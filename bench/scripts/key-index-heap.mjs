@@ -10,21 +10,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 
-if (typeof global.gc !== 'function') {
-  console.error('run with node --expose-gc');
-  process.exit(2);
-}
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const { MvccStore } = await import(pathToFileURL(`${root}packages/core/dist/index.js`).href);
-const { lmdbEngine } = await import(pathToFileURL(`${root}packages/lmdb/dist/index.js`).href);
+import { builtPackage, heapUsed } from './heap.mjs';
+
+const { MvccStore } = await builtPackage('core');
+const { lmdbEngine } = await builtPackage('lmdb');
 const count = Number(process.argv[2] ?? 100000);
-
-function heapUsed() {
-  for (let i = 0; i < 4; i++) global.gc();
-  return process.memoryUsage().heapUsed;
-}
 
 const key = (i) => String(i).padStart(16, '0');
 

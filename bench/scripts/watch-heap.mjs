@@ -6,21 +6,12 @@
  * are included; the array that holds the streams is not. Needs --expose-gc.
  * Run after `pnpm build`:  node --expose-gc bench/scripts/watch-heap.mjs [count=20000]
  */
-import { fileURLToPath, pathToFileURL } from 'node:url';
 
-if (typeof global.gc !== 'function') {
-  console.error('run with node --expose-gc');
-  process.exit(2);
-}
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const { MvccStore } = await import(pathToFileURL(`${root}packages/core/dist/index.js`).href);
-const { openMemory } = await import(pathToFileURL(`${root}packages/memory/dist/index.js`).href);
+import { builtPackage, heapUsed } from './heap.mjs';
+
+const { MvccStore } = await builtPackage('core');
+const { openMemory } = await builtPackage('memory');
 const count = Number(process.argv[2] ?? 20000);
-
-function heapUsed() {
-  for (let i = 0; i < 4; i++) global.gc();
-  return process.memoryUsage().heapUsed;
-}
 
 /** [name, the key of watcher i, its options] */
 const KINDS = [
