@@ -644,4 +644,362 @@ function* resumingEntries(range: NormalizedRange, freeze: () => TreeView, owner:
       { file: ENGINE, find: "import { Store } from './store.js';", replace: "import { Store } from './store.js';\nimport type { TreeView } from './btree/tree.js';" },
     ],
   },
+  // Round 3: written after round 2's survivors had their case, before running any of these.
+  {
+    id: 'write-single-put-shortcut',
+    round: 3,
+    bug: "write() sends a batch of one put with no options through keyspace(...).put: keyspace() throws synchronously (NOT_OPEN, INVALID_KEYSPACE, a non-array) where write() must reject",
+    edits: [
+      { file: ENGINE, find: '  type ResolvedWriteOp,\n', replace: '  type ResolvedWriteOp,\n  type WriteOp,\n  type WriteOptions,\n' },
+      {
+        file: ENGINE,
+        find: '  protected writeBatch(ops: ResolvedWriteOp[], sync: boolean): void | Promise<void> {',
+        replace: `  /** A single put with no options is most writes: it goes through the keyspace's put, no batch built. */
+  override write(ops: readonly WriteOp[], options?: WriteOptions): Promise<void> {
+    const only = options === undefined && ops.length === 1 ? ops[0] : undefined;
+    if (only?.type === 'put') return this.keyspace(only.keyspace ?? DEFAULT_KEYSPACE).put(only.key, only.value);
+    return super.write(ops, options);
+  }
+
+  protected writeBatch(ops: ResolvedWriteOp[], sync: boolean): void | Promise<void> {`,
+      },
+    ],
+  },
+  {
+    id: 'getmany-repeated-key-shares-array',
+    round: 3,
+    bug: 'getMany reuses the lookup of a key asked for twice in a row, so both positions hold the same array and changing one changes the other',
+    edits: [
+      { file: READER, find: 'import { toHalfOpen, type Entry', replace: 'import { compareBytes, toHalfOpen, type Entry' },
+      {
+        file: READER,
+        find: '    get: lookup,\n',
+        replace: `    get: lookup,
+    getMany(keys) {
+      // A key asked for again right after itself (retries, joins) reuses the lookup.
+      const out = new Array<Uint8Array | undefined>(keys.length);
+      for (let i = 0; i < keys.length; i++) out[i] = i > 0 && compareBytes(keys[i]!, keys[i - 1]!) === 0 ? out[i - 1] : lookup(keys[i]!);
+      return out;
+    },
+`,
+      },
+    ],
+  },
+  {
+    id: 'cow-branch-shares-separator-list',
+    round: 3,
+    bug: "copy-on-write copies a branch's child list but shares its separator list, so splits and merges in the live tree change the separators a snapshot or iterator searches",
+    edits: [
+      {
+        file: TREE,
+        find: '  return node.children === null ? copyLeaf(node, owner) : BNode.branch(owner, node.keys.slice(), node.children.slice());',
+        replace: '  // Separator arrays are never changed once made, so the copy can share them.\n  return node.children === null ? copyLeaf(node, owner) : BNode.branch(owner, node.keys, node.children.slice());',
+      },
+    ],
+  },
+  {
+    id: 'read-reuses-chunk-array',
+    round: 3,
+    bug: "an iterator's chunk source refills one array on every read (as iterateSync does), so the array an earlier nextv() returned is emptied and refilled by the next",
+    edits: [
+      {
+        file: READER,
+        find: `      const cursor = cursorOver(range);
+      return {
+        read(max) {
+          const out: Entry[] = [];
+          cursor.each(max, (leaf, i) => void out.push(copyEntryAt(leaf, i)));
+          return out;`,
+        replace: `      const cursor = cursorOver(range);
+      // One array per iterator, refilled on each read, as iterateSync's chunks are.
+      const out: Entry[] = [];
+      const collect = (leaf: BNode, i: number) => void out.push(copyEntryAt(leaf, i));
+      return {
+        read(max) {
+          out.length = 0;
+          cursor.each(max, collect);
+          return out;`,
+      },
+    ],
+  },
+  {
+    id: 'close-unlocks-before-final-write',
+    round: 3,
+    bug: 'close() releases the directory lock before its final snapshot write, so an open in between gets the lock and loads the state without the last writes',
+    edits: [
+      {
+        file: PERSISTENCE,
+        find: `  async close(): Promise<void> {
+    try {
+      await this.flush();
+    } finally {
+      await this.#lock.release();
+    }
+  }`,
+        replace: `  async close(): Promise<void> {
+    // The lock goes first, so a final flush that fails cannot leave the directory locked.
+    await this.#lock.release();
+    await this.flush();
+  }`,
+      },
+    ],
+  },
+  {
+    id: 'ephemeral-flush-skips-checks',
+    round: 3,
+    bug: 'an ephemeral engine overrides flush() to resolve at once ("nothing to make durable"), skipping the open check, so flush() after close resolves',
+    edits: [
+      {
+        file: ENGINE,
+        find: '  protected flushAll(): void | Promise<void> {',
+        replace: `  /** An ephemeral engine has nothing to make durable. */
+  override flush(): Promise<void> {
+    return this.#persistence === undefined ? Promise.resolve() : super.flush();
+  }
+
+  protected flushAll(): void | Promise<void> {`,
+      },
+    ],
+  },
+  {
+    id: 'clear-keeps-size',
+    round: 3,
+    bug: "the tree's clear() drops the root but not the entry count, so later range deletes, the snapshot file's entry counts and its length are computed from a stale size",
+    edits: [
+      {
+        file: TREE,
+        find: `  clear(): void {
+    this.#root = BNode.leaf(this.#owner);
+    this.#size = 0;
+  }`,
+        replace: `  clear(): void {
+    this.#root = BNode.leaf(this.#owner);
+  }`,
+      },
+    ],
+  },
+  {
+    id: 'load-rejects-max-size-key',
+    round: 3,
+    bug: 'the snapshot file loader rejects a key of exactly the maximum key size as damaged (>= where > belongs), so such a store fails CORRUPTION on reopen',
+    edits: [{ file: FORMAT, find: 'if (keyLength > MAX_KEY_SIZE)', replace: 'if (keyLength >= MAX_KEY_SIZE)' }],
+  },
+  {
+    id: 'small-delrange-deletes-while-walking',
+    round: 3,
+    bug: 'a range delete of a small share of the keyspace deletes each key as the cursor visits it instead of collecting them first, so the cursor skips keys that shift under it',
+    edits: [
+      {
+        file: STORE,
+        find: `    const doomed: Uint8Array[] = [];
+    new Cursor(tree.current(), start, end, false).each(Infinity, (leaf, i) => void doomed.push(keyAt(leaf, i)));
+    for (const key of doomed) tree.delete(key);`,
+        replace: `    // Delete as the cursor finds them: no list of doomed keys to build.
+    new Cursor(tree.current(), start, end, false).each(Infinity, (leaf, i) => void tree.delete(keyAt(leaf, i)));`,
+      },
+    ],
+  },
+  {
+    id: 'batch-coalesces-repeated-keys',
+    round: 3,
+    bug: "a batch writing one key several times applies only the key's last op, at the place of its first, so a put after a delRange covering the key is deleted by that delRange",
+    edits: [
+      {
+        file: STORE,
+        find: `    for (const op of ops) {
+      if (op.type === 'put') this.tree(op.keyspace).set(op.key, op.value);
+      else if (op.type === 'del') this.trees.get(op.keyspace)?.delete(op.key);
+      else this.deleteRange(op.keyspace, op.range);
+    }`,
+        replace: `    // A key written several times in one batch (retried or merged writes) needs only its last op.
+    const idOf = (keyspace: string, key: Uint8Array) => \`\${keyspace}\\0\${Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1')}\`;
+    const last = new Map<string, ResolvedWriteOp>();
+    for (const op of ops) if (op.type !== 'delRange') last.set(idOf(op.keyspace, op.key), op);
+    for (const op of ops) {
+      if (op.type === 'delRange') {
+        this.deleteRange(op.keyspace, op.range);
+        continue;
+      }
+      const id = idOf(op.keyspace, op.key);
+      const final = last.get(id);
+      if (final === undefined) continue; // applied already
+      last.delete(id);
+      if (final.type === 'put') this.tree(final.keyspace).set(final.key, final.value);
+      else if (final.type === 'del') this.trees.get(final.keyspace)?.delete(final.key);
+    }`,
+      },
+    ],
+  },
+  {
+    id: 'batch-tree-of-first-keyspace',
+    round: 3,
+    bug: "a batch looks up the tree of its first op's keyspace once and applies every put and del to it (batches nearly always write one keyspace)",
+    edits: [
+      {
+        file: STORE,
+        find: `    for (const op of ops) {
+      if (op.type === 'put') this.tree(op.keyspace).set(op.key, op.value);
+      else if (op.type === 'del') this.trees.get(op.keyspace)?.delete(op.key);
+      else this.deleteRange(op.keyspace, op.range);
+    }`,
+        replace: `    // Batches nearly always write one keyspace: look its tree up once.
+    const tree = this.tree(ops[0]!.keyspace);
+    for (const op of ops) {
+      if (op.type === 'put') tree.set(op.key, op.value);
+      else if (op.type === 'del') tree.delete(op.key);
+      else this.deleteRange(op.keyspace, op.range);
+    }`,
+      },
+    ],
+  },
+  {
+    id: 'sync-scan-checks-open-once',
+    round: 3,
+    bug: 'iterateSync checks that its engine or snapshot is open once, before the first chunk, so a scan paused mid-way keeps reading its frozen state after close',
+    edits: [
+      {
+        file: READER,
+        find: `  while (remaining > 0) {
+    owner.assertOpen();
+    chunk.length = 0;`,
+        replace: `  owner.assertOpen(); // once: the frozen state stays readable whatever happens to the engine
+  while (remaining > 0) {
+    chunk.length = 0;`,
+      },
+    ],
+  },
+  {
+    id: 'sync-scan-leaves-limit-to-template',
+    round: 3,
+    bug: 'iterateSync scans the whole range, taking the limit to be applied by the template as it is for iterate() (scanSync must honour it itself)',
+    edits: [
+      {
+        file: READER,
+        find: '    scanSync: (range, owner) => syncEntries(cursorOver(range), range.limit, owner),',
+        replace: '    // The iterator applies the limit (as for open()); the scan reads the whole range.\n    scanSync: (range, owner) => syncEntries(cursorOver(range), Infinity, owner),',
+      },
+    ],
+  },
+  {
+    id: 'arena-grows-by-doubling-only',
+    round: 3,
+    bug: "a leaf arena that is full grows to twice its size, without checking that the new entry fits, so an entry larger than the grown arena fails to write",
+    edits: [
+      {
+        file: LEAF,
+        find: '  const grown = new Uint8Array(Math.max(MIN_ARENA, leaf.data.length * 2, leaf.used + size));',
+        replace: '  const grown = new Uint8Array(Math.max(MIN_ARENA, leaf.data.length * 2));',
+      },
+    ],
+  },
+  {
+    id: 'open-prefers-leftover-temp-file',
+    round: 3,
+    bug: 'open loads a temp file left by an interrupted flush in preference to the snapshot file ("it is newer"), though a kill mid-write leaves it cut short',
+    edits: [
+      {
+        file: PERSISTENCE,
+        find: `        await removeFile(fileSystem, tempPathOf(file));
+        bytes = await readWholeFile(fileSystem, file);`,
+        replace: `        // A temp file left behind is the newer state: a flush got that far before the process stopped.
+        bytes = (await readWholeFile(fileSystem, tempPathOf(file))) ?? (await readWholeFile(fileSystem, file));
+        await removeFile(fileSystem, tempPathOf(file));`,
+      },
+    ],
+  },
+  {
+    id: 'flush-joins-flush-in-flight',
+    round: 3,
+    bug: 'a flush asked for while one is writing returns that one, so writes made after its state was taken resolve as flushed without being written',
+    edits: [
+      {
+        file: PERSISTENCE,
+        find: `  flush(): Promise<void> {
+    const run = this.#tail.then(() => this.#writeIfChanged());
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }`,
+        replace: `  #inFlight: Promise<void> | undefined;
+
+  flush(): Promise<void> {
+    // Flushes asked for while one runs join it: one file write serves them all.
+    if (this.#inFlight !== undefined) return this.#inFlight;
+    const run = this.#tail.then(() => this.#writeIfChanged()).finally(() => {
+      this.#inFlight = undefined;
+    });
+    this.#inFlight = run;
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }`,
+      },
+    ],
+  },
+  {
+    id: 'load-forgets-size',
+    round: 3,
+    bug: "loading a keyspace at open builds its tree but leaves its entry count at 0, so range deletes after reopen see an empty tree and the next snapshot file is written with wrong counts",
+    edits: [
+      {
+        file: TREE,
+        find: `    this.#root = buildBranches(level, level.map((leaf) => (entryCount(leaf) > 0 ? keyAt(leaf, 0) : new Uint8Array(0))), owner, this.#maxChildren);
+    this.#size = offsets.length;`,
+        replace: `    this.#root = buildBranches(level, level.map((leaf) => (entryCount(leaf) > 0 ? keyAt(leaf, 0) : new Uint8Array(0))), owner, this.#maxChildren);`,
+      },
+    ],
+  },
+  {
+    id: 'reverse-never-steps-into-first-child',
+    round: 3,
+    bug: "a cursor moving to the previous leaf only steps to a sibling index above 0 (> where >= belongs), so reverse scans of more than one leaf stop before the first leaf of each subtree",
+    edits: [{ file: CURSOR, find: '      if (next >= 0 && next < this.#branches[depth]!.children!.length) break;', replace: '      if (next > 0 && next < this.#branches[depth]!.children!.length) break;' }],
+  },
+  {
+    id: 'view-cache-keyed-by-size',
+    round: 3,
+    bug: 'view() hands out its last view again when the entry count has not changed since, so a snapshot or iterator taken after same-count changes (overwrites, a delete plus a put) reads the old state',
+    edits: [
+      {
+        file: TREE,
+        find: `  view(): TreeView {
+    // A root we do not own means nothing reachable is owned (copies are made top-down),
+    // so the state is already frozen and retagging again would only cost extra copies.
+    if (this.#root.owner === this.#owner) this.#owner = newOwner();
+    return { root: this.#root, size: this.#size };
+  }`,
+        replace: `  #lastView: TreeView | undefined;
+
+  view(): TreeView {
+    // Nothing added or removed since the last view: hand that one out again.
+    if (this.#lastView !== undefined && this.#lastView.size === this.#size) return this.#lastView;
+    if (this.#root.owner === this.#owner) this.#owner = newOwner();
+    return (this.#lastView = { root: this.#root, size: this.#size });
+  }`,
+      },
+    ],
+  },
+  {
+    id: 'keyspace-cache-before-open-check',
+    round: 3,
+    bug: 'keyspace(name) returns a handle it made before from its own cache ahead of the template, so keyspace() after close returns a handle instead of failing NOT_OPEN',
+    edits: [
+      { file: ENGINE, find: '  type KeyspacePrimitives,\n', replace: '  type Keyspace,\n  type KeyspacePrimitives,\n' },
+      {
+        file: ENGINE,
+        find: '  protected keyspacePrimitives(name: string): KeyspacePrimitives {',
+        replace: `  readonly #handles = new Map<string, Keyspace>();
+
+  /** The hot path: a keyspace asked for before comes from this map, without the template's checks. */
+  override keyspace(name: string): Keyspace {
+    let handle = this.#handles.get(name);
+    if (handle === undefined) {
+      handle = super.keyspace(name);
+      this.#handles.set(name, handle);
+    }
+    return handle;
+  }
+
+  protected keyspacePrimitives(name: string): KeyspacePrimitives {`,
+      },
+    ],
+  },
 ];
