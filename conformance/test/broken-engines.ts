@@ -548,6 +548,78 @@ export const brokenEngines: BrokenEngine[] = [
     mustFail: ['entries stay intact after later chunks are read (no buffer reuse)'],
   },
   {
+    name: 'nextv reuses its result array',
+    bug: 'the chunk source refills one array per iterator, so the array an earlier nextv() returned is emptied and refilled by the next',
+    open: async () =>
+      wrap(await openReference(), {
+        keyspace: (ks) => ({
+          iterate(range = {}) {
+            const inner = ks.iterate(range);
+            const out: Entry[] = [];
+            return new ChunkedIterator(
+              {
+                async read(max) {
+                  const chunk = await inner.nextv(max);
+                  out.length = 0;
+                  out.push(...chunk);
+                  return out;
+                },
+                release: () => inner.close(),
+              },
+              { signal: range.signal },
+            );
+          },
+        }),
+      }),
+    mustFail: ['the arrays nextv() returned stay intact after later nextv() calls (no array reuse)'],
+  },
+  {
+    name: 'getMany shares one array for a repeated key',
+    bug: 'getMany reuses the answer for a key asked for twice in a row, so both positions hold the same array',
+    open: async () =>
+      wrap(await openReference(), {
+        keyspace: (ks) => ({
+          async getMany(keys) {
+            const values = await ks.getMany(keys);
+            for (let i = 1; i < values.length; i++) if (Buffer.compare(keys[i]!, keys[i - 1]!) === 0) values[i] = values[i - 1];
+            return values;
+          },
+        }),
+      }),
+    mustFail: ['getMany: a key asked for twice in a row gets two arrays that change independently, live and in a snapshot'],
+  },
+  {
+    name: 'a batch applies each key once',
+    bug: "a batch writing one key several times applies only the key's last op, at the place of its first, so a put after a covering delRange is deleted by it",
+    open: async () =>
+      wrap(await openReference(), {
+        write(inner, ops, options) {
+          try {
+            resolveWriteOps(ops, inner.capabilities);
+          } catch {
+            return inner.write(ops, options); // bad input: the reference reports it
+          }
+          const idOf = (op: WriteOp) => (op.type === 'delRange' ? undefined : `${op.keyspace ?? ''}\0${Buffer.from(op.key).toString('hex')}`);
+          const last = new Map<string, WriteOp>();
+          for (const op of ops) {
+            const id = idOf(op);
+            if (id !== undefined) last.set(id, op);
+          }
+          const coalesced: WriteOp[] = [];
+          for (const op of ops) {
+            const id = idOf(op);
+            if (id === undefined) coalesced.push(op);
+            else if (last.has(id)) {
+              coalesced.push(last.get(id)!); // the bug: the key's last op, at its first op's place
+              last.delete(id);
+            }
+          }
+          return inner.write(coalesced, options);
+        },
+      }),
+    mustFail: ['a key put again after a covering delRange in the same batch keeps its last value'],
+  },
+  {
     name: 'put keeps the caller buffer',
     bug: 'stores the Uint8Array it was given instead of a copy',
     open: async () => {

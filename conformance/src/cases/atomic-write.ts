@@ -88,6 +88,28 @@ export const atomicWriteCases: Case[] = [
   ...atomicityCases,
   {
     group,
+    name: 'a key put again after a covering delRange in the same batch keeps its last value',
+    async run(ctx) {
+      await ctx.ks.put(utf8('t0'), utf8('before'));
+      await ctx.engine.write([
+        ctx.put(utf8('t1'), utf8('first')),
+        ctx.delRange({ prefix: utf8('t') }),
+        ctx.put(utf8('t1'), utf8('second')), // put, covering delRange, put: the last put stays
+        ctx.del(utf8('u1')),
+        ctx.delRange({ gte: utf8('u'), lt: utf8('v') }),
+        ctx.put(utf8('u1'), utf8('again')), // del, covering delRange, put: present
+        ctx.put(utf8('w1'), utf8('first')),
+        ctx.put(utf8('w1'), utf8('second')),
+        ctx.delRange({ prefix: utf8('w') }), // put, put, covering delRange: gone
+      ]);
+      expect(hexEntries(await readAll(ctx.ks))).toEqual([
+        [hex(utf8('t1')), hex(utf8('second'))],
+        [hex(utf8('u1')), hex(utf8('again'))],
+      ]);
+    },
+  },
+  {
+    group,
     name: 'ops apply in order within a batch: later ops see earlier ones',
     async run(ctx) {
       await ctx.engine.write([

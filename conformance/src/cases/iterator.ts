@@ -261,6 +261,17 @@ export const iteratorCases: Case[] = [
   },
   {
     group,
+    name: 'the arrays nextv() returned stay intact after later nextv() calls (no array reuse)',
+    async run(ctx) {
+      const keys = await fill(ctx, 600);
+      const it = ctx.ks.iterate();
+      const held = [];
+      for (let chunk = await it.nextv(100); chunk.length > 0; chunk = await it.nextv(100)) held.push(chunk);
+      expect(hexEntries(held.flat())).toEqual(keys.map((k) => [hex(k), hex(valueFor(k))]));
+    },
+  },
+  {
+    group,
     name: 'several iterators on one keyspace advance independently',
     async run(ctx) {
       const keys = await fill(ctx, 6);

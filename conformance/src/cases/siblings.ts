@@ -173,6 +173,28 @@ const pointAliasingCases: Case[] = POINT_READ_PATHS.map((path) => ({
   },
 }));
 
+/** getMany of each key twice in a row: an answer reused for the repeat is one array in two places. */
+const repeatedKeyAliasingCase: Case = {
+  group,
+  name: 'getMany: a key asked for twice in a row gets two arrays that change independently, live and in a snapshot',
+  async run(ctx) {
+    const data = await fillWithLargeValue(ctx);
+    const keys = data.flatMap(([k]) => [k, k]);
+    const snapshot = ctx.caps.snapshots ? ctx.engine.snapshot!() : undefined;
+    try {
+      for (const [what, reader] of [['live', ctx.ks], ...(snapshot ? [['snapshot', snapshot.keyspace(ctx.pass.keyspace)] as const] : [])] as const) {
+        const values = await reader.getMany(keys);
+        for (let i = 0; i < values.length; i += 2) scribble([values[i]]);
+        const repeats = values.filter((_, i) => i % 2 === 1);
+        expect(repeats.map(hex), `${what}: the second answer for each key after changing the first`).toEqual(data.map(([, v]) => hex(v)));
+      }
+    } finally {
+      await snapshot?.close();
+    }
+    expect((await ctx.ks.getMany(data.map(([k]) => k))).map(hex)).toEqual(data.map(([, v]) => hex(v)));
+  },
+};
+
 /** Deletes keys 1-4 through each delete path in turn; key 5 stays. */
 const DELETED_KEYS = [b(1), b(2), b(3), b(3, 1), b(4)];
 const KEPT = b(5);
@@ -256,6 +278,7 @@ export const siblingCases: Case[] = [
   ...pointReadCases,
   ...rangeAliasingCases,
   ...pointAliasingCases,
+  repeatedKeyAliasingCase,
   ...readDeleteReadCases,
   ...putCopyCases,
 ];
