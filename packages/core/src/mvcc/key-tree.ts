@@ -13,6 +13,7 @@
  */
 import { latin1Image } from '../codec/bytes.js';
 import type { KeyIndex } from './key-index.js';
+import { lowerBound, upperBound } from './sorted-strings.js';
 
 const MAX_ENTRIES = 64;
 /** Entries per leaf (children per branch) when building from sorted input: room to grow before a split. */
@@ -33,29 +34,9 @@ class Branch {
 
 type Node = Leaf | Branch;
 
-/** Index of the first element of `keys` that is >= key (`keys.length` when none). */
-function lowerBound(keys: string[], key: string): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keys[mid]! < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** The child of `branch` whose key interval holds `key`. */
 function childIndex(branch: Branch, key: string): number {
-  const keys = branch.keys;
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keys[mid]! <= key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return upperBound(branch.keys, key);
 }
 
 export class KeyTree {

@@ -13,6 +13,7 @@
  * Starts and ends are latin1 images (watch-key.ts): JS string order is byte order. An
  * unbounded end is '\u0100', above every image (images hold chars up to 0xFF only).
  */
+import { lowerBound, upperBound } from './sorted-strings.js';
 import { compareWithImage } from './watch-key.js';
 import type { Watcher } from './watcher.js';
 
@@ -39,14 +40,8 @@ export class WatcherRangeIndex {
 
   add(watcher: Watcher): void {
     const start = watcher.spec.image;
-    // After every range with the same start: an upper bound.
-    let lo = 0;
-    let hi = this.starts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.starts[mid]! <= start) lo = mid + 1;
-      else hi = mid;
-    }
+    // After every range with the same start.
+    const lo = upperBound(this.starts, start);
     this.watchers.splice(lo, 0, watcher);
     this.starts.splice(lo, 0, start);
     this.maxEnds.splice(lo, 0, '');
@@ -55,14 +50,7 @@ export class WatcherRangeIndex {
 
   delete(watcher: Watcher): void {
     const start = watcher.spec.image;
-    let lo = 0;
-    let hi = this.starts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.starts[mid]! < start) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < this.watchers.length && this.starts[i] === start; i++) {
+    for (let i = lowerBound(this.starts, start); i < this.watchers.length && this.starts[i] === start; i++) {
       if (this.watchers[i] !== watcher) continue;
       this.watchers.splice(i, 1);
       this.starts.splice(i, 1);
