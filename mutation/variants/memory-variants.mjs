@@ -22,6 +22,19 @@ const PERSISTENCE = 'packages/memory/src/persist/persistence.ts';
 const FORMAT = 'packages/memory/src/persist/snapshot-format.ts';
 const NODE = 'packages/memory/src/btree/node.ts';
 
+/** The edits that hand a memory snapshot the live store (as `parameter`), for variants whose snapshot reads reach it. */
+function snapshotGetsStore(parameter) {
+  return [
+    { file: ENGINE, find: 'return memorySnapshot(this.#store.views());', replace: 'return memorySnapshot(this.#store.views(), this.#store);' },
+    { file: SNAPSHOT, find: "import { EMPTY_VIEW } from './store.js';", replace: "import { EMPTY_VIEW, type Store } from './store.js';" },
+    {
+      file: SNAPSHOT,
+      find: 'export function memorySnapshot(views: Map<string, TreeView>): SnapshotPrimitives {',
+      replace: `export function memorySnapshot(views: Map<string, TreeView>, ${parameter}): SnapshotPrimitives {`,
+    },
+  ];
+}
+
 export const variants = [
   {
     id: 'sync-resume-prefix-successor',
@@ -307,13 +320,7 @@ function* resumingEntries(range: NormalizedRange, freeze: () => TreeView, owner:
     round: 1,
     bug: 'a snapshot asked for a keyspace it did not capture reads the live tree as of that first read',
     edits: [
-      { file: ENGINE, find: 'return memorySnapshot(this.#store.views());', replace: 'return memorySnapshot(this.#store.views(), this.#store);' },
-      { file: SNAPSHOT, find: "import { EMPTY_VIEW } from './store.js';", replace: "import { EMPTY_VIEW, type Store } from './store.js';" },
-      {
-        file: SNAPSHOT,
-        find: 'export function memorySnapshot(views: Map<string, TreeView>): SnapshotPrimitives {',
-        replace: 'export function memorySnapshot(views: Map<string, TreeView>, store?: Store): SnapshotPrimitives {',
-      },
+      ...snapshotGetsStore('store?: Store'),
       { file: SNAPSHOT, find: 'const state = views.get(name) ?? EMPTY_VIEW;', replace: 'const state = views.get(name) ?? store?.trees.get(name)?.view() ?? EMPTY_VIEW;' },
     ],
   },
@@ -417,13 +424,7 @@ function* resumingEntries(range: NormalizedRange, freeze: () => TreeView, owner:
     round: 2,
     bug: "a snapshot's point reads look the key up in the live tree (its iterators read the frozen state)",
     edits: [
-      { file: ENGINE, find: 'return memorySnapshot(this.#store.views());', replace: 'return memorySnapshot(this.#store.views(), this.#store);' },
-      { file: SNAPSHOT, find: "import { EMPTY_VIEW } from './store.js';", replace: "import { EMPTY_VIEW, type Store } from './store.js';" },
-      {
-        file: SNAPSHOT,
-        find: 'export function memorySnapshot(views: Map<string, TreeView>): SnapshotPrimitives {',
-        replace: 'export function memorySnapshot(views: Map<string, TreeView>, store: Store): SnapshotPrimitives {',
-      },
+      ...snapshotGetsStore('store: Store'),
       { file: SNAPSHOT, find: '        (key) => lookup(state.root, key),', replace: '        (key) => store.tree(name).get(key),' },
     ],
   },
