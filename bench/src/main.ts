@@ -6,7 +6,7 @@ import { WORKLOADS, WORKLOAD_GROUPS } from './workloads/index.js';
 import { parseCli, usage, UsageError, type CliOptions, type KnownNames } from './options.js';
 import { collectEnvironment, type Environment } from './env.js';
 import { Progress, type ProgressStream } from './progress.js';
-import { runBench, type BenchOutcome } from './runner.js';
+import { describeRuns, runBench, type BenchOutcome } from './runner.js';
 import { evaluateTargets, type TargetResult } from './targets.js';
 import { clockCostNs } from './stats/sampled-timer.js';
 import { renderEnvironment, renderTable, renderTargets } from './report/table.js';
@@ -90,7 +90,7 @@ export async function main(argv: readonly string[], io: Io = { stdout: process.s
       preset: options.preset,
       n: options.n,
       valueSize: options.valueSize,
-      runs: options.runs,
+      runs: describeRuns(options.runs, workloads),
       warmup: options.warmup,
       seed: options.seed,
       backends: backends.map((b) => b.name),

@@ -29,7 +29,8 @@ export interface CliOptions {
   workloads: string[];
   n: number;
   valueSize: number;
-  runs: number;
+  /** Runs per row; undefined = DEFAULT_RUNS, or fewer for the workloads that say so. */
+  runs: number | undefined;
   seed: number;
   warmup: boolean;
   /** Results folder; undefined = bench-results/<timestamp>/. */
@@ -112,7 +113,7 @@ export function parseCli(argv: readonly string[], known: KnownNames): CliOptions
     workloads: [...new Set(workloads)],
     n: values.n !== undefined ? parseCount(values.n, '--n') : preset === 'quick' ? QUICK_N : preset === 'full' ? FULL_N : DEFAULT_N,
     valueSize,
-    runs: values.runs !== undefined ? parseCount(values.runs, '--runs') : DEFAULT_RUNS,
+    runs: values.runs !== undefined ? parseCount(values.runs, '--runs') : undefined,
     seed: values.seed !== undefined ? parseCount(values.seed, '--seed', 0) : DEFAULT_SEED,
     warmup: !values['no-warmup'],
     out: values.out,

@@ -17,16 +17,27 @@ import type { Workload } from './workloads/index.js';
 import { LatencyHistogram } from './stats/histogram.js';
 import { summarizeRuns, type RunResult, type Summary } from './stats/summary.js';
 import type { Progress } from './progress.js';
+import { DEFAULT_RUNS } from './options.js';
 
 export interface RunOptions {
   /** The --n every workload scales from. */
   n: number;
   valueSize: number;
-  runs: number;
+  /** Runs per row; undefined = each workload's defaultRuns, else DEFAULT_RUNS. */
+  runs: number | undefined;
   seed: number;
   warmup: boolean;
   /** Parent of the per-run temporary directories. */
   tmpRoot?: string;
+}
+
+/** How many runs rows get, for the report: '5', or '5 (3 for mvcc-reopen, mvcc-compact)'. */
+export function describeRuns(runs: number | undefined, workloads: readonly Workload[]): string {
+  if (runs !== undefined) return String(runs);
+  const fewer = workloads.filter((w) => w.defaultRuns !== undefined && w.defaultRuns !== DEFAULT_RUNS);
+  const counts = [...new Set(fewer.map((w) => w.defaultRuns!))];
+  const notes = counts.map((count) => `${count} for ${fewer.filter((w) => w.defaultRuns === count).map((w) => w.name).join(', ')}`);
+  return notes.length ? `${DEFAULT_RUNS} (${notes.join('; ')})` : String(DEFAULT_RUNS);
 }
 
 export interface Row {
@@ -145,12 +156,13 @@ export async function runBench(workloads: readonly Workload[], backends: readonl
     }
   }
 
-  const stepsPerSubject = options.runs + (options.warmup ? 1 : 0);
-  const total = pairs.reduce((sum, p) => sum + p.subjects.length * stepsPerSubject, 0);
+  const runsOf = (workload: Workload) => options.runs ?? workload.defaultRuns ?? DEFAULT_RUNS;
+  const total = pairs.reduce((sum, p) => sum + p.subjects.length * (runsOf(p.workload) + (options.warmup ? 1 : 0)), 0);
   let step = 0;
 
   for (const { workload, backend, subjects } of pairs) {
     const n = workload.scale(options.n);
+    const runs = runsOf(workload);
     const results = subjects.map(() => [] as RunResult[]);
     const errors: (string | undefined)[] = subjects.map(() => undefined);
     const wallMs = subjects.map(() => 0);
@@ -174,9 +186,9 @@ export async function runBench(workloads: readonly Workload[], backends: readonl
       const warmN = Math.max(1, Math.floor(n / 10));
       for (let i = 0; i < subjects.length; i++) await attempt(i, { n: warmN, valueSize: options.valueSize, seed: options.seed }, 'warm-up');
     }
-    for (let run = 0; run < options.runs; run++) {
+    for (let run = 0; run < runs; run++) {
       for (let i = 0; i < subjects.length; i++) {
-        const result = await attempt(i, { n, valueSize: options.valueSize, seed: options.seed + run }, `run ${run + 1}/${options.runs}`);
+        const result = await attempt(i, { n, valueSize: options.valueSize, seed: options.seed + run }, `run ${run + 1}/${runs}`);
         if (result) results[i]!.push(result);
       }
     }

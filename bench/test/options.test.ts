@@ -19,7 +19,7 @@ function usageError(fn: () => unknown): UsageError {
 describe('parseCli', () => {
   it('has defaults for every option', () => {
     const o = parse();
-    expect(o).toMatchObject({ help: false, backends: [], workloads: [], n: DEFAULT_N, valueSize: 100, runs: DEFAULT_RUNS, warmup: true, out: undefined, adapters: [], preset: 'default' });
+    expect(o).toMatchObject({ help: false, backends: [], workloads: [], n: DEFAULT_N, valueSize: 100, runs: undefined, warmup: true, out: undefined, adapters: [], preset: 'default' });
     expect(DEFAULT_RUNS).toBeGreaterThanOrEqual(3);
   });
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BACKENDS, BackendUnavailableError, loadFactory } from '../src/backends/registry.js';
 import { testBackend } from './fixtures/test-backend.js';
-import { runBench } from '../src/runner.js';
+import { describeRuns, runBench } from '../src/runner.js';
+import { DEFAULT_RUNS } from '../src/options.js';
 import { WORKLOADS } from '../src/workloads/index.js';
 import { sortedArrayRaw } from '../src/raw/sorted-array.js';
 import { memoryLevelRaw } from '../src/raw/memory-level.js';
@@ -32,6 +33,19 @@ describe('backend registry', () => {
     expect(messages).toContain('skipping the future adapter: @tidekv/future is not built; its raw baseline still runs');
     expect(outcome.rows.map((r) => `${r.variant}/${r.label}`)).toEqual(['raw/sorted array (JS)']);
     expect(outcome.skips).toEqual([{ workload: 'readseq', backend: 'future', reason: 'adapter unavailable: @tidekv/future is not built' }]);
+  });
+
+  it('without --runs, a workload with defaultRuns gets that many runs and the others DEFAULT_RUNS; --runs overrides both', async () => {
+    const backend = testBackend('m', [sortedArrayRaw], () => Promise.reject(new BackendUnavailableError('x')));
+    const readseq = WORKLOADS.find((w) => w.name === 'readseq')!;
+    const fewer = { ...readseq, name: 'readseq-fewer', defaultRuns: 2 };
+    const runsPerRow = async (runs: number | undefined) =>
+      (await runBench([readseq, fewer], [backend], { n: 200, valueSize: 100, runs, seed: 1, warmup: false })).rows.map((r) => `${r.workload}:${r.summary?.runs.length}`);
+    expect(await runsPerRow(undefined)).toEqual([`readseq:${DEFAULT_RUNS}`, 'readseq-fewer:2']);
+    expect(await runsPerRow(4)).toEqual(['readseq:4', 'readseq-fewer:4']);
+    expect(describeRuns(undefined, [readseq, fewer])).toBe(`${DEFAULT_RUNS} (2 for readseq-fewer)`);
+    expect(describeRuns(undefined, [readseq])).toBe(String(DEFAULT_RUNS));
+    expect(describeRuns(4, [readseq, fewer])).toBe('4');
   });
 
   it('skips durable workloads on a backend that cannot be durable', async () => {

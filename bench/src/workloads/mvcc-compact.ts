@@ -14,6 +14,7 @@ export const mvccCompact = engineWorkload({
   name: 'mvcc-compact',
   summary: `${CLIENTS} clients putting n/4 new keys while the store compacts away one old version of each of n/4 other keys; compare the p99 with mvcc-put`,
   scale: scaled(4),
+  defaultRuns: 3,
   durability: mvccDurability,
   async prepare(driver, { n, valueSize }) {
     // As many stored keys as new puts: the compaction (two versions of each) still outlasts the

@@ -12,6 +12,7 @@ export const mvccRangePrefix = engineWorkload({
   name: 'mvcc-range-prefix',
   summary: `n/${WIDTH} prefix ranges of ${WIDTH} keys each at the current revision (raw: ${WIDTH}-entry scans)`,
   scale: scaled(WIDTH),
+  defaultRuns: 3,
   async prepare(driver, { n, valueSize, seed }) {
     // n ranges over a store of n * WIDTH keys, each range one whole block of WIDTH ids.
     const keys = n * WIDTH;

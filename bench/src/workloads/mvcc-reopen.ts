@@ -14,6 +14,7 @@ export const mvccReopen = engineWorkload({
   name: 'mvcc-reopen',
   summary: 'open an MvccStore holding n records (replay, verify, rebuild the key index); raw: one full scan',
   scale: (n) => n,
+  defaultRuns: 3,
   async prepare(driver, { n, valueSize }) {
     const first = await openMvcc(driver);
     await loadMvcc(first, driver, n, valueSize);

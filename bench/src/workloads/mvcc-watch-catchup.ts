@@ -14,6 +14,7 @@ export const mvccWatchCatchup = engineWorkload({
   name: 'mvcc-watch-catchup',
   summary: 'a watch from revision 2 catching up on n stored events (txns of 100 puts) (raw: one scan of n entries)',
   scale: (n) => n,
+  defaultRuns: 3,
   // Reads of history: how it was written does not matter.
   durability: nonDurable,
   async prepare(driver, { n, valueSize }) {

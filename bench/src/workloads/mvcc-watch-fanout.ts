@@ -40,6 +40,7 @@ export const mvccWatchFanout = engineWorkload({
   name: 'mvcc-watch-fanout',
   summary: `1,000 prefix watchers (overlapping) while ${CLIENTS} clients put n/4 new keys; ops = events delivered, latency = commit to consumer (raw: plain puts + direct callbacks)`,
   scale: scaled(4),
+  defaultRuns: 3,
   durability: mvccDurability,
   async prepare(driver, { n, valueSize }) {
     const store = (await openMvcc(driver)) as MvccStore | undefined;

@@ -34,6 +34,12 @@ interface WorkloadBase {
   /** True when the driver must be opened for durable commits. */
   readonly durable: boolean;
   durability(variant: Variant): Durability;
+  /**
+   * Runs per row when --runs is not given, for workloads whose every run builds a large
+   * store before its timed part (a reopen of n records, a compaction of n revisions): three
+   * of those cost as much as many runs of the others. Unset: DEFAULT_RUNS.
+   */
+  readonly defaultRuns?: number;
 }
 
 export interface EngineWorkload extends WorkloadBase {
