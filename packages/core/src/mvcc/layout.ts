@@ -29,10 +29,12 @@
  * Stored values are framed with a checksum: `u32 crc32(storage key ++ body) ++ body` (zlib's
  * CRC-32). Covering the storage key too means a value moved under another key is caught as
  * well as a flipped byte; every read verifies it and fails CORRUPTION with the key and
- * revision instead of returning a wrong value.
+ * revision instead of returning a wrong value. The checksum is computed in place over the
+ * stored bytes (crc32Range: a table loop in JS for short records, where a call into zlib
+ * and the views it needs cost more than the checksum itself).
  */
-import { crc32 } from 'node:zlib';
 import { TidekvError } from '../errors.js';
+import { crc32Range } from '../wal/crc.js';
 import { bytesMatchImage, latin1Bytes, latin1Image, utf8Encode } from '../codec/bytes.js';
 import { decodeRevisionKey, encodeRevisionKey, type Revision } from '../codec/revision-key.js';
 import { readSafeU64BE, writeU64BE } from '../codec/u64.js';
@@ -52,6 +54,10 @@ function writeU32(out: Uint8Array, at: number, value: number): void {
   out[at + 1] = (value >>> 16) & 0xff;
   out[at + 2] = (value >>> 8) & 0xff;
   out[at + 3] = value & 0xff;
+}
+
+function readU32(bytes: Uint8Array, at: number): number {
+  return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
 }
 
 /** The canonical bytes of a KeyValue (no checksum): what is stored, logged and hashed. */
@@ -77,20 +83,27 @@ function malformed(what: string, details: Record<string, unknown> = {}): TidekvE
  * copy them to keep them apart from it. Throws CORRUPTION on malformed bytes.
  */
 export function decodeKeyValue(bytes: Uint8Array): KeyValue {
-  if (bytes.length < HEADER_BYTES) throw malformed(`a KeyValue has at least ${HEADER_BYTES} bytes, got ${bytes.length}`);
-  if (bytes[0] !== KEY_VALUE_FORMAT) throw malformed(`unknown format ${bytes[0]}`, { format: bytes[0] });
-  const createRevision = readSafeU64BE(bytes, 1);
-  const modRevision = readSafeU64BE(bytes, 9);
-  const version = readSafeU64BE(bytes, 17);
-  const lease = readSafeU64BE(bytes, 25);
+  return decodeKeyValueAt(bytes, 0);
+}
+
+/** decodeKeyValue of `bytes` from offset `at` to the end, without a view of that part first. */
+function decodeKeyValueAt(bytes: Uint8Array, at: number): KeyValue {
+  const length = bytes.length - at;
+  if (length < HEADER_BYTES) throw malformed(`a KeyValue has at least ${HEADER_BYTES} bytes, got ${length}`);
+  if (bytes[at] !== KEY_VALUE_FORMAT) throw malformed(`unknown format ${bytes[at]}`, { format: bytes[at] });
+  const createRevision = readSafeU64BE(bytes, at + 1);
+  const modRevision = readSafeU64BE(bytes, at + 9);
+  const version = readSafeU64BE(bytes, at + 17);
+  const lease = readSafeU64BE(bytes, at + 25);
   if (createRevision === undefined || modRevision === undefined || version === undefined || lease === undefined) {
     throw malformed('a number is above Number.MAX_SAFE_INTEGER');
   }
-  const keyLength = ((bytes[33]! << 24) | (bytes[34]! << 16) | (bytes[35]! << 8) | bytes[36]!) >>> 0;
-  if (HEADER_BYTES + keyLength > bytes.length) throw malformed(`key length ${keyLength} runs past the end (${bytes.length} bytes)`);
+  const keyLength = readU32(bytes, at + 33);
+  const keyStart = at + HEADER_BYTES;
+  if (HEADER_BYTES + keyLength > length) throw malformed(`key length ${keyLength} runs past the end (${length} bytes)`);
   return {
-    key: bytes.subarray(HEADER_BYTES, HEADER_BYTES + keyLength),
-    value: bytes.subarray(HEADER_BYTES + keyLength),
+    key: bytes.subarray(keyStart, keyStart + keyLength),
+    value: bytes.subarray(keyStart + keyLength),
     createRevision,
     modRevision,
     version,
@@ -103,24 +116,35 @@ export function tombstoneKeyValue(key: Uint8Array): KeyValue {
   return { key, value: EMPTY, createRevision: 0, modRevision: 0, version: 0, lease: 0 };
 }
 
-function checksum(storageKey: Uint8Array, body: Uint8Array): number {
-  return crc32(body, crc32(storageKey));
+/** crc32(storageKey ++ bytes[start, end)) continued from `seed`: the checksum of a body found at that place. */
+function checksum(storageKey: Uint8Array, bytes: Uint8Array, start: number, end: number, seed = 0): number {
+  return crc32Range(bytes, start, end, crc32Range(storageKey, 0, storageKey.length, seed));
 }
 
 /** Frames `body` for storage under `storageKey`: checksum first. */
 export function sealValue(storageKey: Uint8Array, body: Uint8Array): Uint8Array {
   const out = new Uint8Array(CHECKSUM_BYTES + body.length);
-  writeU32(out, 0, checksum(storageKey, body));
+  writeU32(out, 0, checksum(storageKey, body, 0, body.length));
   out.set(body, CHECKSUM_BYTES);
   return out;
 }
 
+/** True when `stored` is a value sealed under `storageKey` whose checksum matches its body. */
+function sealIntact(storageKey: Uint8Array, stored: Uint8Array): boolean {
+  return stored.length >= CHECKSUM_BYTES && checksum(storageKey, stored, CHECKSUM_BYTES, stored.length) === readU32(stored, 0);
+}
+
+/**
+ * zlib's crc32(storageKey ++ body, seed) of a sealed value already verified (hashKV chains it
+ * over records it has decoded), without checking the seal again.
+ */
+export function chainSealedBody(seed: number, storageKey: Uint8Array, stored: Uint8Array): number {
+  return checksum(storageKey, stored, CHECKSUM_BYTES, stored.length, seed);
+}
+
 /** The body of a value sealed under `storageKey`, or undefined when the checksum does not match. */
 export function unsealValue(storageKey: Uint8Array, stored: Uint8Array): Uint8Array | undefined {
-  if (stored.length < CHECKSUM_BYTES) return undefined;
-  const body = stored.subarray(CHECKSUM_BYTES);
-  const expected = ((stored[0]! << 24) | (stored[1]! << 16) | (stored[2]! << 8) | stored[3]!) >>> 0;
-  return checksum(storageKey, body) === expected ? body : undefined;
+  return sealIntact(storageKey, stored) ? stored.subarray(CHECKSUM_BYTES) : undefined;
 }
 
 /** One stored revision: where it lives and what it holds. */
@@ -163,11 +187,10 @@ export function decodeRevisionRecord(storageKey: Uint8Array, stored: Uint8Array,
  * when given, is the latin1 image of the user key the key index says lives there.
  */
 export function verifyRevisionValue(storageKey: Uint8Array, revision: Revision, tombstone: boolean, stored: Uint8Array, expected?: string): KeyValue {
-  const body = unsealValue(storageKey, stored);
-  if (body === undefined) throw recordCorruption('checksum mismatch in', revision, expected);
+  if (!sealIntact(storageKey, stored)) throw recordCorruption('checksum mismatch in', revision, expected);
   let kv: KeyValue;
   try {
-    kv = decodeKeyValue(body);
+    kv = decodeKeyValueAt(stored, CHECKSUM_BYTES);
   } catch (error) {
     throw recordCorruption('undecodable value in', revision, expected, error);
   }
