@@ -68,6 +68,11 @@ export function latin1Image(bytes: Uint8Array): string {
   return latin1Slice.call(bytes, 0, bytes.length);
 }
 
+/** latin1Image(bytes.subarray(start, end)) without making the view. */
+export function latin1ImageAt(bytes: Uint8Array, start: number, end: number): string {
+  return latin1Slice.call(bytes, start, end);
+}
+
 /** The bytes whose latin1Image is `image` (a fresh array). */
 export function latin1Bytes(image: string): Uint8Array {
   const out = new Uint8Array(image.length);

@@ -72,6 +72,16 @@ export function decodeRevisionKey(bytes: Uint8Array): DecodedRevisionKey {
   return { main, sub, tombstone };
 }
 
+/**
+ * True when `bytes` has a revision key's shape (length, separator, tombstone marker): with
+ * readSafeU64BE of its two numbers, the checks of decodeRevisionKey without its result object.
+ */
+export function hasRevisionKeyShape(bytes: Uint8Array): boolean {
+  const length = bytes.length;
+  if (length === REVISION_KEY_BYTES) return bytes[8] === SEPARATOR;
+  return length === TOMBSTONE_REVISION_KEY_BYTES && bytes[8] === SEPARATOR && bytes[17] === TOMBSTONE;
+}
+
 /** Negative, zero or positive as `a` is before, equal to or after `b` in (main, sub) order. */
 export function compareRevisions(a: Revision, b: Revision): number {
   assertRevision(a, 'a');

@@ -86,15 +86,31 @@ export class KeyIndex {
    * every read — is answered from these two fields without walking the generations.
    */
   live = false;
-  generations: Generation[] = [{ ver: 0, created: ZERO, revs: [] }];
+  generations: Generation[];
 
-  /** An index for the key whose latin1 image is `image` (KeyIndex.of takes the bytes). */
-  constructor(image: string) {
+  /** An index for the key whose latin1 image is `image` (KeyIndex.of takes the bytes), with no revision yet. */
+  constructor(image: string, generations: Generation[] = [{ ver: 0, created: ZERO, revs: [] }]) {
     this.image = image;
+    this.generations = generations;
   }
 
   static of(key: Uint8Array): KeyIndex {
     return new KeyIndex(latin1Image(key));
+  }
+
+  /** restore() on a new index, without first making the empty generation it replaces (reopen builds millions). */
+  static restored(image: string, created: Revision, modified: Revision, version: number): KeyIndex {
+    const index = new KeyIndex(image, [{ ver: version, created, revs: [modified] }]);
+    index.modified = modified;
+    index.live = true;
+    return index;
+  }
+
+  /** restoreTombstone() on a new index, likewise. */
+  static restoredTombstone(image: string, rev: Revision): KeyIndex {
+    const index = new KeyIndex(image, [{ ver: 1, created: ZERO, revs: [rev] }, { ver: 0, created: ZERO, revs: [] }]);
+    index.modified = rev;
+    return index;
   }
 
   /** The key's bytes: a fresh copy on every call. */

@@ -46,28 +46,30 @@ export class KeyTree {
   /**
    * A tree over `byImage`, which maps each index's image to the index (as the key
    * indexes are gathered at reopen, in revision order). The tree takes the map over and is
-   * built bottom-up from the sorted keys, leaf by leaf, without a search per key.
+   * built bottom-up from the sorted keys, leaf by leaf, without a search per key. `ordered`:
+   * the map's insertion order is already key order (keys first written in ascending order),
+   * so there is nothing to sort.
    */
-  static fromIndexes(byImage: Map<string, KeyIndex>): KeyTree {
+  static fromIndexes(byImage: Map<string, KeyIndex>, ordered = false): KeyTree {
     const tree = new KeyTree();
     tree.#byImage = byImage;
-    // No comparator: strings sort by UTF-16 code unit, which for latin1 images is byte order.
-    const images = [...byImage.keys()].sort();
+    const indexes = [...byImage.values()];
+    // Strings compare by UTF-16 code unit, which for latin1 images is byte order.
+    if (!ordered) indexes.sort((a, b) => (a.image < b.image ? -1 : a.image > b.image ? 1 : 0));
+    const images = indexes.map((index) => index.image);
     let level: Node[] = [];
     let firsts: string[] = [];
     let previous: Leaf | undefined;
     for (let start = 0; start < images.length; start += BUILD_FILL) {
       const leaf = new Leaf();
       const end = Math.min(start + BUILD_FILL, images.length);
-      for (let i = start; i < end; i++) {
-        leaf.keys.push(images[i]!);
-        leaf.values.push(byImage.get(images[i]!)!);
-      }
+      leaf.keys = images.slice(start, end);
+      leaf.values = indexes.slice(start, end);
       leaf.prev = previous;
       if (previous) previous.next = leaf;
       previous = leaf;
       level.push(leaf);
-      firsts.push(leaf.keys[0]!);
+      firsts.push(images[start]!);
     }
     while (level.length > 1) {
       const parents: Node[] = [];

@@ -13,7 +13,18 @@ import type { LeaseRecord } from './lease/lease.js';
 import { decodeLeaseRecord, encodeLeaseKey, encodeLeaseRecord } from './lease/lease-record.js';
 import { KeyIndex } from './key-index.js';
 import { KeyTree } from './key-tree.js';
-import { LEASE_KEYSPACE, META_KEYSPACE, META_KEYS, REV_KEYSPACE, decodeMetaValue, decodeRevisionRecord, encodeMetaValue, encodeRevisionRecord, type MetaName } from './layout.js';
+import {
+  LEASE_KEYSPACE,
+  META_KEYSPACE,
+  META_KEYS,
+  REV_KEYSPACE,
+  decodeMetaValue,
+  encodeMetaValue,
+  encodeRevisionRecord,
+  scanRevisionRecord,
+  type MetaName,
+  type ScannedRecord,
+} from './layout.js';
 
 export interface StoredMeta {
   revision: number;
@@ -119,55 +130,79 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 export type RecordVisitor = (tombstone: boolean, lease: number, image: string) => void;
 
 /**
- * Rebuilds the key index from every stored revision, verifying each, and then from the
- * changes `replayLog` just wrote (the engine holds them too, but they need not be read back:
- * the log's records are checksummed, and the scan stops before the first of them).
- * `onRecord`, when given, sees every change in revision order.
- *
- * The records come in revision order, not key order: each key's index is found through a
- * Map of latin1 images, and the tree is built once at the end, bottom-up from the sorted
- * keys (KeyTree.fromIndexes), instead of one tree insert per key. An engine that reads
- * synchronously is scanned with iterateSync, without a promise per chunk.
+ * Gathers the key indexes from changes fed in revision order. They come in revision order,
+ * not key order: each key's index is found through a Map of latin1 images, and the tree is
+ * built once at the end, bottom-up from the sorted keys (KeyTree.fromIndexes), instead of one
+ * tree insert per key.
  */
-export async function rebuildIndex(rev: Keyspace, onRecord?: RecordVisitor, replayed: readonly ReplayedChange[] = []): Promise<{ tree: KeyTree; lastRevision: number }> {
-  const byImage = new Map<string, KeyIndex>();
-  let lastRevision = 0;
+class IndexRebuild {
+  readonly byImage = new Map<string, KeyIndex>();
+  lastRevision = 0;
+  readonly #onRecord: RecordVisitor | undefined;
   // Revisions are never changed once made: keys created by one commit share its creation revision.
-  let created: Revision = { main: 0, sub: 0 };
+  #created: Revision = { main: 0, sub: 0 };
   // The greatest key seen so far: a key above it is new without a Map lookup (keys written in
   // ascending order, as bulk loads often are, cost one Map operation each instead of two).
-  let greatest = '';
-  const apply = (revision: Revision, tombstone: boolean, image: string, createRevision: number, version: number, lease: number) => {
-    const above = image > greatest;
-    let index = above ? undefined : byImage.get(image);
-    if (above) greatest = image;
+  #greatest = '';
+  /** True while every new key came above all before it: then byImage's order is key order. */
+  #ordered = true;
+
+  constructor(onRecord: RecordVisitor | undefined) {
+    this.#onRecord = onRecord;
+  }
+
+  /** One change; `revision` is kept by the index. */
+  apply(revision: Revision, tombstone: boolean, image: string, createRevision: number, version: number, lease: number): void {
+    const above = image > this.#greatest;
+    let index = above ? undefined : this.byImage.get(image);
+    if (above) this.#greatest = image;
     if (!index) {
-      index = new KeyIndex(image);
       // The first record left of a key may follow compacted ones: it says where its generation began.
-      if (tombstone) index.restoreTombstone(revision);
+      if (tombstone) index = KeyIndex.restoredTombstone(image, revision);
       else {
-        if (created.main !== createRevision) created = { main: createRevision, sub: 0 };
-        index.restore(created, revision, version);
+        if (this.#created.main !== createRevision) this.#created = { main: createRevision, sub: 0 };
+        index = KeyIndex.restored(image, this.#created, revision, version);
       }
-      byImage.set(image, index);
+      if (!above) this.#ordered = false;
+      this.byImage.set(image, index);
     } else if (tombstone) {
       if (!index.live) throw new TidekvError('CORRUPTION', `revision ${revision.main}.${revision.sub} deletes a key that does not exist`, { details: { revision: revision.main, key: index.key } });
       index.tombstone(revision);
     } else {
       index.put(revision);
     }
-    onRecord?.(tombstone, lease, image);
-    lastRevision = revision.main;
-  };
-  const add = (key: Uint8Array, value: Uint8Array) => {
-    const { revision, tombstone, kv } = decodeRevisionRecord(key, value);
-    apply(revision, tombstone, latin1Image(kv.key), kv.createRevision, kv.version, kv.lease);
-  };
+    this.#onRecord?.(tombstone, lease, image);
+    this.lastRevision = revision.main;
+  }
+
+  /** The key tree over every index gathered. */
+  tree(): KeyTree {
+    return KeyTree.fromIndexes(this.byImage, this.#ordered);
+  }
+
+  /** A stored record, verified (scanRevisionRecord): the only objects it leaves are its revision and, for a new key, the key's index. */
+  applyStored(key: Uint8Array, value: Uint8Array, scratch: ScannedRecord): void {
+    scanRevisionRecord(key, value, scratch);
+    this.apply({ main: scratch.main, sub: scratch.sub }, scratch.tombstone, scratch.image, scratch.createRevision, scratch.version, scratch.lease);
+  }
+}
+
+/**
+ * Rebuilds the key index from every stored revision, verifying each, and then from the
+ * changes `replayLog` just wrote (the engine holds them too, but they need not be read back:
+ * the log's records are checksummed, and the scan stops before the first of them).
+ * `onRecord`, when given, sees every change in revision order. An engine that reads
+ * synchronously is scanned with iterateSync, without a promise per chunk; another in chunks
+ * of REBUILD_CHUNK entries.
+ */
+export async function rebuildIndex(rev: Keyspace, onRecord?: RecordVisitor, replayed: readonly ReplayedChange[] = []): Promise<{ tree: KeyTree; lastRevision: number }> {
+  const rebuild = new IndexRebuild(onRecord);
+  const scratch: ScannedRecord = { main: 0, sub: 0, tombstone: false, image: '', createRevision: 0, version: 0, lease: 0 };
   const stored = replayed.length > 0 ? { lt: encodeRevisionKey({ main: replayed[0]!.revision.main, sub: 0 }) } : {};
   if (rev.iterateSync) {
     let count = 0;
     for (const [key, value] of rev.iterateSync(stored)) {
-      add(key, value);
+      rebuild.applyStored(key, value, scratch);
       if (++count % REBUILD_CHUNK === 0) await nextTurn();
     }
   } else {
@@ -176,12 +211,12 @@ export async function rebuildIndex(rev: Keyspace, onRecord?: RecordVisitor, repl
       for (;;) {
         const entries = await iterator.nextv(REBUILD_CHUNK);
         if (entries.length === 0) break;
-        for (const [key, value] of entries) add(key, value);
+        for (let i = 0; i < entries.length; i++) rebuild.applyStored(entries[i]![0], entries[i]![1], scratch);
       }
     } finally {
       await iterator.close();
     }
   }
-  for (const change of replayed) apply(change.revision, change.tombstone, change.image, change.createRevision, change.version, change.lease);
-  return { tree: KeyTree.fromIndexes(byImage), lastRevision };
+  for (const change of replayed) rebuild.apply(change.revision, change.tombstone, change.image, change.createRevision, change.version, change.lease);
+  return { tree: rebuild.tree(), lastRevision: rebuild.lastRevision };
 }
