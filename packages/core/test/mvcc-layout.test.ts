@@ -7,6 +7,7 @@ import {
   decodeRevisionRecord,
   encodeMetaValue,
   encodeRevisionRecord,
+  RecordBatch,
   scanRevisionRecord,
   sealValue,
   type ScannedRecord,
@@ -155,5 +156,24 @@ describe('MVCC layout', () => {
   it("chainSealedBody continues zlib's crc32 over the storage key and the body", () => {
     const [key, value] = encodeRevisionRecord({ main: 5, sub: 1 }, false, { ...kv, value: new Uint8Array(2000).fill(3) });
     for (const seed of [0, 1, 0xdeadbeef]) expect(chainSealedBody(seed, key, value)).toBe(crc32(value.subarray(4), crc32(key, seed)));
+  });
+
+  it('RecordBatch writes the same entries as encodeRevisionRecord, each left intact by the ones after it', () => {
+    const batch = new RecordBatch();
+    const made: Array<{ expected: [Uint8Array, Uint8Array]; got: [Uint8Array, Uint8Array] }> = [];
+    // Small records fill shared buffers; a 3 MB value is larger than one and gets its own.
+    const sizes = [0, 1, 100, 3 << 20, 5, 70_000, 70_000, 70_000, 70_000, 70_000, 70_000, 70_000, 70_000, 70_000, 70_000, 70_000, 70_000, 70_000, 70_000, 70_000, 9];
+    sizes.forEach((size, i) => {
+      const tombstone = i % 4 === 3;
+      const record: KeyValue = { ...kv, key: utf8Encode(`key ${i}`), value: new Uint8Array(size).fill(i), modRevision: 10 + i };
+      const revision = { main: 10 + i, sub: i };
+      const body = encodeKeyValue(tombstone ? tombstoneKeyValue(record.key) : record);
+      made.push({ expected: encodeRevisionRecord(revision, tombstone, record), got: batch.encode(revision, tombstone, body) });
+    });
+    for (const { expected, got } of made) {
+      expect(Buffer.from(got[0]).equals(Buffer.from(expected[0]))).toBe(true);
+      expect(Buffer.from(got[1]).equals(Buffer.from(expected[1]))).toBe(true);
+      expect(decodeRevisionRecord(got[0], got[1])).toEqual(decodeRevisionRecord(expected[0], expected[1]));
+    }
   });
 });

@@ -42,11 +42,16 @@ export function encodeRevisionKey(revision: Revision, tombstone = false): Uint8A
   assertRevision(revision, 'revision');
   if (typeof tombstone !== 'boolean') throw invalidArgument(`tombstone must be a boolean, got ${describeValue(tombstone)}`);
   const out = new Uint8Array(tombstone ? TOMBSTONE_REVISION_KEY_BYTES : REVISION_KEY_BYTES);
-  writeU64BE(out, 0, revision.main);
-  out[8] = SEPARATOR;
-  writeU64BE(out, 9, revision.sub);
-  if (tombstone) out[17] = TOMBSTONE;
+  writeRevisionKey(out, 0, revision, tombstone);
   return out;
+}
+
+/** encodeRevisionKey of an already valid revision, written into `out` at `at` (17 or 18 bytes). */
+export function writeRevisionKey(out: Uint8Array, at: number, revision: Revision, tombstone: boolean): void {
+  writeU64BE(out, at, revision.main);
+  out[at + 8] = SEPARATOR;
+  writeU64BE(out, at + 9, revision.sub);
+  if (tombstone) out[at + 17] = TOMBSTONE;
 }
 
 function corrupt(message: string, details: Record<string, unknown>): TidekvError {

@@ -36,7 +36,15 @@
 import { TidekvError } from '../errors.js';
 import { crc32Range } from '../wal/crc.js';
 import { bytesMatchImage, latin1Bytes, latin1Image, latin1ImageAt, utf8Encode } from '../codec/bytes.js';
-import { TOMBSTONE_REVISION_KEY_BYTES, decodeRevisionKey, encodeRevisionKey, hasRevisionKeyShape, type Revision } from '../codec/revision-key.js';
+import {
+  REVISION_KEY_BYTES,
+  TOMBSTONE_REVISION_KEY_BYTES,
+  decodeRevisionKey,
+  encodeRevisionKey,
+  hasRevisionKeyShape,
+  writeRevisionKey,
+  type Revision,
+} from '../codec/revision-key.js';
 import { readSafeU64BE, writeU64BE } from '../codec/u64.js';
 import type { KeyValue } from './kv.js';
 
@@ -163,6 +171,39 @@ function describeKey(key: Uint8Array): string {
 export function encodeRevisionRecord(revision: Revision, tombstone: boolean, kv: KeyValue, body?: Uint8Array): [key: Uint8Array, value: Uint8Array] {
   const key = encodeRevisionKey(revision, tombstone);
   return [key, sealValue(key, body ?? encodeKeyValue(tombstone ? tombstoneKeyValue(kv.key) : kv))];
+}
+
+/** Bytes per shared buffer of a RecordBatch; a record larger than this gets its own. */
+const BATCH_BUFFER_BYTES = 1 << 20;
+
+/**
+ * encodeRevisionRecord for many records at once (replaying a log): each key and sealed value
+ * is a view of a shared buffer instead of two arrays of its own, so a million records cost a
+ * million views, not a million native allocations. A buffer is never written again once a
+ * record is in it: the views stay valid as long as anyone holds them.
+ */
+export class RecordBatch {
+  #buffer = new Uint8Array(0);
+  #used = 0;
+
+  /** The `rev` keyspace entry for a change whose encodeKeyValue bytes are `body`. */
+  encode(revision: Revision, tombstone: boolean, body: Uint8Array): [key: Uint8Array, value: Uint8Array] {
+    const keyBytes = tombstone ? TOMBSTONE_REVISION_KEY_BYTES : REVISION_KEY_BYTES;
+    const size = keyBytes + CHECKSUM_BYTES + body.length;
+    if (this.#used + size > this.#buffer.length) {
+      this.#buffer = new Uint8Array(Math.max(size, BATCH_BUFFER_BYTES));
+      this.#used = 0;
+    }
+    const buffer = this.#buffer;
+    const at = this.#used;
+    this.#used += size;
+    writeRevisionKey(buffer, at, revision, tombstone);
+    const key = buffer.subarray(at, at + keyBytes);
+    const valueAt = at + keyBytes;
+    writeU32(buffer, valueAt, checksum(key, body, 0, body.length));
+    buffer.set(body, valueAt + CHECKSUM_BYTES);
+    return [key, buffer.subarray(valueAt, at + size)];
+  }
 }
 
 /**

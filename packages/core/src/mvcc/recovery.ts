@@ -20,8 +20,10 @@ import {
   REV_KEYSPACE,
   decodeMetaValue,
   encodeMetaValue,
-  encodeRevisionRecord,
+  encodeKeyValue,
+  RecordBatch,
   scanRevisionRecord,
+  tombstoneKeyValue,
   type MetaName,
   type ScannedRecord,
 } from './layout.js';
@@ -63,6 +65,7 @@ export async function replayLog(engine: StorageEngine, log: CommitLog, meta: Sto
   let { revision, appliedLsn } = meta;
   let ops: WriteOp[] = [];
   let bytes = 0;
+  const records = new RecordBatch();
   const flush = async () => {
     if (ops.length === 0) return;
     ops.push(
@@ -92,10 +95,10 @@ export async function replayLog(engine: StorageEngine, log: CommitLog, meta: Sto
       });
     }
     for (const change of commit.changes) {
-      const [key, value] = encodeRevisionRecord(change.revision, change.tombstone, change.kv, change.body);
+      const { kv } = change;
+      const [key, value] = records.encode(change.revision, change.tombstone, change.body ?? encodeKeyValue(change.tombstone ? tombstoneKeyValue(kv.key) : kv));
       ops.push({ type: 'put', keyspace: REV_KEYSPACE, key, value });
       bytes += key.length + value.length;
-      const { kv } = change;
       replayed.push({ revision: change.revision, tombstone: change.tombstone, image: latin1Image(kv.key), createRevision: kv.createRevision, version: kv.version, lease: kv.lease });
     }
     revision = commit.revision;
