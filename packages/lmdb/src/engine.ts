@@ -123,7 +123,7 @@ export class LmdbEngine extends BaseEngine {
     return lmdbKeyspace(name, this.#store(name), this.#writer);
   }
 
-  protected writeBatch(ops: ResolvedWriteOp[], sync: boolean): Promise<void> {
+  protected writeBatch(ops: ResolvedWriteOp[], sync: boolean): Promise<void> | undefined {
     // Open any new keyspace first: that is its own small transaction, and must not happen
     // inside the batch.
     const stores: Store[] = new Array(ops.length);

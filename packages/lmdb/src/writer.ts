@@ -23,8 +23,16 @@
  * With `durability: 'flush'` (no sync per commit) a write made while nothing is queued
  * commits at once on this thread (`putSync` / `removeSync` / `transactionSync`): a commit
  * without fsync costs a few microseconds, far less than a round trip to the writer thread,
- * and nothing queued can be overtaken. Under overlapping sync that path would fsync on the
- * calling thread and block the event loop, so 'commit' mode always queues.
+ * and nothing queued can be overtaken.
+ *
+ * Under overlapping sync ('commit') that path fsyncs on the calling thread, so it is taken only
+ * by a `{ sync: true }` write, whose caller waits for that fsync anyway, and only by the first
+ * one of a synchronous run of code: it is durable when it returns (`putSync` / `removeSync` sync
+ * inside their commit under overlapping sync, `transactionSync` commits with a full sync),
+ * which saves the two thread round trips of a queued commit followed by `flush()` (a sync
+ * put took 300-400 µs that way against 200-260 µs for the raw library's `putSync`, measured
+ * on 2 shared cores). Sync writes issued together (before the next microtask, e.g. several
+ * un-awaited puts) queue behind it and share one commit and one flush.
  */
 import type { NormalizedRange, ResolvedWriteOp } from '@tidekv/core';
 import { commitFailure } from './commit-failures.js';
@@ -92,8 +100,13 @@ export class Writer {
   readonly #settle = (): void => {
     this.#inFlight--;
   };
+  /** 'commit' durability: a sync write already committed on this thread since the last microtask. */
+  #syncCommittedNow = false;
+  readonly #endRun = (): void => {
+    this.#syncCommittedNow = false;
+  };
 
-  /** `immediate`: commit on this thread when nothing is queued (durability 'flush' only). */
+  /** `immediate`: commit on this thread when nothing is queued (durability 'flush': commits are not synced). */
   constructor(
     private readonly env: Env,
     private readonly immediate: boolean,
@@ -124,19 +137,28 @@ export class Writer {
     return sync ? done.then(() => this.flush()) : done;
   }
 
-  /** True when a write may commit synchronously now without overtaking a queued one. */
-  #canCommitNow(): boolean {
-    return this.immediate && this.#inFlight === 0;
+  /** True when a write may commit synchronously now without overtaking a queued one (see the file comment). */
+  #canCommitNow(sync: boolean): boolean {
+    if (this.#inFlight !== 0) return false;
+    if (this.immediate) return true;
+    if (!sync || this.#syncCommittedNow) return false;
+    this.#syncCommittedNow = true;
+    queueMicrotask(this.#endRun);
+    return true;
   }
 
-  /** Runs a synchronous commit, reporting failure the way a queued write would. */
-  #commitNow(commit: () => unknown, sync: boolean): Promise<void> {
+  /**
+   * Runs a synchronous commit. Returns undefined when the write is done (as durable as asked:
+   * under overlapping sync the commit synced itself), else the flush it still needs. A failure
+   * throws, as a queued write rejects.
+   */
+  #commitNow(commit: () => unknown, sync: boolean): Promise<void> | undefined {
     try {
       commit();
     } catch (error) {
-      return Promise.reject(toTidekvError(error, 'write'));
+      throw toTidekvError(error, 'write');
     }
-    return sync ? this.flush() : resolved;
+    return sync && this.immediate ? this.flush() : undefined;
   }
 
   /** Every write issued so far is committed and synced to disk once this resolves. */
@@ -150,13 +172,13 @@ export class Writer {
       this.env.sync((error) => (error ? reject(toTidekvError(error, 'flush')) : resolve()));
     });
 
-  put(store: Store, key: Uint8Array, value: Uint8Array, sync: boolean): Promise<void> {
-    if (this.#canCommitNow()) return this.#commitNow(() => store.putSync(key, value), sync);
+  put(store: Store, key: Uint8Array, value: Uint8Array, sync: boolean): Promise<void> | undefined {
+    if (this.#canCommitNow(sync)) return this.#commitNow(() => store.putSync(key, value), sync);
     return this.#queue(store.put(key, copyOut(value)), sync);
   }
 
-  del(store: Store, key: Uint8Array, sync: boolean): Promise<void> {
-    if (this.#canCommitNow()) return this.#commitNow(() => store.removeSync(key), sync);
+  del(store: Store, key: Uint8Array, sync: boolean): Promise<void> | undefined {
+    if (this.#canCommitNow(sync)) return this.#commitNow(() => store.removeSync(key), sync);
     return this.#queue(store.remove(key), sync);
   }
 
@@ -166,8 +188,8 @@ export class Writer {
   }
 
   /** `stores[i]` is the database of `ops[i]`'s keyspace. All or nothing. */
-  write(ops: readonly ResolvedWriteOp[], stores: readonly Store[], sync: boolean): Promise<void> {
-    if (this.#canCommitNow()) {
+  write(ops: readonly ResolvedWriteOp[], stores: readonly Store[], sync: boolean): Promise<void> | undefined {
+    if (this.#canCommitNow(sync)) {
       // One write transaction on this thread: a throw aborts it whole.
       return this.#commitNow(() => this.env.transactionSync(() => applyInTransaction(ops, stores)), sync);
     }

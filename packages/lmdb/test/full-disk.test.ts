@@ -18,7 +18,8 @@ const isRoot = process.getuid?.() === 0;
 const hex = (bytes: Uint8Array | undefined) => (bytes === undefined ? 'missing' : Buffer.from(bytes).toString('hex'));
 
 describe('LMDB on a full file system (4 MiB tmpfs)', () => {
-  it.skipIf(!isRoot)('a commit that runs out of space rejects IO_ERROR with its cause; the process lives and the store reopens', async () => {
+  // Unsynced puts commit on lmdb-js's writer thread; a sync put commits on the calling thread.
+  it.skipIf(!isRoot).each([false, true])('a commit that runs out of space rejects IO_ERROR with its cause; the process lives and the store reopens (sync %s)', async (sync) => {
     const mount = mkdtempSync(join(tmpdir(), 'tidekv-lmdb-full-'));
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mount]);
     let engine: StorageEngine | undefined;
@@ -32,7 +33,7 @@ describe('LMDB on a full file system (4 MiB tmpfs)', () => {
         const key = Buffer.from(`key-${String(i).padStart(6, '0')}`);
         const value = randomFillSync(new Uint8Array(4096));
         try {
-          await ks.put(key, value);
+          await ks.put(key, value, { sync });
           acknowledged.set(hex(key), hex(value));
         } catch (error) {
           failure = error as Error & { code?: string };
