@@ -39,9 +39,20 @@ class RangeChunks implements ChunkSource {
   read(max: number): Entry[] {
     if (this.#ended) return [];
     const out: Entry[] = [];
-    for (const { key, value } of this.store.getRange(rangeOptions(this.#range, max, this.txn))) out.push([key, value]);
-    if (out.length < max) this.#ended = true;
-    else this.#range = resumeAfter(this.#range, out[out.length - 1]![0]);
+    const cursor = this.store.getRange(rangeOptions(this.#range, max, this.txn))[Symbol.iterator]();
+    // Stop at `max` and close the cursor: asking lmdb-js for one entry more would step the
+    // cursor once more only to find the limit reached (a seek reads one entry).
+    while (out.length < max) {
+      const next = cursor.next();
+      if (next.done) break;
+      out.push([next.value.key, next.value.value]);
+    }
+    if (out.length < max) {
+      this.#ended = true; // lmdb-js closed the cursor when it ran out
+    } else {
+      cursor.return?.();
+      this.#range = resumeAfter(this.#range, out[out.length - 1]![0]);
+    }
     return out;
   }
 }
