@@ -9,6 +9,7 @@ import {
   DirectoryLock,
   TidekvError,
   nodeFileSystem,
+  normalizeIterateRange,
   normalizeRange,
   prefixSuccessor,
   resolveWriteOps,
@@ -18,12 +19,14 @@ import {
   type EntryIterator,
   type IterateOptions,
   type Keyspace,
+  type ReadableKeyspace,
   type Snapshot,
   type StorageEngine,
   type WriteOp,
   type WriteOptions,
 } from '@tidekv/core';
 import { ReferenceEngine, openReference } from '../src/index.js';
+import { STRUCTURE_GROUP } from '../src/cases/structure.js';
 import { encodeImage, readImage, writeImageDurably } from '../src/reference/file-image.js';
 import type { EngineLocation } from '../src/index.js';
 
@@ -106,6 +109,8 @@ export interface BrokenEngine {
   open: (location: EngineLocation) => Promise<StorageEngine>;
   /** Cases (by name) that must fail for this engine; at least one is required. */
   mustFail: string[];
+  /** When set, every case the engine fails is in this group: only that group catches the bug. */
+  onlyGroup?: string;
 }
 
 /** Locks held by the engine below, by real directory, so its failed opens can (wrongly) reach them. */
@@ -113,6 +118,11 @@ const heldLocks = new Map<string, DirectoryLock>();
 
 const SECOND_OPEN = 'a second open of the location in this process fails LOCKED, every time; the holder keeps working';
 const SPELLED_OPEN = 'a second open under another spelling of the path (trailing slash, relative, symlink) fails LOCKED';
+
+const STRUCTURE_SPLITS =
+  'snapshots and iterators held while 4500 inserts split leaves and branches, range deletes rebuild and single deletes merge them: every read path and every open iterator matches';
+const STRUCTURE_VALUES =
+  'values on both sides of 1 KiB through repeated same-size overwrites, small rewrites that compact leaves, resizes, splits and merges, with snapshots and iterators open: every read path matches';
 
 const SIBLING_RANGE_READ = 'prefix with gt/gte/lt/lte, reverse and limit, bounds as Buffers and offset views';
 const SIBLING_DELRANGE =
@@ -300,6 +310,197 @@ async function deleteOnlyBatchUnsaved({ dir }: EngineLocation): Promise<StorageE
         await lock.release();
       })()),
   });
+}
+
+/** A snapshot whose keyspaces answer every read through `reads(view, live, name)`, closing with the inner snapshot. */
+function snapshotReading(
+  inner: StorageEngine,
+  reads: (view: ReadableKeyspace, live: Keyspace, name: string, taken: number) => Partial<ReadableKeyspace>,
+  taken: number,
+): Snapshot {
+  const snapshot = inner.snapshot!();
+  const iterators = new Set<EntryIterator>();
+  const close = async () => {
+    for (const it of iterators) await it.close();
+    await snapshot.close();
+  };
+  return {
+    keyspace(name) {
+      const view = snapshot.keyspace(name);
+      const forwarded: ReadableKeyspace = {
+        name: view.name,
+        get: (k) => view.get(k),
+        getMany: (k) => view.getMany(k),
+        getSync: (k) => view.getSync!(k),
+        iterate: (r) => view.iterate(r),
+        iterateSync: (r) => view.iterateSync!(r),
+      };
+      const replaced = { ...forwarded, ...reads(view, inner.keyspace(name), name, taken) };
+      // the snapshot's own iterators close with it
+      return {
+        ...replaced,
+        iterate(range) {
+          const it = replaced.iterate(range);
+          iterators.add(it);
+          return it;
+        },
+      };
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+/** The reference engine with a counter every write (put, del, clear, write()) bumps, before it runs. */
+function countingWrites(inner: StorageEngine, before: (ks: string, op: WriteOp) => void, overrides: Pick<EngineOverrides, 'snapshot'>): StorageEngine {
+  return wrap(inner, {
+    keyspace: (ks, name) => ({
+      put: async (k, v, o) => (before(name, { type: 'put', key: k, value: v }), ks.put(k, v, o)),
+      del: async (k, o) => (before(name, { type: 'del', key: k }), ks.del(k, o)),
+      clear: async (r, o) => (before(name, { type: 'delRange', range: r ?? {} }), ks.clear(r, o)),
+    }),
+    async write(engine, ops, options) {
+      if (Array.isArray(ops)) for (const op of ops) if (op && typeof op === 'object') before(op.keyspace ?? 'default', op);
+      return engine.write(ops, options);
+    },
+    ...overrides,
+  });
+}
+
+/**
+ * A snapshot iterator whose cursor finds its place again after the store changed under it,
+ * by key, in the current (live) tree instead of the frozen one: every chunk after a write
+ * reads live entries after the last key it returned.
+ */
+async function snapshotIteratorsResumeLive(): Promise<StorageEngine> {
+  const inner = await openReference();
+  let writes = 0;
+  return countingWrites(inner, () => void writes++, {
+    snapshot: (engine) =>
+      snapshotReading(
+        engine,
+        (view, live) => ({
+          iterate(range = {}) {
+            const { limit = Infinity, signal, ...bounds } = range;
+            const openedAt = writes;
+            let last: Uint8Array | undefined;
+            return new ChunkedIterator(
+              {
+                async read(max) {
+                  const { gt: _gt, gte: _gte, lt: _lt, lte: _lte, ...rest } = bounds;
+                  const after = last === undefined ? bounds : bounds.reverse ? { ...rest, gt: bounds.gt, gte: bounds.gte, lt: last } : { ...rest, gt: last, lt: bounds.lt, lte: bounds.lte };
+                  const source = writes === openedAt ? view : live;
+                  const chunk = await source.iterate({ ...after, limit: max }).all();
+                  last = chunk[chunk.length - 1]?.[0] ?? last;
+                  return chunk;
+                },
+              },
+              { limit, signal },
+            );
+          },
+        }),
+        0,
+      ),
+  });
+}
+
+/**
+ * Copy on write that copies a page's table of large values but shares the values: the first
+ * overwrite of a value over 1 KiB after a snapshot replaces it, a second one with the same
+ * size writes into the array the snapshot still holds.
+ */
+async function repeatedLargeOverwritesReachSnapshots(): Promise<StorageEngine> {
+  const inner = await openReference();
+  let version = 0;
+  const overwrites = new Map<string, number[]>(); // key id -> versions of same-size large overwrites
+  const id = (ks: string, key: Uint8Array) => `${ks}:${Buffer.from(key).toString('hex')}`;
+  const note = (ks: string, op: WriteOp) => {
+    version++;
+    try {
+      if (op.type !== 'put' || op.value.length <= 1024 || inner.keyspace(ks).getSync!(op.key)?.length !== op.value.length) return;
+    } catch {
+      return; // a bad op (key, value, keyspace): the write itself rejects it
+    }
+    overwrites.set(id(ks, op.key), [...(overwrites.get(id(ks, op.key)) ?? []), version]);
+  };
+  const reachesLive = (ks: string, key: Uint8Array, taken: number) => (overwrites.get(id(ks, key)) ?? []).filter((v) => v > taken).length >= 2;
+  return countingWrites(inner, note, {
+    snapshot: (engine) =>
+      snapshotReading(
+        engine,
+        (view, live, name, taken) => {
+          const pick = (key: Uint8Array, value: Uint8Array | undefined) => (value !== undefined && reachesLive(name, key, taken) ? live.getSync!(key) : value);
+          return {
+            get: async (k) => pick(k, await view.get(k)),
+            getSync: (k) => pick(k, view.getSync!(k)),
+            getMany: async (keys) => (await view.getMany(keys)).map((v, i) => pick(keys[i]!, v)),
+            iterate: (range = {}) => deferredIterator(async () => (await view.iterate({ ...range, signal: undefined }).all()).map(([k, v]): Entry => [k, pick(k, v)!]), range.signal),
+            iterateSync: (range) => [...view.iterateSync!(range)].map(([k, v]): Entry => [k, pick(k, v)!]),
+          };
+        },
+        version,
+      ),
+  });
+}
+
+/**
+ * A range delete of over a quarter of a keyspace holding over 1000 keys rebuilds the tree
+ * from the pages it keeps, emptying in place the pages it drops, which open snapshots share:
+ * their keys in that range are gone from every snapshot read.
+ */
+async function largeRangeDeleteEmptiesSnapshots(): Promise<StorageEngine> {
+  const inner = await openReference();
+  let version = 0;
+  const dropped: { ks: string; range: Range; version: number }[] = [];
+  const note = (ks: string, op: WriteOp) => {
+    version++;
+    if (op.type !== 'delRange') return;
+    try {
+      const { reverse: _r, limit: _l, ...bounds } = op.range;
+      const all = [...inner.keyspace(ks).iterateSync!()].length;
+      const doomed = [...inner.keyspace(ks).iterateSync!(bounds)].length;
+      if (all > 1000 && doomed > all / 4) dropped.push({ ks, range: bounds, version });
+    } catch {
+      // a bad range: the delete itself rejects it
+    }
+  };
+  const lost = (ks: string, key: Uint8Array, taken: number) =>
+    dropped.some((d) => d.ks === ks && d.version > taken && inRange(key, d.range));
+  return countingWrites(inner, note, {
+    snapshot: (engine) =>
+      snapshotReading(
+        engine,
+        (view, _live, name, taken) => {
+          const pick = (key: Uint8Array, value: Uint8Array | undefined) => (lost(name, key, taken) ? undefined : value);
+          const keep = (entries: Entry[]) => entries.filter(([k]) => !lost(name, k, taken));
+          return {
+            get: async (k) => pick(k, await view.get(k)),
+            getSync: (k) => pick(k, view.getSync!(k)),
+            getMany: async (keys) => (await view.getMany(keys)).map((v, i) => pick(keys[i]!, v)),
+            iterate: (range = {}) => {
+              normalizeIterateRange(range); // bad ranges fail as they would
+              const { limit = Infinity, signal, ...bounds } = range;
+              return deferredIterator(async () => keep(await view.iterate(bounds).all()).slice(0, limit), signal);
+            },
+            iterateSync: (range = {}) => {
+              normalizeRange(range);
+              const { limit = Infinity, ...bounds } = range;
+              return keep([...view.iterateSync!(bounds)]).slice(0, limit);
+            },
+          };
+        },
+        version,
+      ),
+  });
+}
+
+/** Whether `key` lies within the bounds of `range` (compared by bytes, as the engine orders keys). */
+function inRange(key: Uint8Array, range: Range): boolean {
+  const { gt, gte, lt, lte, prefix } = range;
+  const cmp = (a: Uint8Array, b: Uint8Array) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+  if (gte !== undefined ? cmp(key, gte) < 0 : gt !== undefined && cmp(key, gt) <= 0) return false;
+  if (lte !== undefined ? cmp(key, lte) > 0 : lt !== undefined && cmp(key, lt) >= 0) return false;
+  return prefix === undefined || Buffer.from(key).subarray(0, prefix.length).equals(Buffer.from(prefix));
 }
 
 export const brokenEngines: BrokenEngine[] = [
@@ -934,5 +1135,26 @@ export const brokenEngines: BrokenEngine[] = [
     bug: 'an overwrite with a value of the same size is done in place, which keeps the old bytes of values over 1 KiB',
     open: sameSizeLargeOverwriteLost,
     mustFail: ['300 values of 0 B to 16 KiB through same-size and resized overwrites, a snapshot, deletes one at a time and a range delete leaving a short tail, and reopen'],
+  },
+  {
+    name: 'snapshot iterators resume in the live store after a write',
+    bug: 'a snapshot iterator finds its place again after the store changed by key in the live tree, so its later chunks read live entries',
+    open: snapshotIteratorsResumeLive,
+    mustFail: [STRUCTURE_SPLITS],
+    onlyGroup: STRUCTURE_GROUP,
+  },
+  {
+    name: 'repeated same-size overwrites of large values reach snapshots',
+    bug: 'copy on write shares the large values of a copied page, so the second same-size overwrite of a value over 1 KiB after a snapshot changes it in the snapshot',
+    open: repeatedLargeOverwritesReachSnapshots,
+    mustFail: [STRUCTURE_VALUES],
+    onlyGroup: STRUCTURE_GROUP,
+  },
+  {
+    name: 'a large range delete empties pages snapshots share',
+    bug: 'a range delete of over a quarter of a keyspace of over 1000 keys empties the dropped pages in place, so open snapshots lose those keys',
+    open: largeRangeDeleteEmptiesSnapshots,
+    mustFail: [STRUCTURE_SPLITS],
+    onlyGroup: STRUCTURE_GROUP,
   },
 ];

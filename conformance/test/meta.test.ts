@@ -43,6 +43,10 @@ describe('the suite rejects broken engines', () => {
       console.log(`[meta] ${broken.name}: ${failed.size} of ${ran} cases fail, e.g. ${[...failed.keys()].slice(0, 3).join(' | ')}`);
       expect(failed.size).toBeGreaterThan(0);
       for (const name of broken.mustFail) expect([...failed.keys()], `"${name}" must fail`).toContain(name);
+      if (broken.onlyGroup !== undefined) {
+        const inGroup = new Set(engineCases().filter((c) => c.group === broken.onlyGroup).map((c) => c.name));
+        expect([...failed.keys()].filter((name) => !inGroup.has(name)), `only "${broken.onlyGroup}" may catch it`).toEqual([]);
+      }
     }, 300_000);
   }
 });

@@ -21,6 +21,8 @@ import { fullDiskCases } from './full-disk.js';
 import { lockCases } from './lock.js';
 import { siblingCases } from './siblings.js';
 import { sizeCases } from './sizes.js';
+import { structureCases } from './structure.js';
+import { structureModelCases } from './structure-model.js';
 
 /**
  * Every engine case, in registration order. The list is the same for every engine: cases an
@@ -46,6 +48,8 @@ export function engineCases(): Case[] {
     ...misuseCases,
     ...limitCases,
     ...sizeCases,
+    ...structureCases,
+    ...structureModelCases,
     ...capabilityCases,
     ...modelCases,
     ...crashCases,

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
 import type { Capabilities, Entry, ReadableKeyspace } from '@tidekv/core';
 import type { Case, CaseContext } from '../case.js';
-import { hex, valueFor } from '../support/bytes.js';
+import { hex, patterned, sameBytes, valueFor } from '../support/bytes.js';
 import { POINT_READ_PATHS, PUT_PATHS, RANGE_DELETE_PATHS, RANGE_READ_PATHS, type PointReadPath, type RangeReadPath } from '../support/paths.js';
 import { readAll } from '../support/read.js';
 import { prng } from '../support/seed.js';
@@ -139,17 +139,6 @@ async function checkRanges(ctx: CaseContext, paths: readonly RangeReadPath[], en
 
 const MiB = 1024 * 1024;
 
-/** Bytes that differ along their length, so a truncated or shifted copy is noticed. */
-function patterned(size: number, seed: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let x = seed | 1;
-  for (let i = 0; i < size; i++) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
-
 /**
  * Runs of 7 keys, each the one before plus a 0x00 byte: ['e', run (2 bytes)], then with 1..6
  * zero bytes appended. Most chunk edges (256, 1024, 97, 64...) then fall between a key and a
@@ -191,11 +180,6 @@ const CHURN_SIZES = [0, 1, 1023, 1024, 1025, 4097, 16_385];
 
 function churnValue(i: number, version: number): Uint8Array {
   return patterned(CHURN_SIZES[(i + version) % CHURN_SIZES.length]!, i * 7919 + version);
-}
-
-function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  return a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
 }
 
 /** A short description that differs whenever the bytes do (length, first bytes, digest of all). */

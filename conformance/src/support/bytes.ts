@@ -43,3 +43,20 @@ export function valueFor(key: Uint8Array, salt = 0): Uint8Array {
   out.set(key, 2);
   return out;
 }
+
+/** Bytes that differ along their length, so a truncated or shifted copy is noticed. */
+export function patterned(size: number, seed: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let x = seed | 1;
+  for (let i = 0; i < size; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
+
+/** Byte equality (both undefined counts as equal). */
+export function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
+}
