@@ -71,7 +71,10 @@ async function splitsAndMerges(ctx: CaseContext): Promise<void> {
 
     // fill every gap: each round splits leaves (and, past a few thousand keys, branches) the views share
     for (const [round, offset] of INSERT_OFFSETS.entries()) {
-      await putEach(ctx, model, entries(old.map((i) => i + offset), round + 1), round === 0 ? 'put' : 'write');
+      const added = entries(old.map((i) => i + offset), round + 1);
+      // one round partly through single puts (each a commit in some engines, so not all of them)
+      if (round === 0) await putEach(ctx, model, added.slice(0, 40), 'put');
+      await putEach(ctx, model, round === 0 ? added.slice(40) : added, 'write');
       if (round % 3 === 2) for (const it of iterators) if (!it.done) await it.advance(97);
     }
     await expectAllViews(ctx, model, held, checkOf(everyKey, { gt: structuralKey(777), lte: structuralKey(3333), reverse: true, limit: 1000 }, 61), 'after 4500 inserts between the first 300 keys');
@@ -148,7 +151,7 @@ async function outOfLineValues(ctx: CaseContext): Promise<void> {
     if (s2) iterators.push(track(ctx, model, { reverse: true }, s2));
     const inline = numbers.filter((i) => sizeOf(i) <= 1024);
     for (let stamp = 3; stamp < 9; stamp++) {
-      await putEach(ctx, model, withSize(inline, stamp, (i) => (sizeOf(i) + stamp * 37) % 1000), stamp % 2 === 0 ? 'write' : 'put');
+      await putEach(ctx, model, withSize(inline, stamp, (i) => (sizeOf(i) + stamp * 37) % 1000), 'write');
       for (const it of iterators) if (!it.done) await it.advance(17);
     }
     await putEach(ctx, model, withSize(inline, 9, sizeOf), 'write');

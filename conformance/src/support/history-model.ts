@@ -5,8 +5,8 @@
  * opened, may only return a value its key held at some moment since then (`heldSince`).
  */
 import type { Entry, Range } from '@tidekv/core';
-import { hex, sameBytes } from './bytes.js';
-import { expectedRange, matchesRange } from './oracle.js';
+import { byteOrder, hex, sameBytes } from './bytes.js';
+import { matchesRange } from './oracle.js';
 
 interface Change {
   /** The model version the change made. */
@@ -20,6 +20,8 @@ export class HistoryModel {
   version = 0;
   readonly #current = new Map<string, Entry>();
   readonly #history = new Map<string, Change[]>();
+  /** The current entries in key order, kept until the next change (a check reads many ranges of one state). */
+  #sorted: Entry[] | undefined;
 
   put(key: Uint8Array, value: Uint8Array): void {
     const id = hex(key)!;
@@ -54,12 +56,13 @@ export class HistoryModel {
   }
 
   range(range: Range = {}): Entry[] {
-    return expectedRange([...this.#current.values()], range);
+    this.#sorted ??= sortedEntries(this.#current);
+    return selectRange(this.#sorted, range);
   }
 
   /** The current state, fixed: what a snapshot taken now must read forever. */
   frozen(): FrozenState {
-    return new FrozenState(new Map(this.#current));
+    return new FrozenState(new Map(this.#current), this.#sorted);
   }
 
   /** Whether `value` is a value `key` held at some moment from `version` until now (undefined: absent at such a moment). */
@@ -80,6 +83,7 @@ export class HistoryModel {
 
   #record(id: string, value: Uint8Array | undefined): void {
     this.version++;
+    this.#sorted = undefined;
     let changes = this.#history.get(id);
     if (changes === undefined) this.#history.set(id, (changes = []));
     changes.push({ version: this.version, value });
@@ -88,13 +92,30 @@ export class HistoryModel {
 
 /** A state of the model that no later change reaches. */
 export class FrozenState {
-  constructor(readonly entries: ReadonlyMap<string, Entry>) {}
+  constructor(
+    readonly entries: ReadonlyMap<string, Entry>,
+    private sorted?: Entry[],
+  ) {}
 
   get(key: Uint8Array): Uint8Array | undefined {
     return this.entries.get(hex(key)!)?.[1];
   }
 
   range(range: Range = {}): Entry[] {
-    return expectedRange([...this.entries.values()], range);
+    this.sorted ??= sortedEntries(this.entries);
+    return selectRange(this.sorted, range);
   }
+}
+
+function sortedEntries(entries: ReadonlyMap<string, Entry>): Entry[] {
+  return [...entries.values()].sort((a, b) => byteOrder(a[0], b[0]));
+}
+
+/** The entries of `sorted` (in key order) that `range` selects, in iteration order: filter, reverse, limit. */
+function selectRange(sorted: readonly Entry[], range: Range): Entry[] {
+  const bounds = { ...range, reverse: undefined, limit: undefined };
+  const selected = sorted.filter(([key]) => matchesRange(key, bounds));
+  if (range.reverse) selected.reverse();
+  const limit = range.limit ?? Infinity;
+  return limit === Infinity ? selected : selected.slice(0, limit);
 }

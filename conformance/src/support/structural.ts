@@ -40,15 +40,20 @@ export async function putEach(ctx: CaseContext, model: HistoryModel, entries: re
 }
 
 /**
- * Deletes `keys` one key at a time, in runs of 10 taking turns between the three delete
- * paths: del, write() of single dels, and a clear of exactly one key. Trees rebalance (borrow,
- * merge) as keys go one by one; a range delete of many keys may take another path.
+ * Deletes `keys` one key at a time: the first `singly` by one call each (del and a clear of
+ * exactly one key taking turns), the rest in write() batches of 20 single dels. A tree
+ * rebalances (borrows, merges) as each key goes, whichever path deleted it; a range delete
+ * of many keys may take another path. Single calls are few because each one is a commit in
+ * engines that commit every write.
  */
-export async function deleteEach(ctx: CaseContext, model: HistoryModel, keys: readonly Uint8Array[]): Promise<void> {
-  for (let from = 0, turn = 0; from < keys.length; from += 10, turn++) {
-    const run = keys.slice(from, from + 10);
-    if (turn % 3 === 1) await ctx.engine.write(run.map((key) => ctx.del(key)));
-    else for (const key of run) await (turn % 3 === 0 ? ctx.ks.del(key) : ctx.ks.clear({ gte: key, lte: key }));
+export async function deleteEach(ctx: CaseContext, model: HistoryModel, keys: readonly Uint8Array[], singly = 30): Promise<void> {
+  for (const [n, key] of keys.slice(0, singly).entries()) {
+    await (n % 2 === 0 ? ctx.ks.del(key) : ctx.ks.clear({ gte: key, lte: key }));
+    model.del(key);
+  }
+  for (let from = singly; from < keys.length; from += 20) {
+    const run = keys.slice(from, from + 20);
+    await ctx.engine.write(run.map((key) => ctx.del(key)));
     for (const key of run) model.del(key);
   }
 }
