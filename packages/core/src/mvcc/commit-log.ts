@@ -23,7 +23,8 @@ import { TidekvError } from '../errors.js';
 import { readSafeU64BE, writeU64BE } from '../codec/u64.js';
 import { Wal } from '../wal/wal.js';
 import type { WalOptions } from '../wal/options.js';
-import { decodeKeyValue, encodeKeyValue, tombstoneKeyValue } from './layout.js';
+import { allocBytes } from '../codec/byte-slab.js';
+import { CHECKSUM_BYTES, decodeKeyValue, sealChange, writeU32 } from './layout.js';
 import type { LeaseRecord } from './lease/lease.js';
 import type { Change } from './txn.js';
 
@@ -52,23 +53,26 @@ export function encodeCompaction(revision: number): Uint8Array {
 }
 
 export function encodeCommit(revision: number, changes: readonly Change[], leaseOps: readonly LeaseOp[] = []): Uint8Array {
-  const bodies = changes.map((c) => (c.body ??= encodeKeyValue(c.tombstone ? tombstoneKeyValue(c.kv.key) : c.kv)));
   const leaseBytes = leaseOps.length > 0 ? 4 + LEASE_OP_BYTES * leaseOps.length : 0;
-  const size = 13 + bodies.reduce((sum, b) => sum + 5 + b.length, 0) + leaseBytes;
-  const out = new Uint8Array(size);
-  const view = new DataView(out.buffer);
+  let size = 13 + leaseBytes;
+  // Each change's KeyValue bytes are encoded once, into its stored value, and copied from there.
+  for (const change of changes) size += 5 + sealChange(change).length - CHECKSUM_BYTES;
+  const out = allocBytes(size);
   out[0] = leaseOps.length > 0 ? FORMAT_WITH_LEASES : FORMAT;
   writeU64BE(out, 1, revision);
-  view.setUint32(9, changes.length);
+  writeU32(out, 9, changes.length);
   let at = 13;
-  bodies.forEach((body, i) => {
-    out[at] = changes[i]!.tombstone ? 1 : 0;
-    view.setUint32(at + 1, body.length);
-    out.set(body, at + 5);
-    at += 5 + body.length;
-  });
+  for (const change of changes) {
+    const stored = change.stored!;
+    // The stored value is checksum ++ body: copied one byte in, its 4 checksum bytes land
+    // on the length field, which is then written over.
+    out.set(stored, at + 1);
+    out[at] = change.tombstone ? 1 : 0;
+    writeU32(out, at + 1, stored.length - CHECKSUM_BYTES);
+    at += 1 + stored.length;
+  }
   if (leaseOps.length > 0) {
-    view.setUint32(at, leaseOps.length);
+    writeU32(out, at, leaseOps.length);
     at += 4;
     for (const op of leaseOps) {
       out[at] = op.type === 'put' ? 1 : 2;
@@ -110,7 +114,7 @@ export function decodeCommit(payload: Uint8Array, lsn: number): Commit {
     const length = view.getUint32(at + 1);
     if (at + 5 + length > payload.length) throw damaged(lsn, 'is truncated');
     const body = payload.subarray(at + 5, at + 5 + length);
-    changes.push({ revision: { main: revision, sub }, tombstone, kv: decodeKeyValue(body), body });
+    changes.push({ revision: { main: revision, sub }, tombstone, kv: decodeKeyValue(body), body, storageKey: undefined, stored: undefined });
     at += 5 + length;
   }
   const leaseOps: LeaseOp[] = [];
@@ -169,10 +173,26 @@ export class CommitLog {
     return payload;
   }
 
-  /** Appends an encoded commit; resolves with its LSN once durable. */
+  /** Appends an encoded record; resolves with its LSN once durable. */
   append(payload: Uint8Array): Promise<number> {
     this.bytesSinceCheckpoint += payload.length;
     return this.wal.append(payload).then((result) => result.lsn);
+  }
+
+  /**
+   * Appends an encoded commit without a promise of its own: returns its LSN at once (throws
+   * if the log refuses it). It is durable once `wal.durableLsn` reaches that LSN;
+   * `groupSettled()`, called right after, is the promise of its commit group, shared by every
+   * commit in it, so the store waits once per group and not once per commit.
+   */
+  appendCommit(payload: Uint8Array): number {
+    const lsn = this.wal.appendInGroup(payload);
+    this.bytesSinceCheckpoint += payload.length;
+    return lsn;
+  }
+
+  groupSettled(): Promise<void> {
+    return this.wal.groupSettled();
   }
 
   /**

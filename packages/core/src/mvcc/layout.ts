@@ -46,6 +46,7 @@ import {
   type Revision,
 } from '../codec/revision-key.js';
 import { readSafeU64BE, writeU64BE } from '../codec/u64.js';
+import { allocBytes } from '../codec/byte-slab.js';
 import type { KeyValue } from './kv.js';
 
 export const REV_KEYSPACE = 'rev';
@@ -54,10 +55,11 @@ export const LEASE_KEYSPACE = 'lease';
 
 const KEY_VALUE_FORMAT = 1;
 const HEADER_BYTES = 37;
-const CHECKSUM_BYTES = 4;
+export const CHECKSUM_BYTES = 4;
 const EMPTY = new Uint8Array(0);
 
-function writeU32(out: Uint8Array, at: number, value: number): void {
+/** A u32, big-endian, at `at`. */
+export function writeU32(out: Uint8Array, at: number, value: number): void {
   out[at] = value >>> 24;
   out[at + 1] = (value >>> 16) & 0xff;
   out[at + 2] = (value >>> 8) & 0xff;
@@ -71,15 +73,20 @@ function readU32(bytes: Uint8Array, at: number): number {
 /** The canonical bytes of a KeyValue (no checksum): what is stored, logged and hashed. */
 export function encodeKeyValue(kv: KeyValue): Uint8Array {
   const out = new Uint8Array(HEADER_BYTES + kv.key.length + kv.value.length);
-  out[0] = KEY_VALUE_FORMAT;
-  writeU64BE(out, 1, kv.createRevision);
-  writeU64BE(out, 9, kv.modRevision);
-  writeU64BE(out, 17, kv.version);
-  writeU64BE(out, 25, kv.lease);
-  writeU32(out, 33, kv.key.length);
-  out.set(kv.key, HEADER_BYTES);
-  out.set(kv.value, HEADER_BYTES + kv.key.length);
+  writeKeyValue(out, 0, kv);
   return out;
+}
+
+/** Writes encodeKeyValue(kv) into `out` at `at`. */
+function writeKeyValue(out: Uint8Array, at: number, kv: KeyValue): void {
+  out[at] = KEY_VALUE_FORMAT;
+  writeU64BE(out, at + 1, kv.createRevision);
+  writeU64BE(out, at + 9, kv.modRevision);
+  writeU64BE(out, at + 17, kv.version);
+  writeU64BE(out, at + 25, kv.lease);
+  writeU32(out, at + 33, kv.key.length);
+  out.set(kv.key, at + HEADER_BYTES);
+  out.set(kv.value, at + HEADER_BYTES + kv.key.length);
 }
 
 function malformed(what: string, details: Record<string, unknown> = {}): TidekvError {
@@ -131,7 +138,7 @@ function checksum(storageKey: Uint8Array, bytes: Uint8Array, start: number, end:
 
 /** Frames `body` for storage under `storageKey`: checksum first. */
 export function sealValue(storageKey: Uint8Array, body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(CHECKSUM_BYTES + body.length);
+  const out = allocBytes(CHECKSUM_BYTES + body.length);
   writeU32(out, 0, checksum(storageKey, body, 0, body.length));
   out.set(body, CHECKSUM_BYTES);
   return out;
@@ -170,7 +177,40 @@ function describeKey(key: Uint8Array): string {
 /** The `rev` keyspace entry for a change; `body` is its encodeKeyValue bytes when already made. */
 export function encodeRevisionRecord(revision: Revision, tombstone: boolean, kv: KeyValue, body?: Uint8Array): [key: Uint8Array, value: Uint8Array] {
   const key = encodeRevisionKey(revision, tombstone);
-  return [key, sealValue(key, body ?? encodeKeyValue(tombstone ? tombstoneKeyValue(kv.key) : kv))];
+  return [key, body ? sealValue(key, body) : sealRevisionValue(key, tombstone, kv)];
+}
+
+/**
+ * sealValue(storageKey, encodeKeyValue(kv)) (the key alone for a tombstone), encoded in
+ * place in one small allocation rather than encoded and then copied behind a checksum.
+ */
+export function sealRevisionValue(storageKey: Uint8Array, tombstone: boolean, kv: KeyValue): Uint8Array {
+  const stored = tombstone ? tombstoneKeyValue(kv.key) : kv;
+  const out = allocBytes(CHECKSUM_BYTES + HEADER_BYTES + stored.key.length + stored.value.length);
+  writeKeyValue(out, CHECKSUM_BYTES, stored);
+  writeU32(out, 0, checksum(storageKey, out, CHECKSUM_BYTES, out.length));
+  return out;
+}
+
+/** A change's `rev` entry, made once and kept on the change: its WAL record and its engine write both use it. */
+export interface SealedChange {
+  revision: Revision;
+  tombstone: boolean;
+  kv: KeyValue;
+  /** encodeRevisionKey(revision, tombstone), once sealed. */
+  storageKey?: Uint8Array | undefined;
+  /** sealRevisionValue(storageKey, tombstone, kv), once sealed. */
+  stored?: Uint8Array | undefined;
+}
+
+/** Seals `change` unless it is already; returns its stored value. */
+export function sealChange(change: SealedChange): Uint8Array {
+  if (change.stored === undefined) {
+    const storageKey = encodeRevisionKey(change.revision, change.tombstone);
+    change.storageKey = storageKey;
+    change.stored = sealRevisionValue(storageKey, change.tombstone, change.kv);
+  }
+  return change.stored;
 }
 
 /** Bytes per shared buffer of a RecordBatch; a record larger than this gets its own. */

@@ -6,7 +6,8 @@
  * a lease), TOO_MANY_OPS and DUPLICATE_KEY, with etcd's order of checks.
  */
 import { TidekvError } from '../errors.js';
-import { prefixSuccessor, utf8Encode } from '../codec/bytes.js';
+import { prefixSuccessor } from '../codec/bytes.js';
+import { copyBytes, utf8Bytes } from '../codec/byte-slab.js';
 import { describeValue } from '../errors.js';
 import type { CompareResult, CompareTarget, SortOrder, SortTarget } from './kv.js';
 
@@ -78,14 +79,11 @@ function invalid(message: string): TidekvError {
  */
 export function toBytes(input: unknown, what: string, code: 'INVALID_KEY' | 'INVALID_VALUE' | 'INVALID_ARGUMENT', copy = true): Uint8Array {
   if (typeof input === 'string') {
-    try {
-      return utf8Encode(input);
-    } catch (error) {
-      throw new TidekvError(code, `${what}: ${(error as Error).message}`, { cause: error });
-    }
+    if (!input.isWellFormed()) throw new TidekvError(code, `${what}: the string contains a lone surrogate, which has no UTF-8 encoding`);
+    return utf8Bytes(input);
   }
-  // new Uint8Array(...) copies; a Buffer's slice() would be a view of the caller's memory.
-  if (input instanceof Uint8Array) return copy ? new Uint8Array(input) : input;
+  // A copy (from a shared slab: small arrays are the common case); a Buffer's slice() would be a view of the caller's memory.
+  if (input instanceof Uint8Array) return copy ? copyBytes(input) : input;
   throw new TidekvError(code, `${what} must be a Uint8Array or a string, got ${describeValue(input)}`);
 }
 

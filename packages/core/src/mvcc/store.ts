@@ -64,7 +64,7 @@ import { Lessor } from './lease/lessor.js';
 import { parseWatch } from './watch.js';
 import { readRevisionEvents } from './watch-history.js';
 import { WatcherGroup, type WatchHistory } from './watcher-group.js';
-import { LEASE_KEYSPACE, META_KEYSPACE, META_KEYS, REV_KEYSPACE, encodeMetaValue, encodeRevisionRecord, verifyRevisionValue } from './layout.js';
+import { LEASE_KEYSPACE, META_KEYSPACE, META_KEYS, REV_KEYSPACE, encodeMetaValue, sealChange, verifyRevisionValue } from './layout.js';
 import { leaseWrites, readLeases, readMeta, rebuildIndex, replayLog, type ReplayedChange } from './recovery.js';
 import { assertCount, checkDeleteRange, checkPut, checkRange, checkTxn, isReadOnly, optionsObject, booleanOption, toKey, type PutRequest, type TxnRequestChecked } from './request.js';
 import { resolveStoreOptions, type MvccStoreOptions, type ResolvedStoreOptions } from './store-options.js';
@@ -88,30 +88,48 @@ interface QueuedCommit {
   changes: Change[];
   /** Writes to the `lease` keyspace that go with the commit. */
   leaseOps: LeaseOp[];
+  /**
+   * The LSN of the commit's WAL record; 0 when it has none (no WAL, or nothing to log). The
+   * commit is durable once the WAL's durableLsn reaches it.
+   */
   lsn: number;
-  durable: boolean;
-  failure: TidekvError | undefined;
-  /** Settles when the commit is published (or fails). */
-  done: Promise<void>;
-  resolve(): void;
+  /** What the request's run returned, and how it and the revision become the caller's response. */
+  result: unknown;
+  respond: Respond<unknown, unknown>;
+  /** Settles with the response once the commit is published, or with the failure. */
+  done: Promise<unknown>;
+  resolve(response: unknown): void;
   reject(error: unknown): void;
 }
 
-/** A write prepared and queued: its commit and what its run returned. */
-interface PreparedWrite<T> {
-  entry: QueuedCommit;
-  result: T;
-}
+/** Builds a write's response from what its run returned and the revision it made (or read at, when it changed nothing). */
+type Respond<T, R> = (result: T, revision: number) => R;
 
-/** Resolves once the prepared write's commit is published, with the revision it made (or read at). */
-function awaitPublished<T>({ entry, result }: PreparedWrite<T>): Promise<{ result: T; revision: number }> {
-  return entry.done.then(() => ({ result, revision: entry.revision ?? entry.base }));
+/** The caller's promise of a prepared write: its commit's. */
+function entryDone<R>(entry: QueuedCommit): Promise<R> {
+  return entry.done as Promise<R>;
 }
 
 const NO_LEASE_OPS: LeaseOp[] = [];
 
-function putResponse({ result, revision }: { result: { prevKv?: KeyValue }; revision: number }): PutResponse {
+function putResponse(result: { prevKv?: KeyValue }, revision: number): PutResponse {
   return result.prevKv ? { revision, prevKv: result.prevKv } : { revision };
+}
+
+function deleteRangeResponse(result: { deleted: number; prevKvs?: KeyValue[] }, revision: number): DeleteRangeResponse {
+  return result.prevKvs ? { deleted: result.deleted, revision, prevKvs: result.prevKvs } : { deleted: result.deleted, revision };
+}
+
+function txnResponse(result: { succeeded: boolean; responses: TxnResponse['responses'] }, revision: number): TxnResponse {
+  return { ...result, revision };
+}
+
+function revisionOnly(_result: unknown, revision: number): number {
+  return revision;
+}
+
+function settledLater(): void {
+  // Replaced by the promise executor as the entry is made.
 }
 
 const OPEN_NAMES = ['physical'] as const;
@@ -147,6 +165,10 @@ export class MvccStore implements WatchLeaseKV {
   readonly #pending = new Map<number, Change[]>();
   readonly #queue: QueuedCommit[] = [];
   #draining = false;
+  /** The promise of the WAL commit group the latest commit went into: the drain waits on each group once. */
+  #awaitedGroup: Promise<void> | undefined;
+  /** Set when a WAL commit group failed: the commits not durable by then fail with it. */
+  #walFailure: TidekvError | undefined;
   /** The serial chain every write and compaction is prepared on. */
   #chain: Promise<unknown> = Promise.resolve();
   /** Tasks on the serial chain that have not settled yet. */
@@ -475,26 +497,29 @@ export class MvccStore implements WatchLeaseKV {
 
   /**
    * Prepares a write on the serial chain, queues it for durability and resolves once it is
-   * published, with the revision it made (or read at, when it changed nothing).
+   * published, with respond(what the run returned, the revision it made or read at, when it
+   * changed nothing). On the common path (a put prepared at once) that promise is the only
+   * one the write makes.
    */
-  #write<T>(
+  #write<T, R>(
     run: (txn: TxnRun) => T | Promise<T>,
+    respond: Respond<T, R>,
     leaseOps?: () => LeaseOp[],
     /** The lessor's own writes: allowed while close() checkpoints leases. */
     internal = false,
-  ): Promise<{ result: T; revision: number }> {
+  ): Promise<R> {
     try {
       if (internal) this.#assertNotPoisoned();
       else this.#assertWritable();
-      const prepared = this.#serialNow(() => this.#prepare(run, leaseOps));
-      return prepared instanceof Promise ? prepared.then(awaitPublished) : awaitPublished(prepared);
+      const prepared = this.#serialNow(() => this.#prepare(run, respond, leaseOps));
+      return prepared instanceof Promise ? prepared.then(entryDone<R>) : entryDone<R>(prepared);
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
   /** Runs `run` on a new TxnRun at the latest prepared revision and queues its commit; undone exactly when anything fails. */
-  #prepare<T>(run: (txn: TxnRun) => T | Promise<T>, leaseOps: (() => LeaseOp[]) | undefined): PreparedWrite<T> | Promise<PreparedWrite<T>> {
+  #prepare<T, R>(run: (txn: TxnRun) => T | Promise<T>, respond: Respond<T, R>, leaseOps: (() => LeaseOp[]) | undefined): QueuedCommit | Promise<QueuedCommit> {
     // Accepted before close(): close waits for it. Only a poisoned store refuses it now.
     if (this.#poison) this.#assertWritable();
     const base = this.#latest;
@@ -506,9 +531,9 @@ export class MvccStore implements WatchLeaseKV {
       txn.rollback();
       throw error;
     }
-    if (!(result instanceof Promise)) return this.#queuePrepared(txn, base, result, leaseOps);
+    if (!(result instanceof Promise)) return this.#queuePrepared(txn, base, result, respond, leaseOps);
     return result.then(
-      (value) => this.#queuePrepared(txn, base, value, leaseOps),
+      (value) => this.#queuePrepared(txn, base, value, respond, leaseOps),
       (error: unknown) => {
         txn.rollback();
         throw error;
@@ -516,17 +541,22 @@ export class MvccStore implements WatchLeaseKV {
     );
   }
 
-  #queuePrepared<T>(txn: TxnRun, base: number, result: T, leaseOps: (() => LeaseOp[]) | undefined): PreparedWrite<T> {
+  #queuePrepared<T, R>(txn: TxnRun, base: number, result: T, respond: Respond<T, R>, leaseOps: (() => LeaseOp[]) | undefined): QueuedCommit {
     let leases: LeaseOp[];
-    let payloadLsn: Promise<number> | undefined;
+    let lsn = 0;
     try {
       leases = leaseOps?.() ?? NO_LEASE_OPS;
-      if (txn.changes.length > 0 || leases.length > 0) {
+      if (this.#log && (txn.changes.length > 0 || leases.length > 0)) {
         this.#checkSizes(txn.changes);
-        if (this.#log) {
-          const payload = this.#log.encode(txn.changes.length > 0 ? base + 1 : 0, txn.changes, leases);
-          payloadLsn = this.#log.append(payload);
+        // Seals each change as it encodes the record: the engine write reuses those bytes.
+        lsn = this.#log.appendCommit(this.#log.encode(txn.changes.length > 0 ? base + 1 : 0, txn.changes, leases));
+        const group = this.#log.groupSettled();
+        if (group !== this.#awaitedGroup) {
+          this.#awaitedGroup = group;
+          group.then(this.#groupDurable, this.#groupFailed);
         }
+      } else if (txn.changes.length > 0) {
+        this.#checkSizes(txn.changes);
       }
     } catch (error) {
       txn.rollback();
@@ -534,8 +564,15 @@ export class MvccStore implements WatchLeaseKV {
     }
     // Attachments follow the prepared order, before any later write is prepared.
     if (txn.changes.length > 0) this.#lessor.applyChanges(txn.changes);
-    return { entry: this.#enqueue(base, txn.changes, payloadLsn, leases), result };
+    return this.#enqueue(base, txn.changes, lsn, leases, result, respond as Respond<unknown, unknown>);
   }
+
+  readonly #groupDurable = (): void => this.#kick();
+
+  readonly #groupFailed = (error: unknown): void => {
+    this.#walFailure ??= asTidekvError(error, 'WAL append');
+    this.#kick();
+  };
 
   #checkSizes(changes: readonly Change[]): void {
     const max = this.#engine.capabilities.maxValueSize;
@@ -549,66 +586,58 @@ export class MvccStore implements WatchLeaseKV {
     }
   }
 
-  #enqueue(base: number, changes: Change[], lsn: Promise<number> | undefined, leaseOps: LeaseOp[]): QueuedCommit {
-    let resolve!: () => void;
-    let reject!: (error: unknown) => void;
-    const done = new Promise<void>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
+  #enqueue(base: number, changes: Change[], lsn: number, leaseOps: LeaseOp[], result: unknown, respond: Respond<unknown, unknown>): QueuedCommit {
     const revision = changes.length > 0 ? base + 1 : undefined;
-    const entry: QueuedCommit = { revision, base, changes, leaseOps, lsn: 0, durable: lsn === undefined, failure: undefined, done, resolve, reject };
+    const entry: QueuedCommit = { revision, base, changes, leaseOps, lsn, result, respond, done: undefined!, resolve: settledLater, reject: settledLater };
+    entry.done = new Promise((resolve, reject) => {
+      entry.resolve = resolve;
+      entry.reject = reject;
+    });
     // Commits publish in order (or all fail), so close() waits for the latest one.
     this.#lastCommit = entry;
     if (revision !== undefined) {
       this.#latest = revision;
       this.#pending.set(revision, changes);
     }
-    if (lsn) {
-      lsn.then(
-        (value) => {
-          entry.lsn = value;
-          entry.durable = true;
-          void this.#drain();
-        },
-        (error) => {
-          entry.failure = asTidekvError(error, 'WAL append');
-          void this.#drain();
-        },
-      );
-    }
     this.#queue.push(entry);
-    void this.#drain();
+    // A commit with a WAL record waits for its group (#groupDurable); one without may be ready now.
+    if (lsn === 0) this.#kick();
     return entry;
   }
 
-  /** Applies ready commits to the engine in order, several per write, then publishes them. */
+  #kick(): void {
+    if (!this.#draining) void this.#drain();
+  }
+
+  /**
+   * Applies the durable commits at the head of the queue to the engine in order, all of them
+   * in one write (with a WAL: a whole commit group, and any groups that became durable
+   * meanwhile), then publishes them.
+   */
   async #drain(): Promise<void> {
-    if (this.#draining) return;
     this.#draining = true;
     try {
       while (this.#queue.length > 0 && !this.#poison) {
-        const first = this.#queue[0]!;
-        if (first.failure) return this.#poisonWith(first.failure);
+        const durableLsn = this.#log ? this.#log.wal.durableLsn : Number.POSITIVE_INFINITY;
         let ready = 0;
-        while (ready < this.#queue.length && this.#queue[ready]!.durable && !this.#queue[ready]!.failure) ready++;
-        if (ready === 0) return;
+        while (ready < this.#queue.length && this.#queue[ready]!.lsn <= durableLsn) ready++;
+        if (ready === 0) {
+          if (this.#walFailure) this.#poisonWith(this.#walFailure);
+          return;
+        }
         const batch = this.#queue.splice(0, ready);
         const ops: WriteOp[] = [];
         let lastRevision = 0;
         let lastLsn = 0;
         for (const commit of batch) {
-          if (commit.leaseOps.length > 0) {
-            for (const op of leaseWrites(commit.leaseOps)) ops.push(op);
-            if (commit.lsn > 0) lastLsn = commit.lsn;
-          }
+          if (commit.lsn > 0) lastLsn = commit.lsn;
+          if (commit.leaseOps.length > 0) for (const op of leaseWrites(commit.leaseOps)) ops.push(op);
           if (commit.revision === undefined) continue;
           for (const change of commit.changes) {
-            const [key, value] = encodeRevisionRecord(change.revision, change.tombstone, change.kv, change.body);
-            ops.push({ type: 'put', keyspace: REV_KEYSPACE, key, value });
+            const value = sealChange(change);
+            ops.push({ type: 'put', keyspace: REV_KEYSPACE, key: change.storageKey!, value });
           }
           lastRevision = commit.revision;
-          lastLsn = commit.lsn;
         }
         if (ops.length > 0) {
           if (lastRevision > 0) ops.push({ type: 'put', keyspace: META_KEYSPACE, key: META_KEYS.revision, value: encodeMetaValue('revision', lastRevision) });
@@ -642,12 +671,12 @@ export class MvccStore implements WatchLeaseKV {
         }
       }
     }
-    commit.resolve();
+    commit.resolve(commit.respond(commit.result, commit.revision ?? commit.base));
   }
 
   #poisonWith(error: TidekvError): void {
     this.#poison ??= error;
-    for (const commit of this.#queue.splice(0)) commit.reject(commit.failure ?? error);
+    for (const commit of this.#queue.splice(0)) commit.reject(error);
   }
 
   /**
@@ -689,15 +718,14 @@ export class MvccStore implements WatchLeaseKV {
     return this.#write((txn) => {
       txn.checkPut(request, true);
       return txn.put(request);
-    }).then(putResponse);
+    }, putResponse);
   }
 
   async deleteRange(key: Bytes, options?: DeleteRangeOptions): Promise<DeleteRangeResponse> {
     const closed = this.#rejectIfClosed();
     if (closed) return closed;
     const request = checkDeleteRange(key, options);
-    const { result, revision } = await this.#write((txn) => txn.deleteRange(request));
-    return { deleted: result.deleted, revision, ...(result.prevKvs ? { prevKvs: result.prevKvs } : {}) };
+    return this.#write((txn) => txn.deleteRange(request), deleteRangeResponse);
   }
 
   async txn(request: TxnRequest): Promise<TxnResponse> {
@@ -705,8 +733,7 @@ export class MvccStore implements WatchLeaseKV {
     if (closed) return closed;
     const checked = checkTxn(request, this.#options.maxTxnOps);
     if (isReadOnly(checked)) return this.#readTxn(checked);
-    const { result, revision } = await this.#write((txn) => txn.txn(checked));
-    return { ...result, revision };
+    return this.#write((txn) => txn.txn(checked), txnResponse);
   }
 
   /**
@@ -882,19 +909,19 @@ export class MvccStore implements WatchLeaseKV {
 
   /** The lessor's grant and checkpoint writes: lease records only, no revision. */
   async #saveLeases(records: LeaseRecord[]): Promise<void> {
-    await this.#write(async () => undefined, () => records.map((record) => ({ type: 'put', record })), true);
+    await this.#write(async () => undefined, revisionOnly, () => records.map((record) => ({ type: 'put', record })), true);
   }
 
   /** One commit: a delete of every key attached when it applies (one revision, key order) and of the lease record. */
   async #revokeLease(id: number, attachedKeys: () => Uint8Array[]): Promise<number> {
-    const { revision } = await this.#write(
+    return this.#write(
       async (txn) => {
         for (const key of attachedKeys()) await txn.deleteRange({ type: 'deleteRange', range: { key, end: undefined, rawEnd: undefined }, prevKv: false });
       },
+      revisionOnly,
       () => [{ type: 'delete', id }],
       true,
     );
-    return revision;
   }
 
   // --- lifecycle --------------------------------------------------------------------------

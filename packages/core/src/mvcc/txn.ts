@@ -14,16 +14,16 @@ import type { Revision } from '../codec/revision-key.js';
 import { KeyIndex, type IndexedRevision } from './key-index.js';
 import type { KeyTree } from './key-tree.js';
 import type { KeyValue, ResponseOp } from './kv.js';
-import { tombstoneKeyValue } from './layout.js';
+import { tombstoneKeyValue, type SealedChange } from './layout.js';
 import type { CompareRequest, DeleteRangeRequest, KeyRange, OpRequest, PutRequest, RangeRequest, TxnRequestChecked } from './request.js';
 
 /** One change of a commit, in sub-revision order. */
-export interface Change {
+export interface Change extends SealedChange {
   revision: Revision;
   tombstone: boolean;
   /** The stored KeyValue; for a tombstone the key alone. */
   kv: KeyValue;
-  /** encodeKeyValue of what is stored, made once for the WAL record and the engine write. */
+  /** encodeKeyValue of what is stored when it was read back from the WAL (a view into the record). */
   body?: Uint8Array;
 }
 
@@ -265,7 +265,7 @@ export class TxnRun {
       version: current ? current.version + 1 : 1,
       lease: request.ignoreLease ? currentKv!.lease : request.lease,
     };
-    this.changes.push({ revision, tombstone: false, kv });
+    this.changes.push({ revision, tombstone: false, kv, storageKey: undefined, stored: undefined });
     return request.prevKv && currentKv ? { prevKv: currentKv } : {};
   }
 
@@ -279,7 +279,7 @@ export class TxnRun {
       const revision = { main, sub: this.changes.length };
       index.tombstone(revision);
       this.#undo.push({ index, revision });
-      this.changes.push({ revision, tombstone: true, kv: tombstoneKeyValue(index.key) });
+      this.changes.push({ revision, tombstone: true, kv: tombstoneKeyValue(index.key), storageKey: undefined, stored: undefined });
     }
     return prevKvs ? { deleted: refs.length, prevKvs } : { deleted: refs.length };
   }

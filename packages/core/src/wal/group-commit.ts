@@ -40,6 +40,32 @@ export class CommitGroup {
   records = 0;
   lastLsn = 0;
   readonly waiters: Waiter[] = [];
+  /** One promise for the whole group, made only when asked for (see Wal.appendInGroup). */
+  #settled: { promise: Promise<void>; resolve(): void; reject(error: TidekvError): void } | undefined;
+  /** Set once the group is durable (true) or failed (the error). */
+  #outcome: true | TidekvError | undefined;
+
+  /** Resolves once the group is durable; rejects with the error that fails it. */
+  settled(): Promise<void> {
+    if (this.#outcome === true) return Promise.resolve();
+    if (this.#outcome) return Promise.reject(this.#outcome);
+    if (!this.#settled) {
+      let resolve!: () => void;
+      let reject!: (error: TidekvError) => void;
+      const promise = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      this.#settled = { promise, resolve, reject };
+    }
+    return this.#settled.promise;
+  }
+
+  resolveAll(): void {
+    this.#outcome = true;
+    for (const waiter of this.waiters) waiter.resolve(waiter.result);
+    this.#settled?.resolve();
+  }
 
   /** Makes room for `bytes` more, growing the buffer geometrically. */
   reserve(bytes: number): Buffer {
@@ -53,8 +79,10 @@ export class CommitGroup {
   }
 
   rejectAll(error: TidekvError): void {
+    this.#outcome ??= error;
     for (const waiter of this.waiters) waiter.reject(error);
     this.waiters.length = 0;
+    this.#settled?.reject(error);
   }
 }
 
@@ -219,7 +247,7 @@ export class GroupCommit {
       this.#segments.written(segment, group.position + group.used, group.lastLsn, this.#host.isOpen);
       this.durableLsn = group.lastLsn;
     }
-    for (const waiter of group.waiters) waiter.resolve(waiter.result);
+    group.resolveAll();
   }
 
   #poisonWith(cause: unknown, failed: CommitGroup): void {

@@ -18,7 +18,7 @@ import type { DirectoryLock } from '../fs/lock.js';
 import { writeCheckpoint } from './checkpoint-file.js';
 import { DedupWindow, dedupKey, idBytes } from './dedup.js';
 import { encodeFrame, frameLength } from './format.js';
-import { type AppendResult, GroupCommit } from './group-commit.js';
+import { type AppendResult, type CommitGroup, GroupCommit } from './group-commit.js';
 import type { LimitState } from './limit-file.js';
 import { openWal, walIoError } from './open.js';
 import type { ResolvedWalOptions, WalOptions } from './options.js';
@@ -78,6 +78,8 @@ export class Wal implements AsyncDisposable {
   #checkpointLsn: number;
   #checkpointChain: Promise<void> = Promise.resolve();
   #activeReplays = 0;
+  /** The group of the record appendInGroup() appended last. */
+  #latestGroup: CommitGroup | undefined;
 
   /** @internal Use Wal.open; open.ts builds the parts. */
   constructor(parts: WalParts) {
@@ -147,31 +149,17 @@ export class Wal implements AsyncDisposable {
    * promises; rejects WAL_POISONED if the log failed before that.
    */
   append(payload: Uint8Array, options?: AppendOptions): Promise<AppendResult> {
-    if (!this.#lifecycle.isOpen) return Promise.reject(this.#lifecycle.closedError());
-    const poison = this.#commits.poison;
-    if (poison) return Promise.reject(poison);
     let id: Uint8Array | undefined;
     let payloadLength: number;
     try {
-      // The real byte length (internal slots, not `instanceof` or `.length`): a detached
-      // buffer, a Proxy or a look-alike would otherwise fail only while being encoded,
-      // after its LSN was assigned, leaving a gap in the log.
-      payloadLength = realByteLength(payload);
-      if (payloadLength < 0) {
-        throw new TidekvError('INVALID_VALUE', `WAL payload must be a real, attached Uint8Array, got ${describeValue(payload)}`);
-      }
+      payloadLength = this.#checkPayload(payload);
       if (options !== undefined) {
         if (options === null || typeof options !== 'object') {
           throw new TidekvError('INVALID_OPTION', `append options must be an object, got ${describeValue(options)}`);
         }
         if (options.id !== undefined) id = idBytes(options.id);
       }
-      const bodyLength = payloadLength + (id?.length ?? 0);
-      if (bodyLength > this.options.maxRecordBytes) {
-        throw new TidekvError('RECORD_TOO_LARGE', `WAL record is ${bodyLength} bytes; maxRecordBytes is ${this.options.maxRecordBytes}`, {
-          details: { size: bodyLength, max: this.options.maxRecordBytes },
-        });
-      }
+      this.#checkSize(payloadLength, id);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -183,21 +171,78 @@ export class Wal implements AsyncDisposable {
       if (original !== undefined) return this.#duplicate(original);
     }
     return new Promise<AppendResult>((resolve, reject) => {
-      const lsn = ++this.#lastLsn;
-      const frame = frameLength(payloadLength + (id?.length ?? 0));
-      const group = this.#commits.groupFor(lsn, frame);
-      const segment = group.segment!;
-      const buffer = group.reserve(frame);
-      encodeFrame(buffer, group.used, segment.salt, lsn, group.records, id, payload);
-      group.used += frame;
-      group.records++;
-      group.lastLsn = lsn;
-      segment.plannedSize += frame;
-      segment.plannedLastLsn = lsn;
+      const group = this.#frame(payload, payloadLength, id);
+      const lsn = this.#lastLsn;
       group.waiters.push({ result: { lsn, duplicate: false }, resolve, reject });
       if (key !== undefined) this.#dedup.add(key, lsn);
       this.#commits.added(group);
     });
+  }
+
+  /**
+   * @internal For a caller that waits per commit group rather than per record (the MVCC
+   * store, which applies a whole group's commits together): appends `payload` as append()
+   * does without an id, returns its LSN at once and throws (instead of rejecting) when the
+   * record is refused. `groupSettled()` right after gives the promise of the record's group.
+   */
+  appendInGroup(payload: Uint8Array): number {
+    const payloadLength = this.#checkPayload(payload);
+    this.#checkSize(payloadLength, undefined);
+    const group = this.#frame(payload, payloadLength, undefined);
+    this.#latestGroup = group;
+    this.#commits.added(group);
+    return this.#lastLsn;
+  }
+
+  /**
+   * @internal The promise of the commit group of the record appendInGroup() appended last:
+   * shared by every record of that group (so a caller can wait once per group), resolved once
+   * they are all durable, rejected (WAL_POISONED) if the log fails first.
+   */
+  groupSettled(): Promise<void> {
+    const group = this.#latestGroup;
+    if (!group || group.lastLsn <= this.#commits.durableLsn) return Promise.resolve();
+    return group.settled();
+  }
+
+  /** The length of `payload`, once the log is known to take appends; throws what append() rejects with. */
+  #checkPayload(payload: Uint8Array): number {
+    this.#lifecycle.assertOpen();
+    const poison = this.#commits.poison;
+    if (poison) throw poison;
+    // The real byte length (internal slots, not `instanceof` or `.length`): a detached
+    // buffer, a Proxy or a look-alike would otherwise fail only while being encoded,
+    // after its LSN was assigned, leaving a gap in the log.
+    const payloadLength = realByteLength(payload);
+    if (payloadLength < 0) {
+      throw new TidekvError('INVALID_VALUE', `WAL payload must be a real, attached Uint8Array, got ${describeValue(payload)}`);
+    }
+    return payloadLength;
+  }
+
+  #checkSize(payloadLength: number, id: Uint8Array | undefined): void {
+    const bodyLength = payloadLength + (id?.length ?? 0);
+    if (bodyLength > this.options.maxRecordBytes) {
+      throw new TidekvError('RECORD_TOO_LARGE', `WAL record is ${bodyLength} bytes; maxRecordBytes is ${this.options.maxRecordBytes}`, {
+        details: { size: bodyLength, max: this.options.maxRecordBytes },
+      });
+    }
+  }
+
+  /** Assigns the next LSN and encodes the record's frame into its commit group (the caller then calls added()). */
+  #frame(payload: Uint8Array, payloadLength: number, id: Uint8Array | undefined): CommitGroup {
+    const lsn = ++this.#lastLsn;
+    const frame = frameLength(payloadLength + (id?.length ?? 0));
+    const group = this.#commits.groupFor(lsn, frame);
+    const segment = group.segment!;
+    const buffer = group.reserve(frame);
+    encodeFrame(buffer, group.used, segment.salt, lsn, group.records, id, payload);
+    group.used += frame;
+    group.records++;
+    group.lastLsn = lsn;
+    segment.plannedSize += frame;
+    segment.plannedLastLsn = lsn;
+    return group;
   }
 
   /** A duplicate resolves once the original is durable: immediately, or with the next group. */
