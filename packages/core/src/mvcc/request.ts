@@ -176,6 +176,11 @@ const COMPARE_TARGETS: readonly CompareTarget[] = ['value', 'version', 'create',
 const COMPARE_RESULTS: readonly CompareResult[] = ['=', '!=', '<', '>'];
 
 export function checkPut(key: unknown, value: unknown, input: unknown, what = 'put'): PutRequest {
+  if (input === undefined && what === 'put') {
+    // The common put: no options to read, and no message strings built unless something fails.
+    const checkedKey = toKey(key, 'put key');
+    return { type: 'put', key: checkedKey, value: toBytes(value, 'put value', 'INVALID_VALUE'), lease: 0, prevKv: false, ignoreValue: false, ignoreLease: false };
+  }
   const options = optionsObject(input, `${what} options`, PUT_OPTIONS);
   const checkedKey = toKey(key, `${what} key`);
   const checkedValue = toBytes(value, `${what} value`, 'INVALID_VALUE');

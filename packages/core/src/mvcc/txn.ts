@@ -155,6 +155,9 @@ export interface RunResult<R> {
   changes: Change[];
 }
 
+/** What a put without prevKv returns (shared: callers only read it). */
+const NO_PREV_KV: { prevKv?: KeyValue } = Object.freeze({});
+
 export class TxnRun {
   readonly changes: Change[] = [];
   readonly #host: TxnHost;
@@ -162,7 +165,8 @@ export class TxnRun {
   readonly #base: number;
   /** Reads inside the run see this revision: its own writes when it writes. */
   readonly #view: number;
-  readonly #undo: Array<{ index: KeyIndex; revision: Revision }> = [];
+  /** The index each change went into: changes[i] is undone on indexes[i]. */
+  readonly #indexes: KeyIndex[] = [];
 
   constructor(host: TxnHost, base: number, writes: boolean) {
     this.#host = host;
@@ -172,12 +176,12 @@ export class TxnRun {
 
   /** Undoes every index change the run made (after a failure). */
   rollback(): void {
-    for (let i = this.#undo.length - 1; i >= 0; i--) {
-      const { index, revision } = this.#undo[i]!;
-      index.rollback(revision);
+    for (let i = this.#indexes.length - 1; i >= 0; i--) {
+      const index = this.#indexes[i]!;
+      index.rollback(this.changes[i]!.revision);
       if (index.isEmpty) this.#host.tree.remove(index.image);
     }
-    this.#undo.length = 0;
+    this.#indexes.length = 0;
     this.changes.length = 0;
   }
 
@@ -256,7 +260,7 @@ export class TxnRun {
       tree.insert(index);
     }
     index.put(revision);
-    this.#undo.push({ index, revision });
+    this.#indexes.push(index);
     const kv: KeyValue = {
       key: request.key,
       value: request.ignoreValue ? currentKv!.value : request.value,
@@ -266,7 +270,7 @@ export class TxnRun {
       lease: request.ignoreLease ? currentKv!.lease : request.lease,
     };
     this.changes.push({ revision, tombstone: false, kv, storageKey: undefined, stored: undefined });
-    return request.prevKv && currentKv ? { prevKv: currentKv } : {};
+    return request.prevKv && currentKv ? { prevKv: currentKv } : NO_PREV_KV;
   }
 
   async deleteRange(request: DeleteRangeRequest): Promise<{ deleted: number; prevKvs?: KeyValue[] }> {
@@ -278,7 +282,7 @@ export class TxnRun {
       const index = ref.index;
       const revision = { main, sub: this.changes.length };
       index.tombstone(revision);
-      this.#undo.push({ index, revision });
+      this.#indexes.push(index);
       this.changes.push({ revision, tombstone: true, kv: tombstoneKeyValue(index.key), storageKey: undefined, stored: undefined });
     }
     return prevKvs ? { deleted: refs.length, prevKvs } : { deleted: refs.length };
