@@ -4,31 +4,41 @@
  * between pages. Later pages continue strictly after (or, reversed, before) the last key
  * handed out, so an entry is never returned twice and the scan always makes progress.
  */
-import type { ChunkSource, Entry, HalfOpenRange } from '@tidekv/core';
+import { halfOpenEnd, halfOpenStart, type ChunkSource, type Entry, type NormalizedRange } from '@tidekv/core';
+import type { ReadBurst } from './read-burst.js';
 import type { TableStatements } from './statements.js';
 
 /** The smallest key: every key is >= the empty byte string. */
 const MIN_KEY = new Uint8Array(0);
 const NO_ENTRIES: Entry[] = [];
 
+/**
+ * One iterator's pages, each read inside the connection's read burst (undefined on a
+ * snapshot's connection, which is already inside its own transaction). A seek opens one of
+ * these and reads one page, so it is the only object the adapter allocates per iterator: the
+ * bounds go straight into its fields as [start, end), with no HalfOpenRange between.
+ */
 export class PageReader implements ChunkSource {
   readonly #statements: TableStatements;
+  readonly #burst: ReadBurst | undefined;
   readonly #start: Uint8Array | undefined;
   readonly #end: Uint8Array | undefined;
   readonly #reverse: boolean;
   #last: Uint8Array | undefined;
   #done = false;
 
-  constructor(statements: TableStatements, range: HalfOpenRange, reverse: boolean) {
+  constructor(statements: TableStatements, burst: ReadBurst | undefined, { lower, upper, reverse }: NormalizedRange) {
     this.#statements = statements;
-    this.#start = range.start;
-    this.#end = range.end;
+    this.#burst = burst;
+    this.#start = halfOpenStart(lower);
+    this.#end = halfOpenEnd(upper);
     this.#reverse = reverse;
   }
 
   /** Up to `max` further entries; an empty array at the end. */
   read(max: number): Entry[] {
     if (this.#done) return NO_ENTRIES;
+    this.#burst?.enter();
     const s = this.#statements;
     const last = this.#last;
     let rows: unknown[];

@@ -32,6 +32,8 @@ export {
   belowUpper,
   inRange,
   toHalfOpen,
+  halfOpenStart,
+  halfOpenEnd,
   type Bound,
   type NormalizedRange,
   type HalfOpenRange,

@@ -73,13 +73,7 @@ export function normalizeRange(input: unknown = {}): NormalizedRange {
 
 /** iterate() and iterateSync() options: a Range plus an optional AbortSignal. */
 export function normalizeIterateRange(input: unknown = {}): NormalizedIterateRange {
-  const range = normalizeWith(input, ITERATE_KEYS) as NormalizedIterateRange;
-  const signal = (input as { signal?: unknown }).signal;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new TidekvError('INVALID_OPTION', `signal must be an AbortSignal, got ${describeValue(signal)}`);
-  }
-  range.signal = signal;
-  return range;
+  return normalizeWith(input, ITERATE_KEYS);
 }
 
 /**
@@ -98,7 +92,12 @@ function crossed(lower: Bound | undefined, upper: Bound | undefined): boolean {
   return c > 0 || (c === 0 && !(lower.inclusive && upper.inclusive));
 }
 
-function normalizeWith(input: unknown, known: ReadonlySet<string>): NormalizedRange {
+/**
+ * Validates and normalises in one pass, building one result object (a seek's whole range
+ * costs that object and its bound). `signal` is read only when `known` allows it (iterate's
+ * options); the result always carries the field, so every normalised range has one shape.
+ */
+function normalizeWith(input: unknown, known: ReadonlySet<string>): NormalizedIterateRange {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new TidekvError('INVALID_RANGE', `range must be an object, got ${describeValue(input)}`);
   }
@@ -107,8 +106,9 @@ function normalizeWith(input: unknown, known: ReadonlySet<string>): NormalizedRa
     throw new TidekvError('INVALID_RANGE', `range must be a plain object, got ${describeValue(input)}`);
   }
   const range = input as Range;
-  for (const name of Object.keys(range)) {
-    if (!known.has(name)) throw new TidekvError('INVALID_RANGE', `unknown range option '${name}'`);
+  // for-in with hasOwn visits exactly Object.keys' names without allocating their array.
+  for (const name in range) {
+    if (Object.hasOwn(range, name) && !known.has(name)) throw new TidekvError('INVALID_RANGE', `unknown range option '${name}'`);
   }
   // Each option read once, by name (a read by a computed name is a slow, generic lookup).
   const gt = bound(range.gt, 'gt');
@@ -133,8 +133,13 @@ function normalizeWith(input: unknown, known: ReadonlySet<string>): NormalizedRa
     if (end) upper = minUpper(upper, { key: end, inclusive: false });
   }
 
+  const signal = known === ITERATE_KEYS ? (range as { signal?: unknown }).signal : undefined;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TidekvError('INVALID_OPTION', `signal must be an AbortSignal, got ${describeValue(signal)}`);
+  }
+
   const empty = limit === 0 || crossed(lower, upper);
-  return { lower, upper, reverse, limit, empty };
+  return { lower, upper, reverse, limit, empty, signal };
 }
 
 export function aboveLower(key: Uint8Array, lower: Bound | undefined): boolean {
@@ -158,9 +163,15 @@ export function inRange(key: Uint8Array, range: NormalizedRange): boolean {
  * successor of key: `> k` is `>= k\0` and `<= k` is `< k\0`.
  */
 export function toHalfOpen(range: NormalizedRange): HalfOpenRange {
-  const { lower, upper } = range;
-  return {
-    start: lower ? (lower.inclusive ? lower.key : keySuccessor(lower.key)) : undefined,
-    end: upper ? (upper.inclusive ? keySuccessor(upper.key) : upper.key) : undefined,
-  };
+  return { start: halfOpenStart(range.lower), end: halfOpenEnd(range.upper) };
+}
+
+/** toHalfOpen's start alone, for a reader that keeps the two bounds in its own fields. */
+export function halfOpenStart(lower: Bound | undefined): Uint8Array | undefined {
+  return lower === undefined ? undefined : lower.inclusive ? lower.key : keySuccessor(lower.key);
+}
+
+/** toHalfOpen's end alone. */
+export function halfOpenEnd(upper: Bound | undefined): Uint8Array | undefined {
+  return upper === undefined ? undefined : upper.inclusive ? keySuccessor(upper.key) : upper.key;
 }
