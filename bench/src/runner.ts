@@ -3,7 +3,8 @@
  * one warm-up run per subject at a tenth of the size (JIT, caches; not recorded), then
  * `runs` repetitions, adapter and raw interleaved so drift on a shared machine hits both
  * alike. Every run gets a fresh directory, a freshly opened store and the same seed for
- * every subject; it is validated before its numbers count.
+ * every subject; it is validated before its numbers count. Beside them each subject keeps one
+ * idle, empty store open for the whole pair (resident.ts), as an application keeps its store.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import { LatencyHistogram } from './stats/histogram.js';
 import { summarizeRuns, type RunResult, type Summary } from './stats/summary.js';
 import type { Progress } from './progress.js';
 import { DEFAULT_RUNS } from './options.js';
+import { openResidents } from './resident.js';
 
 export interface RunOptions {
   /** The --n every workload scales from. */
@@ -182,15 +184,20 @@ export async function runBench(workloads: readonly Workload[], backends: readonl
         wallMs[index]! += performance.now() - start;
       }
     };
-    if (options.warmup) {
-      const warmN = Math.max(1, Math.floor(n / 10));
-      for (let i = 0; i < subjects.length; i++) await attempt(i, { n: warmN, valueSize: options.valueSize, seed: options.seed }, 'warm-up');
-    }
-    for (let run = 0; run < runs; run++) {
-      for (let i = 0; i < subjects.length; i++) {
-        const result = await attempt(i, { n, valueSize: options.valueSize, seed: options.seed + run }, `run ${run + 1}/${runs}`);
-        if (result) results[i]!.push(result);
+    const closeResidents = await openResidents(subjects, workload.durable, options.tmpRoot);
+    try {
+      if (options.warmup) {
+        const warmN = Math.max(1, Math.floor(n / 10));
+        for (let i = 0; i < subjects.length; i++) await attempt(i, { n: warmN, valueSize: options.valueSize, seed: options.seed }, 'warm-up');
       }
+      for (let run = 0; run < runs; run++) {
+        for (let i = 0; i < subjects.length; i++) {
+          const result = await attempt(i, { n, valueSize: options.valueSize, seed: options.seed + run }, `run ${run + 1}/${runs}`);
+          if (result) results[i]!.push(result);
+        }
+      }
+    } finally {
+      await closeResidents();
     }
     subjects.forEach((subject, i) => {
       const row: Row = {

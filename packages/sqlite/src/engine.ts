@@ -17,7 +17,7 @@ import {
 import { SQLITE_CAPABILITIES } from './capabilities.js';
 import { applyBatch } from './batch.js';
 import { toTidekvError } from './errors.js';
-import { sqliteKeyspace } from './keyspace.js';
+import { TableKeyspace } from './keyspace.js';
 import { resolveSqliteOptions, type SqliteOptions } from './options.js';
 import { ReadBurst } from './read-burst.js';
 import {
@@ -109,7 +109,7 @@ export class SqliteEngine extends BaseEngine {
   }
 
   protected keyspacePrimitives(name: string): KeyspacePrimitives {
-    return sqliteKeyspace(this.#tableFor(name), this.#burst, this.#writer);
+    return new TableKeyspace(this.#tableFor(name), this.#burst, this.#writer);
   }
 
   protected writeBatch(ops: ResolvedWriteOp[], sync: boolean): void {

@@ -4,7 +4,7 @@
  * between pages. Later pages continue strictly after (or, reversed, before) the last key
  * handed out, so an entry is never returned twice and the scan always makes progress.
  */
-import { halfOpenEnd, halfOpenStart, type ChunkSource, type Entry, type NormalizedRange } from '@tidekv/core';
+import { halfOpenEnd, halfOpenStart, retainHiddenClass, type ChunkSource, type Entry, type NormalizedRange } from '@tidekv/core';
 import type { ReadBurst } from './read-burst.js';
 import type { TableStatements } from './statements.js';
 
@@ -59,6 +59,10 @@ export class PageReader implements ChunkSource {
     return rows as Entry[];
   }
 }
+
+// One idle reader for the life of the process (see core's retainHiddenClass): a seek makes and
+// drops one per call, and a full GC between two seeks would otherwise deoptimize read().
+retainHiddenClass(new PageReader(undefined as never, undefined, { lower: undefined, upper: undefined, reverse: false, limit: 0, empty: true }));
 
 /** Entries per page for iterateSync, and per chunk for iterate's `next()` / `for await`. */
 export const PAGE_SIZE = 256;

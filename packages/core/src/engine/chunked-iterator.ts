@@ -6,6 +6,7 @@
 import { TidekvError } from '../errors.js';
 import type { Entry, EntryIterator } from './types.js';
 import { assertPositiveInteger } from './validate.js';
+import { retainHiddenClass } from './hidden-class.js';
 
 export interface ChunkSource {
   /** Up to `max` (>= 1) further entries in iteration order; an empty array means the end. */
@@ -295,3 +296,6 @@ export class ChunkedIterator implements EntryIterator {
     return this.close();
   }
 }
+
+// One idle iterator for the life of the process: see hidden-class.ts.
+retainHiddenClass(new ChunkedIterator({ read: () => NO_ENTRIES }));

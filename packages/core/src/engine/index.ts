@@ -39,5 +39,6 @@ export {
   type HalfOpenRange,
 } from './range.js';
 export { Lifecycle, type Closable } from './lifecycle.js';
+export { retainHiddenClass } from './hidden-class.js';
 export { ChunkedIterator, MAX_READ_CHUNK, type ChunkSource, type ChunkedIteratorOptions, type IteratorOwner } from './chunked-iterator.js';
 export { copyOut, copyRange, copyAdjacent } from './slab-copy.js';
