@@ -9,7 +9,7 @@ import {
   nodeFileSystem,
 } from '@tidekv/core';
 import { EPHEMERAL_CAPABILITIES, PERSISTENT_CAPABILITIES } from './capabilities.js';
-import { memoryKeyspace } from './keyspace.js';
+import { MemoryKeyspace } from './keyspace.js';
 import { resolveMemoryOptions, type MemoryOptions } from './options.js';
 import { Persistence } from './persist/persistence.js';
 import { memorySnapshot } from './snapshot.js';
@@ -41,7 +41,7 @@ export class MemoryEngine extends BaseEngine {
   }
 
   protected keyspacePrimitives(name: string): KeyspacePrimitives {
-    return memoryKeyspace(name, this.#store, this.#settle);
+    return new MemoryKeyspace(name, this.#store, this.#settle);
   }
 
   protected writeBatch(ops: ResolvedWriteOp[], sync: boolean): void | Promise<void> {

@@ -4,19 +4,15 @@
  * changing it.
  */
 import type { SnapshotPrimitives } from '@tidekv/core';
-import { lookup, type TreeView } from './btree/tree.js';
-import { treeReads } from './reader.js';
+import type { TreeView } from './btree/tree.js';
+import { FrozenTree, TreeReads } from './reader.js';
 import { EMPTY_VIEW } from './store.js';
 
 export function memorySnapshot(views: Map<string, TreeView>): SnapshotPrimitives {
   return {
     view(name) {
       // A keyspace that did not exist when the snapshot was taken reads as empty.
-      const state = views.get(name) ?? EMPTY_VIEW;
-      return treeReads(
-        (key) => lookup(state.root, key),
-        () => state,
-      );
+      return new TreeReads(new FrozenTree(views.get(name) ?? EMPTY_VIEW));
     },
     release() {
       views.clear(); // let the old nodes go even if the caller keeps the snapshot around
