@@ -8,16 +8,19 @@
 // "error <code>", and exits; mode 'hold' opens, prints "open" and waits to be killed.
 //
 // usage: node crash-child.mjs '<json>'
-//   { module, factory, options, path, keyspace, round,
+//   { module, factory, options, path, keyspace, keyspaces?, round,
 //     mode: 'loop' | 'sync-writes' | 'flush-once' | 'sync-put' | 'sync-del' | 'sync-clear' | 'sync-delete-batches'
 //       | 'overlap-flush'
 //       | 'try-open' | 'hold', batchSize, flushEvery, entries }
 //
+// With `keyspaces`, writes take turns over them: entry j of a batch (or single operation n)
+// goes to keyspaces[j % length], and each batch's counter to the first, so every batch
+// spans them all.
 // 'sync-put' puts key (round, n, 0) with put(..., { sync: true }) one at a time and prints
 // "flushed <n>" after each; 'sync-del' and 'sync-clear' first write keys 0..entries-1 and
 // flush, then delete them one at a time with del or clear({ gte, lte }) and { sync: true };
 // 'sync-delete-batches' does the same through write() batches holding only that delete, a
-// del and a delRange in turn.
+// del and a delRange in turn (in pairs, so each reaches every keyspace).
 // 'overlap-flush' writes entries/batchSize batches, each followed by a flush() it does not
 // wait for, prints "flushed <batch>" as each resolves, then waits to be killed.
 import { pathToFileURL } from 'node:url';
@@ -83,11 +86,13 @@ async function main() {
     setInterval(() => {}, 1 << 30); // wait to be killed
     return;
   }
-  const keyspace = config.keyspace;
+  // writes take turns over the keyspaces: entry j (or single operation n) goes to keyspaces[j % length]
+  const keyspaces = config.keyspaces ?? [config.keyspace];
+  const keyspaceOf = (n) => keyspaces[n % keyspaces.length];
   const batchOps = (batch) => {
     const ops = [];
-    for (let j = 0; j < config.batchSize; j++) ops.push({ type: 'put', keyspace, key: crashKey(config.round, batch, j), value: crashValue(config.round, batch, j) });
-    ops.push({ type: 'put', keyspace, key: counterKey(config.round), value: counterValue(batch) });
+    for (let j = 0; j < config.batchSize; j++) ops.push({ type: 'put', keyspace: keyspaceOf(j), key: crashKey(config.round, batch, j), value: crashValue(config.round, batch, j) });
+    ops.push({ type: 'put', keyspace: keyspaces[0], key: counterKey(config.round), value: counterValue(batch) });
     return ops;
   };
   say('open');
@@ -103,25 +108,25 @@ async function main() {
 
   const single = (n) => crashKey(config.round, n, 0);
   if (config.mode === 'sync-put') {
-    const ks = engine.keyspace(keyspace);
     for (let n = 0; ; n++) {
-      await ks.put(single(n), crashValue(config.round, n, 0), { sync: true });
+      await engine.keyspace(keyspaceOf(n)).put(single(n), crashValue(config.round, n, 0), { sync: true });
       say(`flushed ${n}`);
     }
   }
 
   if (config.mode === 'sync-del' || config.mode === 'sync-clear' || config.mode === 'sync-delete-batches') {
-    const ks = engine.keyspace(keyspace);
     for (let from = 0; from < config.entries; from += 100) {
       const ops = [];
-      for (let n = from; n < Math.min(from + 100, config.entries); n++) ops.push({ type: 'put', keyspace, key: single(n), value: crashValue(config.round, n, 0) });
+      for (let n = from; n < Math.min(from + 100, config.entries); n++) ops.push({ type: 'put', keyspace: keyspaceOf(n), key: single(n), value: crashValue(config.round, n, 0) });
       await engine.write(ops);
     }
     await engine.flush();
     for (let n = 0; n < config.entries; n++) {
+      const keyspace = keyspaceOf(n);
+      const ks = engine.keyspace(keyspace);
       if (config.mode === 'sync-del') await ks.del(single(n), { sync: true });
       else if (config.mode === 'sync-clear') await ks.clear({ gte: single(n), lte: single(n) }, { sync: true });
-      else if (n % 2 === 0) await engine.write([{ type: 'del', keyspace, key: single(n) }], { sync: true });
+      else if ((n >> 1) % 2 === 0) await engine.write([{ type: 'del', keyspace, key: single(n) }], { sync: true });
       else await engine.write([{ type: 'delRange', keyspace, range: { gte: single(n), lte: single(n) } }], { sync: true });
       say(`flushed ${n}`);
     }

@@ -33,8 +33,8 @@ export interface CaseContext {
 export interface Case {
   group: string;
   name: string;
-  /** A reason to skip (shown in the test name), or false to run. */
-  skip?: (caps: Capabilities, options: ResolvedOptions) => string | false;
+  /** A reason to skip (shown in the test name), or false to run; `pass` is the pass being registered. */
+  skip?: (caps: Capabilities, options: ResolvedOptions, pass?: Pass) => string | false;
   run(ctx: CaseContext): Promise<void>;
   /** Per-test timeout in ms, for the few heavy cases. */
   timeout?: number;

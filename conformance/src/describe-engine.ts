@@ -66,7 +66,7 @@ export function describeEngine(options: DescribeEngineOptions): void {
         for (const group of groups) {
           describe(group, () => {
             for (const testCase of cases.filter((c) => c.group === group)) {
-              const reason = testCase.skip?.(capabilities, resolved) || false;
+              const reason = testCase.skip?.(capabilities, resolved, pass) || false;
               const title = reason ? `${testCase.name} (skipped: ${reason})` : testCase.name;
               it.skipIf(reason !== false)(title, () => runCase(testCase, resolved, pass), testCase.timeout);
             }

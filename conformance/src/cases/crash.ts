@@ -10,19 +10,51 @@ import { counterKey, crashKey, crashValue, readCounter } from '../support/crash-
 import { childTarget, runAndKill, type CrashChildConfig } from '../support/crash-process.js';
 import { caseSeed, prng } from '../support/seed.js';
 import type { Capabilities } from '@tidekv/core';
+import { PASSES, type Pass } from '../options.js';
 
 const group = 'crash (kill -9)';
 const BATCH_SIZE = 20;
 const ROUNDS = 3;
 
-function crashSkip(caps: Capabilities, options: ResolvedOptions): string | false {
+/**
+ * The crash cases run in the first pass only, and their child writes every pass's keyspace
+ * in turn (each batch spans them all), so one kill interrupts writes to the default keyspace
+ * and a named one at once: the second pass would spawn as many children again to kill the
+ * same writes in one keyspace.
+ */
+const KEYSPACES = PASSES.map((p) => p.keyspace);
+
+function crashSkip(caps: Capabilities, options: ResolvedOptions, pass?: Pass): string | false {
   if (!options.crash) return 'no crash option was given to describeEngine';
   if (!caps.persistent) return 'capabilities.persistent is false';
+  if (pass !== undefined && pass.keyspace !== KEYSPACES[0]) return `run once, in the first pass, whose child writes ${KEYSPACES.map((k) => `'${k}'`).join(' and ')} in turn`;
   return false;
 }
 
 function childConfig(ctx: CaseContext, round: number, mode: CrashChildConfig['mode']): CrashChildConfig {
-  return { ...childTarget(ctx), round, mode, batchSize: BATCH_SIZE, flushEvery: 3, entries: 500 };
+  return { ...childTarget(ctx), keyspaces: crashKeyspaces(ctx), round, mode, batchSize: BATCH_SIZE, flushEvery: 3, entries: 500 };
+}
+
+/** The pass's keyspace first, then the others: where the child writes. */
+function crashKeyspaces(ctx: CaseContext): string[] {
+  return [ctx.pass.keyspace, ...KEYSPACES.filter((k) => k !== ctx.pass.keyspace)];
+}
+
+/** The values of `keys[n]` for n in 0..count-1, each read (by getMany) from the keyspace write n went to. */
+async function readSpread(ctx: CaseContext, count: number, key: (n: number) => Uint8Array): Promise<(Uint8Array | undefined)[]> {
+  const names = crashKeyspaces(ctx);
+  const values: (Uint8Array | undefined)[] = new Array(count);
+  for (const [k, name] of names.entries()) {
+    const mine = Array.from({ length: count }, (_, n) => n).filter((n) => n % names.length === k);
+    const read = await ctx.engine.keyspace(name).getMany(mine.map(key));
+    mine.forEach((n, i) => (values[n] = read[i]));
+  }
+  return values;
+}
+
+/** The values of the entries of one batch, each read from the keyspace it went to. */
+function readBatch(ctx: CaseContext, round: number, batch: number): Promise<(Uint8Array | undefined)[]> {
+  return readSpread(ctx, BATCH_SIZE, (j) => crashKey(round, batch, j));
 }
 
 /** Checks one round after the kill: returns how many batches survived. */
@@ -33,8 +65,7 @@ async function verifyRound(ctx: CaseContext, round: number, flushed: number): Pr
   const last = readCounter(counter!);
   expect(last, `round ${round}: the counter must be at least the last flushed batch`).toBeGreaterThanOrEqual(flushed);
   for (let batch = 0; batch <= last + 1; batch++) {
-    const keys = Array.from({ length: BATCH_SIZE }, (_, j) => crashKey(round, batch, j));
-    const values = await ks.getMany(keys);
+    const values = await readBatch(ctx, round, batch);
     if (batch <= last) {
       // every batch up to the surviving counter, and so every flushed batch, is complete
       values.forEach((value, j) =>
@@ -114,8 +145,8 @@ export const crashCases: Case[] = [
       const batches = Math.ceil(config.entries / BATCH_SIZE);
       expect(outcome.flushed).toBe(batches - 1);
       for (let batch = 0; batch < batches; batch++) {
-        const keys = Array.from({ length: BATCH_SIZE }, (_, j) => crashKey(7, batch, j));
-        expect((await ctx.ks.getMany(keys)).map(hex)).toEqual(keys.map((_, j) => hex(crashValue(7, batch, j))));
+        const expected = Array.from({ length: BATCH_SIZE }, (_, j) => hex(crashValue(7, batch, j)));
+        expect((await readBatch(ctx, 7, batch)).map(hex), `batch ${batch}`).toEqual(expected);
       }
       expect(readCounter((await ctx.ks.get(counterKey(7)))!)).toBe(batches - 1);
     },
@@ -149,14 +180,14 @@ export const crashCases: Case[] = [
         const config = { ...childConfig(ctx, round, mode), entries: SINGLE_OP_ENTRIES };
         const outcome = await runAndKill(config, delay);
         await ctx.reopen();
-        const keys = Array.from({ length: SINGLE_OP_ENTRIES }, (_, n) => crashKey(round, n, 0));
-        const values = await ctx.ks.getMany(keys);
+        const names = crashKeyspaces(ctx);
+        const values = await readSpread(ctx, SINGLE_OP_ENTRIES, (n) => crashKey(round, n, 0));
         for (let n = 0; n < SINGLE_OP_ENTRIES; n++) {
           // the operation after the last acknowledged one may or may not have landed
           if (n === outcome.flushed + 1) continue;
           const acknowledged = n <= outcome.flushed;
           const expected = acknowledged === deletes ? undefined : hex(crashValue(round, n, 0));
-          expect(hex(values[n]), `key ${n} (${acknowledged ? 'acknowledged' : 'never reached'}; last acknowledged ${outcome.flushed})`).toBe(expected);
+          expect(hex(values[n]), `key ${n} in '${names[n % names.length]}' (${acknowledged ? 'acknowledged' : 'never reached'}; last acknowledged ${outcome.flushed})`).toBe(expected);
         }
         console.log(`[${ctx.options.name} ${mode} crash] ${outcome.flushed + 1} single operations acknowledged`);
       },

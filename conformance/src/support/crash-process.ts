@@ -21,7 +21,10 @@ export interface CrashChildConfig {
   factory: string;
   options: Record<string, unknown>;
   path: string;
+  /** The keyspace of the lock modes and, absent `keyspaces`, of every write. */
   keyspace: string;
+  /** Writes spread over these keyspaces in turn: entry j of a batch, or single operation n, goes to keyspaces[j % length]; a batch's counter to the first. */
+  keyspaces?: string[];
   round: number;
   mode: 'loop' | 'sync-writes' | 'flush-once' | 'sync-put' | 'sync-del' | 'sync-clear' | 'sync-delete-batches' | 'overlap-flush' | 'try-open' | 'hold';
   batchSize: number;
