@@ -11,6 +11,7 @@ import { childTarget, runAndKill, type CrashChildConfig } from '../support/crash
 import { caseSeed, prng } from '../support/seed.js';
 import type { Capabilities } from '@tidekv/core';
 import { PASSES, type Pass } from '../options.js';
+import { firstPassOnly } from '../support/passes.js';
 
 const group = 'crash (kill -9)';
 const BATCH_SIZE = 20;
@@ -27,8 +28,7 @@ const KEYSPACES = PASSES.map((p) => p.keyspace);
 function crashSkip(caps: Capabilities, options: ResolvedOptions, pass?: Pass): string | false {
   if (!options.crash) return 'no crash option was given to describeEngine';
   if (!caps.persistent) return 'capabilities.persistent is false';
-  if (pass !== undefined && pass.keyspace !== KEYSPACES[0]) return `run once, in the first pass, whose child writes ${KEYSPACES.map((k) => `'${k}'`).join(' and ')} in turn`;
-  return false;
+  return firstPassOnly(pass, `its child writes ${KEYSPACES.map((k) => `'${k}'`).join(' and ')} in turn`);
 }
 
 function childConfig(ctx: CaseContext, round: number, mode: CrashChildConfig['mode']): CrashChildConfig {

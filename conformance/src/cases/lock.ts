@@ -15,6 +15,8 @@ import type { Capabilities, StorageEngine } from '@tidekv/core';
 import type { Case, CaseContext, ResolvedOptions } from '../case.js';
 import { hex } from '../support/bytes.js';
 import { holdInChild, tryOpenInChild } from '../support/crash-process.js';
+import { firstPassOnly } from '../support/passes.js';
+import type { Pass } from '../options.js';
 
 const group = 'lock (one engine per location)';
 
@@ -26,8 +28,13 @@ function lockSkip(caps: Capabilities, options: ResolvedOptions): string | false 
   return false;
 }
 
-function childLockSkip(caps: Capabilities, options: ResolvedOptions): string | false {
-  return lockSkip(caps, options) || (options.crash ? false : 'no crash option was given to describeEngine (the child process opens the built adapter)');
+/** The child-process cases start processes, and a lock is the location's whatever the keyspace: they run in one pass. */
+function childLockSkip(caps: Capabilities, options: ResolvedOptions, pass?: Pass): string | false {
+  return (
+    lockSkip(caps, options) ||
+    (options.crash ? false : 'no crash option was given to describeEngine (the child process opens the built adapter)') ||
+    firstPassOnly(pass, 'the lock belongs to the location, whatever the keyspace')
+  );
 }
 
 /** Opens `dir` expecting LOCKED; an engine that opens anyway is closed before the case fails. */
