@@ -215,6 +215,77 @@ describe('KeyIndex against the full history (property)', () => {
   });
 });
 
+describe('KeyIndex restored from a put (reopen)', () => {
+  const seed = propertySeed('mvcc-key-index-restored');
+
+  /** Everything an index answers, at every revision up to `last`. */
+  function answers(index: KeyIndex, last: number) {
+    const out: unknown[] = [index.isEmpty, index.live, index.modified];
+    for (let at = 0; at <= last; at++) out.push(index.get(at), index.modifiedAt(at), index.kept(at), index.has(rev(at)), index.has(rev(at, 1)));
+    return out;
+  }
+
+  it('answers as restore() does, before and after puts, tombstones, rollbacks and compactions', () => {
+    fc.assert(
+      // Each op: 0 put, 1 tombstone (a put when deleted), 2 roll the latest change back, 3 compact at a revision.
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 0, max: 5 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 20 })), { maxLength: 12 }),
+        (createdMain, gap, version, ops) => {
+          const created = rev(createdMain);
+          let main = createdMain + gap;
+          const restored = KeyIndex.restored('k', { ver: version, created }, rev(main, 1));
+          const reference = new KeyIndex('k');
+          reference.restore(created, rev(main, 1), version);
+          const changes: Revision[] = [];
+          let last = main + 2;
+          expect(answers(restored, last)).toEqual(answers(reference, last));
+          for (const [op, at] of ops) {
+            if (op === 2) {
+              const latest = changes.pop();
+              if (latest === undefined) continue;
+              restored.rollback(latest);
+              reference.rollback(latest);
+            } else if (op === 3) {
+              restored.compact(at);
+              reference.compact(at);
+            } else {
+              const next = rev(++main);
+              if (op === 1 && reference.live) {
+                restored.tombstone(next);
+                reference.tombstone(next);
+              } else {
+                restored.put(next);
+                reference.put(next);
+              }
+              changes.push(next);
+            }
+            last = Math.max(last, main + 2);
+            expect(answers(restored, last)).toEqual(answers(reference, last));
+            expect(show(restored)).toBe(show(reference));
+            if (reference.isEmpty) return;
+          }
+        },
+      ),
+      { seed, numRuns: 300 },
+    );
+  });
+
+  it('reads, compactions and hashKV answers leave a restored key as it is; its generations appear when asked for', () => {
+    const index = KeyIndex.restored('k', { ver: 3, created: rev(2) }, rev(7, 1));
+    expect(index.get(7)).toEqual({ modified: rev(7, 1), created: rev(2), version: 3 });
+    expect(index.get(6)).toBeUndefined();
+    expect(index.kept(6)).toBeUndefined();
+    expect(index.kept(9)).toEqual(rev(7, 1));
+    index.compact(100);
+    expect(index.get(100)).toEqual({ modified: rev(7, 1), created: rev(2), version: 3 });
+    expect(show(index)).toBe('{7.1}');
+    expect(index.generations[0]).toEqual({ ver: 3, created: rev(2), revs: [rev(7, 1)] });
+  });
+});
+
 describe('KeyTree', () => {
   const seed = propertySeed('mvcc-key-tree');
   const key = (n: number) => utf8Encode(n.toString(36).padStart(4, '0'));

@@ -36,6 +36,17 @@ export interface Generation {
   revs: Revision[];
 }
 
+/**
+ * A key as reopen finds it when its only record left is a put: the generation it belongs to,
+ * without the revision list (which holds `modified` alone until the key changes). Immutable:
+ * keys restored from one commit share one.
+ */
+export interface RestoredPut {
+  /** The put's version (its generation's `ver`). */
+  readonly ver: number;
+  readonly created: Revision;
+}
+
 export interface IndexedRevision {
   /** The revision holding the key's value. */
   modified: Revision;
@@ -86,21 +97,41 @@ export class KeyIndex {
    * every read — is answered from these two fields without walking the generations.
    */
   live = false;
-  generations: Generation[];
+  /**
+   * The generations, or, for a key as reopen restored it from a single put, the RestoredPut
+   * standing for `[{ ver, created, revs: [modified] }]`: a million restored keys then cost
+   * no arrays of their own. The first change or walk of the generations makes them
+   * (`generations`); the reads, compaction and hashKV answer the restored state directly.
+   */
+  #gens: Generation[] | RestoredPut;
 
   /** An index for the key whose latin1 image is `image` (KeyIndex.of takes the bytes), with no revision yet. */
-  constructor(image: string, generations: Generation[] = [{ ver: 0, created: ZERO, revs: [] }]) {
+  constructor(image: string, generations: Generation[] | RestoredPut = [{ ver: 0, created: ZERO, revs: [] }]) {
     this.image = image;
-    this.generations = generations;
+    this.#gens = generations;
+  }
+
+  /** Every generation, oldest first; the last is the current one (empty when the key is deleted). */
+  get generations(): Generation[] {
+    const gens = this.#gens;
+    if (Array.isArray(gens)) return gens;
+    return (this.#gens = [{ ver: gens.ver, created: gens.created, revs: [this.modified] }]);
+  }
+
+  set generations(generations: Generation[]) {
+    this.#gens = generations;
   }
 
   static of(key: Uint8Array): KeyIndex {
     return new KeyIndex(latin1Image(key));
   }
 
-  /** restore() on a new index, without first making the empty generation it replaces (reopen builds millions). */
-  static restored(image: string, created: Revision, modified: Revision, version: number): KeyIndex {
-    const index = new KeyIndex(image, [{ ver: version, created, revs: [modified] }]);
+  /**
+   * restore() on a new index, in the restored state (see #gens): the put at `modified` whose
+   * generation `put` describes. Reopen builds millions of these.
+   */
+  static restored(image: string, put: RestoredPut, modified: Revision): KeyIndex {
+    const index = new KeyIndex(image, put);
     index.modified = modified;
     index.live = true;
     return index;
@@ -120,7 +151,8 @@ export class KeyIndex {
 
   /** True when the key has no revision at all (only an empty generation). */
   get isEmpty(): boolean {
-    return this.generations.length === 1 && this.generations[0]!.revs.length === 0;
+    const gens = this.#gens;
+    return Array.isArray(gens) && gens.length === 1 && gens[0]!.revs.length === 0;
   }
 
   /** Records a put at `rev`, which must be after every revision of the key. */
@@ -202,12 +234,15 @@ export class KeyIndex {
 
   /** The key's state at main revision `atRev`, or undefined when it did not exist then. */
   get(atRev: number): IndexedRevision | undefined {
+    const gens = this.#gens;
     if (this.modified.main <= atRev) {
       // Nothing changed the key after atRev: its state then is its latest state.
       if (!this.live) return undefined;
-      const latest = this.generations[this.generations.length - 1]!;
+      const latest = Array.isArray(gens) ? gens[gens.length - 1]! : gens;
       return { modified: this.modified, created: latest.created, version: latest.ver };
     }
+    // Restored from its put at `modified`, after atRev: nothing of the key is known before.
+    if (!Array.isArray(gens)) return undefined;
     const g = this.#findGeneration(atRev);
     if (!g) return undefined;
     for (let n = g.revs.length - 1; n >= 0; n--) {
@@ -220,6 +255,7 @@ export class KeyIndex {
   /** get(atRev).modified without building the rest: the revision holding the key's value at `atRev`. */
   modifiedAt(atRev: number): Revision | undefined {
     if (this.modified.main <= atRev) return this.live ? this.modified : undefined;
+    if (!Array.isArray(this.#gens)) return undefined;
     const g = this.#findGeneration(atRev);
     if (!g) return undefined;
     const revs = g.revs;
@@ -252,6 +288,8 @@ export class KeyIndex {
 
   /** Forgets what compaction at `atRev` drops (see the header). Afterwards check isEmpty. */
   compact(atRev: number): void {
+    // Restored from one put: compaction at any revision keeps it (the key's only revision).
+    if (!Array.isArray(this.#gens)) return;
     const { genIndex, revIndex } = this.#compactionPoint(atRev);
     const g = this.generations[genIndex]!;
     if (revIndex > 0) g.revs = g.revs.slice(revIndex);
@@ -264,6 +302,7 @@ export class KeyIndex {
    * change at or before atRev when it is a put (a kept tombstone is never hashed).
    */
   kept(atRev: number): Revision | undefined {
+    if (!Array.isArray(this.#gens)) return this.modified.main <= atRev ? this.modified : undefined;
     const { genIndex, revIndex } = this.#compactionPoint(atRev);
     const g = this.generations[genIndex]!;
     if (revIndex < 0) return undefined;
@@ -274,6 +313,7 @@ export class KeyIndex {
 
   /** True when `rev` is one of the key's recorded revisions. */
   has(rev: Revision): boolean {
+    if (!Array.isArray(this.#gens)) return rev.main === this.modified.main && rev.sub === this.modified.sub;
     for (let i = this.generations.length - 1; i >= 0; i--) {
       const revs = this.generations[i]!.revs;
       if (revs.length === 0 || revisionBefore(rev, revs[0]!)) continue;

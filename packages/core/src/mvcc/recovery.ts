@@ -11,7 +11,7 @@ import type { CommitLog, LeaseOp } from './commit-log.js';
 import type { KeyValue } from './kv.js';
 import type { LeaseRecord } from './lease/lease.js';
 import { decodeLeaseRecord, encodeLeaseKey, encodeLeaseRecord } from './lease/lease-record.js';
-import { KeyIndex } from './key-index.js';
+import { KeyIndex, type RestoredPut } from './key-index.js';
 import { KeyTree } from './key-tree.js';
 import {
   LEASE_KEYSPACE,
@@ -142,8 +142,9 @@ class IndexRebuild {
   readonly byImage = new Map<string, KeyIndex>();
   lastRevision = 0;
   readonly #onRecord: RecordVisitor | undefined;
-  // Revisions are never changed once made: keys created by one commit share its creation revision.
-  #created: Revision = { main: 0, sub: 0 };
+  // Never changed once made: keys restored from puts of one commit at the same version (a
+  // bulk load's) share one RestoredPut.
+  #put: RestoredPut = { ver: 0, created: { main: 0, sub: 0 } };
   // The greatest key seen so far: a key above it is new without a Map lookup (keys written in
   // ascending order, as bulk loads often are, cost one Map operation each instead of two).
   #greatest = '';
@@ -163,8 +164,8 @@ class IndexRebuild {
       // The first record left of a key may follow compacted ones: it says where its generation began.
       if (tombstone) index = KeyIndex.restoredTombstone(image, revision);
       else {
-        if (this.#created.main !== createRevision) this.#created = { main: createRevision, sub: 0 };
-        index = KeyIndex.restored(image, this.#created, revision, version);
+        const put = this.#put;
+        index = KeyIndex.restored(image, put.created.main === createRevision && put.ver === version ? put : (this.#put = { ver: version, created: { main: createRevision, sub: 0 } }), revision);
       }
       if (!above) this.#ordered = false;
       this.byImage.set(image, index);
