@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import { LEVEL_CAPABILITIES } from './capabilities.js';
 import { fromNative, fromOpenFailure } from './errors.js';
-import { levelKeyspace } from './keyspace.js';
+import { LevelKeyspace } from './keyspace.js';
 import { KeyspaceRegistry } from './keyspace-registry.js';
 import { resolveLevelOptions, type LevelOptions, type ResolvedLevelOptions } from './options.js';
 import { levelSnapshot } from './snapshot.js';
@@ -124,7 +124,7 @@ export class LevelEngine extends BaseEngine {
   }
 
   protected keyspacePrimitives(name: string): KeyspacePrimitives {
-    return levelKeyspace(this.#db, this.#registry.get(name), this.#writer);
+    return new LevelKeyspace(this.#db, this.#registry.get(name), this.#writer);
   }
 
   protected writeBatch(ops: ResolvedWriteOp[], sync: boolean): Promise<void> {

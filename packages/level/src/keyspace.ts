@@ -2,17 +2,32 @@
  * A live keyspace: the reads of reader.ts plus writes, which go through the engine's writer so
  * that every write shares its ordering and durability bookkeeping.
  */
-import type { KeyspacePrimitives } from '@tidekv/core';
+import type { KeyspacePrimitives, NormalizedRange } from '@tidekv/core';
 import type { RegisteredKeyspace } from './keyspace-registry.js';
-import { levelReads } from './reader.js';
+import { LevelReads } from './reader.js';
 import type { LevelDb } from './types.js';
 import type { LevelWriter } from './writer.js';
 
-export function levelKeyspace(db: LevelDb, keyspace: RegisteredKeyspace, writer: LevelWriter): KeyspacePrimitives {
-  return {
-    ...levelReads(db, keyspace, undefined),
-    put: (key, value, sync) => writer.put(keyspace, key, value, sync),
-    del: (key, sync) => writer.del(keyspace, key, sync),
-    clear: (range, sync) => writer.write([{ type: 'delRange', keyspace: keyspace.name, range }], sync),
-  };
+/** The keyspace's reads plus writes; methods shared by every keyspace (see LevelReads). */
+export class LevelKeyspace extends LevelReads implements KeyspacePrimitives {
+  readonly #keyspace: RegisteredKeyspace;
+  readonly #writer: LevelWriter;
+
+  constructor(db: LevelDb, keyspace: RegisteredKeyspace, writer: LevelWriter) {
+    super(db, keyspace, undefined);
+    this.#keyspace = keyspace;
+    this.#writer = writer;
+  }
+
+  put(key: Uint8Array, value: Uint8Array, sync: boolean): void | Promise<void> {
+    return this.#writer.put(this.#keyspace, key, value, sync);
+  }
+
+  del(key: Uint8Array, sync: boolean): void | Promise<void> {
+    return this.#writer.del(this.#keyspace, key, sync);
+  }
+
+  clear(range: NormalizedRange, sync: boolean): void | Promise<void> {
+    return this.#writer.write([{ type: 'delRange', keyspace: this.#keyspace.name, range }], sync);
+  }
 }

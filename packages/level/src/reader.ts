@@ -3,7 +3,7 @@
  * get, getMany one native multi-get, a scan a chunked native iterator whose entries come back
  * with the keyspace id cut off (a view, no copy).
  */
-import type { ChunkSource, Entry, ReadPrimitives } from '@tidekv/core';
+import type { ChunkSource, Entry, NormalizedRange, ReadPrimitives } from '@tidekv/core';
 import { PREFIX_LENGTH, type KeyspacePrefix, type StoredBounds } from './keyspace-prefix.js';
 import type { LevelDb } from './types.js';
 
@@ -57,17 +57,34 @@ class LevelChunkSource implements ChunkSource {
   }
 }
 
-export function levelReads(db: LevelDb, prefix: KeyspacePrefix, readOptions: NativeReadOptions): ReadPrimitives {
-  const options = readOptions as never;
-  return {
-    get: (key) => db.getSync(prefix.readKey(key), options),
-    getMany(keys) {
-      const stored = new Array<Buffer>(keys.length);
-      for (let i = 0; i < keys.length; i++) stored[i] = prefix.wrap(keys[i]!);
-      return db.getMany(stored, options);
-    },
-    open: (range) =>
-      new LevelChunkSource(db, { ...prefix.storedBounds(range), reverse: range.reverse, snapshot: readOptions?.snapshot }),
-    chunkSize: CHUNK_SIZE,
-  };
+/**
+ * A class rather than an object of closures: every keyspace of every engine shares these
+ * methods, so the template's call sites stay on one target, and compiled code never holds
+ * a closure of an engine that has since closed (which V8 deoptimizes once it is collected).
+ */
+export class LevelReads implements ReadPrimitives {
+  readonly chunkSize = CHUNK_SIZE;
+  protected readonly db: LevelDb;
+  protected readonly prefix: KeyspacePrefix;
+  readonly #readOptions: NativeReadOptions;
+
+  constructor(db: LevelDb, prefix: KeyspacePrefix, readOptions: NativeReadOptions) {
+    this.db = db;
+    this.prefix = prefix;
+    this.#readOptions = readOptions;
+  }
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    return this.db.getSync(this.prefix.readKey(key), this.#readOptions as never);
+  }
+
+  getMany(keys: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
+    const stored = new Array<Buffer>(keys.length);
+    for (let i = 0; i < keys.length; i++) stored[i] = this.prefix.wrap(keys[i]!);
+    return this.db.getMany(stored, this.#readOptions as never);
+  }
+
+  open(range: NormalizedRange): ChunkSource {
+    return new LevelChunkSource(this.db, { ...this.prefix.storedBounds(range), reverse: range.reverse, snapshot: this.#readOptions?.snapshot });
+  }
 }
