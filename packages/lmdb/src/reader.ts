@@ -6,6 +6,7 @@
  */
 import type { ChunkSource, Entry, Lifecycle, ReadPrimitives } from '@tidekv/core';
 import { resumeAfter, toLmdbRange, type LmdbRange } from './range.js';
+import { ChunkReader } from './chunk-reader.js';
 import { toTidekvError } from './errors.js';
 import type { RangeOptions, ReadTxn, Store } from './types.js';
 
@@ -26,33 +27,24 @@ function rangeOptions(range: LmdbRange, limit: number, txn: ReadTxn | undefined)
 /** Keyset pagination: each read opens a cursor at the resume point and closes it again. */
 class RangeChunks implements ChunkSource {
   #range: LmdbRange;
+  /** The last key handed out, when a full chunk was read: the next read resumes after it. */
+  #after: Uint8Array | undefined;
   #ended = false;
 
   constructor(
-    private readonly store: Store,
+    private readonly reader: ChunkReader,
     range: LmdbRange,
-    private readonly txn: ReadTxn | undefined,
   ) {
     this.#range = range;
   }
 
   read(max: number): Entry[] {
     if (this.#ended) return [];
-    const out: Entry[] = [];
-    const cursor = this.store.getRange(rangeOptions(this.#range, max, this.txn))[Symbol.iterator]();
-    // Stop at `max` and close the cursor: asking lmdb-js for one entry more would step the
-    // cursor once more only to find the limit reached (a seek reads one entry).
-    while (out.length < max) {
-      const next = cursor.next();
-      if (next.done) break;
-      out.push([next.value.key, next.value.value]);
-    }
-    if (out.length < max) {
-      this.#ended = true; // lmdb-js closed the cursor when it ran out
-    } else {
-      cursor.return?.();
-      this.#range = resumeAfter(this.#range, out[out.length - 1]![0]);
-    }
+    // Resumed only when read again: a seek's iterator reads one full chunk and is closed.
+    if (this.#after !== undefined) this.#range = resumeAfter(this.#range, this.#after);
+    const out = this.reader.read(this.#range, max);
+    if (out.length < max) this.#ended = true;
+    else this.#after = out[out.length - 1]![0];
     return out;
   }
 }
@@ -118,9 +110,10 @@ class SyncScan implements Iterator<Entry> {
 /** Reads of one LMDB database, in a snapshot's read transaction or (txn undefined) of the current state. */
 export function lmdbReads(store: Store, txn: ReadTxn | undefined): ReadPrimitives {
   const options = txn === undefined ? undefined : { transaction: txn };
+  const chunks = new ChunkReader(store, txn);
   return {
     get: (key) => store.getBinary(key, options),
-    open: (range) => new RangeChunks(store, toLmdbRange(range), txn),
+    open: (range) => new RangeChunks(chunks, toLmdbRange(range)),
     scanSync(range, owner) {
       const native = rangeOptions(toLmdbRange(range), range.limit, txn);
       return {
