@@ -23,8 +23,14 @@ export function writeU64BE(out: Uint8Array, at: number, value: number | bigint):
   let hi: number;
   let lo: number;
   if (typeof value === 'number') {
-    lo = value % TWO_32;
-    hi = (value - lo) / TWO_32;
+    // Most values (revisions, versions, lengths) fit in 32 bits: no floating-point remainder then.
+    if (value < TWO_32) {
+      lo = value;
+      hi = 0;
+    } else {
+      lo = value % TWO_32;
+      hi = (value - lo) / TWO_32;
+    }
   } else {
     lo = Number(value & 0xffffffffn);
     hi = Number(value >> 32n);

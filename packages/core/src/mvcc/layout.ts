@@ -206,7 +206,8 @@ export interface SealedChange {
 /** Seals `change` unless it is already; returns its stored value. */
 export function sealChange(change: SealedChange): Uint8Array {
   if (change.stored === undefined) {
-    const storageKey = encodeRevisionKey(change.revision, change.tombstone);
+    const storageKey = allocBytes(change.tombstone ? TOMBSTONE_REVISION_KEY_BYTES : REVISION_KEY_BYTES);
+    writeRevisionKey(storageKey, 0, change.revision, change.tombstone);
     change.storageKey = storageKey;
     change.stored = sealRevisionValue(storageKey, change.tombstone, change.kv);
   }

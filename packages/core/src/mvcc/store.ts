@@ -128,8 +128,16 @@ function revisionOnly(_result: unknown, revision: number): number {
   return revision;
 }
 
-function settledLater(): void {
-  // Replaced by the promise executor as the entry is made.
+/**
+ * The executor of every commit's promise: it hands the promise's settle functions over
+ * through these two variables, read right after `new Promise(captureSettlers)` returns (the
+ * executor runs synchronously), so no closure is made per commit.
+ */
+let capturedResolve: (value: unknown) => void;
+let capturedReject: (error: unknown) => void;
+function captureSettlers(resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
 }
 
 const OPEN_NAMES = ['physical'] as const;
@@ -234,7 +242,6 @@ export class MvccStore implements WatchLeaseKV {
       readKv: (key, revision) => this.#readKv(key, revision),
     };
     this.#watchers = new WatcherGroup(history, parts.revision, this.#options.watch);
-    this.#listeners.add((commit) => this.#watchers.notify(commit.revision, commit.changes));
     if (this.#log && this.#options.wal && this.#options.wal.checkpointIntervalMs > 0) {
       this.#checkpointTimer = setInterval(() => {
         if (this.#log!.bytesSinceCheckpoint > 0) void this.#checkpoint().catch(() => undefined);
@@ -475,17 +482,18 @@ export class MvccStore implements WatchLeaseKV {
   };
 
   /**
-   * Runs `task` on the serial chain, at once (synchronously) when nothing is on it: a write
+   * #prepare on the serial chain, at once (synchronously) when nothing is on it: a write
    * whose preparation needs no await (a put, on an engine that reads synchronously) then
-   * costs no promise hop. A task that does await holds the chain until it settles, so later
-   * tasks still run after it, in order. `task` never starts another serial task synchronously.
+   * costs no promise hop and no closure. A preparation that does await holds the chain until
+   * it settles, so later tasks still run after it, in order. Preparing never starts another
+   * serial task synchronously.
    */
-  #serialNow<T>(task: () => T | Promise<T>): T | Promise<T> {
-    if (this.#serialTasks > 0) return this.#serial(task);
+  #prepareInOrder<T, R>(run: (txn: TxnRun) => T | Promise<T>, respond: Respond<T, R>, leaseOps: (() => LeaseOp[]) | undefined): QueuedCommit | Promise<QueuedCommit> {
+    if (this.#serialTasks > 0) return this.#serial(() => this.#prepare(run, respond, leaseOps));
     this.#serialTasks++;
-    let result: T | Promise<T>;
+    let result: QueuedCommit | Promise<QueuedCommit>;
     try {
-      result = task();
+      result = this.#prepare(run, respond, leaseOps);
     } catch (error) {
       this.#serialTasks--;
       throw error;
@@ -511,7 +519,7 @@ export class MvccStore implements WatchLeaseKV {
     try {
       if (internal) this.#assertNotPoisoned();
       else this.#assertWritable();
-      const prepared = this.#serialNow(() => this.#prepare(run, respond, leaseOps));
+      const prepared = this.#prepareInOrder(run, respond, leaseOps);
       return prepared instanceof Promise ? prepared.then(entryDone<R>) : entryDone<R>(prepared);
     } catch (error) {
       return Promise.reject(error);
@@ -588,11 +596,8 @@ export class MvccStore implements WatchLeaseKV {
 
   #enqueue(base: number, changes: Change[], lsn: number, leaseOps: LeaseOp[], result: unknown, respond: Respond<unknown, unknown>): QueuedCommit {
     const revision = changes.length > 0 ? base + 1 : undefined;
-    const entry: QueuedCommit = { revision, base, changes, leaseOps, lsn, result, respond, done: undefined!, resolve: settledLater, reject: settledLater };
-    entry.done = new Promise((resolve, reject) => {
-      entry.resolve = resolve;
-      entry.reject = reject;
-    });
+    const done = new Promise(captureSettlers);
+    const entry: QueuedCommit = { revision, base, changes, leaseOps, lsn, result, respond, done, resolve: capturedResolve, reject: capturedReject };
     // Commits publish in order (or all fail), so close() waits for the latest one.
     this.#lastCommit = entry;
     if (revision !== undefined) {
@@ -662,12 +667,21 @@ export class MvccStore implements WatchLeaseKV {
     if (commit.revision !== undefined) {
       this.#revision = commit.revision;
       this.#pending.delete(commit.revision);
-      const event: CommitEvent = { revision: commit.revision, changes: commit.changes };
-      for (const listener of this.#listeners) {
-        try {
-          listener(event);
-        } catch {
-          // A listener's failure is its own; the commit is already durable.
+      // Watchers first, then the other listeners (an event object only when there are any).
+      // A listener's failure is its own: the commit is already durable.
+      try {
+        this.#watchers.notify(commit.revision, commit.changes);
+      } catch {
+        // ignored, as below
+      }
+      if (this.#listeners.size > 0) {
+        const event: CommitEvent = { revision: commit.revision, changes: commit.changes };
+        for (const listener of this.#listeners) {
+          try {
+            listener(event);
+          } catch {
+            // ignored
+          }
         }
       }
     }

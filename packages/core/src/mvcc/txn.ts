@@ -159,14 +159,15 @@ export interface RunResult<R> {
 const NO_PREV_KV: { prevKv?: KeyValue } = Object.freeze({});
 
 export class TxnRun {
-  readonly changes: Change[] = [];
+  /** In sub-revision order. Replaced (not pushed to) on the first change: most runs make one, and a one-element literal is the smallest array. */
+  changes: Change[] = [];
   readonly #host: TxnHost;
   /** The state compares and checks see. */
   readonly #base: number;
   /** Reads inside the run see this revision: its own writes when it writes. */
   readonly #view: number;
   /** The index each change went into: changes[i] is undone on indexes[i]. */
-  readonly #indexes: KeyIndex[] = [];
+  #indexes: KeyIndex[] = [];
 
   constructor(host: TxnHost, base: number, writes: boolean) {
     this.#host = host;
@@ -183,6 +184,17 @@ export class TxnRun {
     }
     this.#indexes.length = 0;
     this.changes.length = 0;
+  }
+
+  /** Adds a change made on `index` (the index is kept so a rollback can undo it). */
+  #record(index: KeyIndex, change: Change): void {
+    if (this.changes.length === 0) {
+      this.changes = [change];
+      this.#indexes = [index];
+    } else {
+      this.changes.push(change);
+      this.#indexes.push(index);
+    }
   }
 
   /** Values at `refs`, this run's own writes included; synchronous when the host's fetch is. */
@@ -260,7 +272,6 @@ export class TxnRun {
       tree.insert(index);
     }
     index.put(revision);
-    this.#indexes.push(index);
     const kv: KeyValue = {
       key: request.key,
       value: request.ignoreValue ? currentKv!.value : request.value,
@@ -269,7 +280,7 @@ export class TxnRun {
       version: current ? current.version + 1 : 1,
       lease: request.ignoreLease ? currentKv!.lease : request.lease,
     };
-    this.changes.push({ revision, tombstone: false, kv, storageKey: undefined, stored: undefined });
+    this.#record(index, { revision, tombstone: false, kv, storageKey: undefined, stored: undefined });
     return request.prevKv && currentKv ? { prevKv: currentKv } : NO_PREV_KV;
   }
 
@@ -282,8 +293,7 @@ export class TxnRun {
       const index = ref.index;
       const revision = { main, sub: this.changes.length };
       index.tombstone(revision);
-      this.#indexes.push(index);
-      this.changes.push({ revision, tombstone: true, kv: tombstoneKeyValue(index.key), storageKey: undefined, stored: undefined });
+      this.#record(index, { revision, tombstone: true, kv: tombstoneKeyValue(index.key), storageKey: undefined, stored: undefined });
     }
     return prevKvs ? { deleted: refs.length, prevKvs } : { deleted: refs.length };
   }

@@ -184,9 +184,14 @@ export class Wal implements AsyncDisposable {
    * store, which applies a whole group's commits together): appends `payload` as append()
    * does without an id, returns its LSN at once and throws (instead of rejecting) when the
    * record is refused. `groupSettled()` right after gives the promise of the record's group.
+   * `payload` is a plain Uint8Array the caller made itself, so it is not checked for being a
+   * detached or look-alike array as append() checks what it is given.
    */
   appendInGroup(payload: Uint8Array): number {
-    const payloadLength = this.#checkPayload(payload);
+    this.#lifecycle.assertOpen();
+    const poison = this.#commits.poison;
+    if (poison) throw poison;
+    const payloadLength = payload.length;
     this.#checkSize(payloadLength, undefined);
     const group = this.#frame(payload, payloadLength, undefined);
     this.#latestGroup = group;
