@@ -168,7 +168,9 @@ describe('MVCC layout', () => {
       const record: KeyValue = { ...kv, key: utf8Encode(`key ${i}`), value: new Uint8Array(size).fill(i), modRevision: 10 + i };
       const revision = { main: 10 + i, sub: i };
       const body = encodeKeyValue(tombstone ? tombstoneKeyValue(record.key) : record);
-      made.push({ expected: encodeRevisionRecord(revision, tombstone, record), got: batch.encode(revision, tombstone, body) });
+      const op = batch.put(revision, tombstone, body);
+      expect(op.keyspace).toBe('rev');
+      made.push({ expected: encodeRevisionRecord(revision, tombstone, record), got: [op.key, op.value] });
     });
     for (const { expected, got } of made) {
       expect(Buffer.from(got[0]).equals(Buffer.from(expected[0]))).toBe(true);

@@ -227,8 +227,8 @@ export class RecordBatch {
   #buffer = new Uint8Array(0);
   #used = 0;
 
-  /** The `rev` keyspace entry for a change whose encodeKeyValue bytes are `body`. */
-  encode(revision: Revision, tombstone: boolean, body: Uint8Array): [key: Uint8Array, value: Uint8Array] {
+  /** The write of the `rev` keyspace entry for a change whose encodeKeyValue bytes are `body`. */
+  put(revision: Revision, tombstone: boolean, body: Uint8Array): { type: 'put'; keyspace: string; key: Uint8Array; value: Uint8Array } {
     const keyBytes = tombstone ? TOMBSTONE_REVISION_KEY_BYTES : REVISION_KEY_BYTES;
     const size = keyBytes + CHECKSUM_BYTES + body.length;
     if (this.#used + size > this.#buffer.length) {
@@ -243,7 +243,7 @@ export class RecordBatch {
     const valueAt = at + keyBytes;
     writeU32(buffer, valueAt, checksum(key, body, 0, body.length));
     buffer.set(body, valueAt + CHECKSUM_BYTES);
-    return [key, buffer.subarray(valueAt, at + size)];
+    return { type: 'put', keyspace: REV_KEYSPACE, key, value: buffer.subarray(valueAt, at + size) };
   }
 }
 

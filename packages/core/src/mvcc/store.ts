@@ -65,7 +65,7 @@ import { parseWatch } from './watch.js';
 import { readRevisionEvents } from './watch-history.js';
 import { WatcherGroup, type WatchHistory } from './watcher-group.js';
 import { LEASE_KEYSPACE, META_KEYSPACE, META_KEYS, REV_KEYSPACE, encodeMetaValue, sealChange, verifyRevisionValue } from './layout.js';
-import { leaseWrites, readLeases, readMeta, rebuildIndex, replayLog, type ReplayedChange } from './recovery.js';
+import { ReplayedChanges, leaseWrites, readLeases, readMeta, rebuildIndex, replayLog } from './recovery.js';
 import { assertCount, checkDeleteRange, checkPut, checkRange, checkTxn, isReadOnly, optionsObject, booleanOption, toKey, type PutRequest, type TxnRequestChecked } from './request.js';
 import { resolveStoreOptions, type MvccStoreOptions, type ResolvedStoreOptions } from './store-options.js';
 import { TxnRun, compacted, evaluateRange, futureRevision, type Change, type TxnHost, type ValueRef } from './txn.js';
@@ -275,7 +275,7 @@ export class MvccStore implements WatchLeaseKV {
     try {
       let meta = await readMeta(engine.keyspace(META_KEYSPACE));
       let { revision, appliedLsn } = meta;
-      const replayed: ReplayedChange[] = [];
+      const replayed = new ReplayedChanges();
       if (log) {
         ({ revision, appliedLsn } = await replayLog(engine, log, meta, replayed));
         meta = await readMeta(engine.keyspace(META_KEYSPACE)); // a replayed compaction record moved it
@@ -300,7 +300,7 @@ export class MvccStore implements WatchLeaseKV {
         },
         replayed,
       );
-      replayed.length = 0;
+      replayed.clear();
       const current = Math.max(revision, lastRevision, meta.scheduledCompact, 1);
       if (meta.scheduledCompact >= 0) compactIndex(tree, meta.scheduledCompact);
       store = new MvccStore({ engine, log, options, tree, revision: current, compactRevision: meta.scheduledCompact, appliedLsn, lessor });
