@@ -106,9 +106,10 @@ function normalizeWith(input: unknown, known: ReadonlySet<string>): NormalizedIt
     throw new TidekvError('INVALID_RANGE', `range must be a plain object, got ${describeValue(input)}`);
   }
   const range = input as Range;
-  // for-in with hasOwn visits exactly Object.keys' names without allocating their array.
+  // for-in, with hasOwn asked only of an unknown name, rejects exactly Object.keys' unknown
+  // names without allocating their array.
   for (const name in range) {
-    if (Object.hasOwn(range, name) && !known.has(name)) throw new TidekvError('INVALID_RANGE', `unknown range option '${name}'`);
+    if (!known.has(name) && Object.hasOwn(range, name)) throw new TidekvError('INVALID_RANGE', `unknown range option '${name}'`);
   }
   // Each option read once, by name (a read by a computed name is a slow, generic lookup).
   const gt = bound(range.gt, 'gt');
