@@ -64,6 +64,33 @@ describe('WAL poisoning', () => {
     });
   }
 
+  it('appendInGroup: records appended together share one promise, resolved once all are durable; a failed group rejects it and later appends throw', async () => {
+    const dir = tempWalDir();
+    const faulty = new FaultFs();
+    const wal = await openWalWith(faulty, dir);
+    const first = range(1, 5).map((i) => wal.appendInGroup(payloadFor(i)));
+    expect(first).toEqual(range(1, 5));
+    const settled = wal.groupSettled();
+    expect(wal.durableLsn).toBe(0);
+    await settled;
+    expect(wal.durableLsn).toBe(5);
+    await expect(wal.groupSettled(), 'a group already durable').resolves.toBeUndefined();
+
+    faulty.fault = { op: 'datasync', nth: (faulty.calls.datasync ?? 0) + 1, code: 'EIO' };
+    wal.appendInGroup(payloadFor(6));
+    const failing = wal.groupSettled();
+    wal.appendInGroup(payloadFor(7));
+    expect(wal.groupSettled(), 'one promise per group').toBe(failing);
+    expectPoisoned((await settleAll([failing]))[0]!, 'EIO');
+    expect(wal.durableLsn).toBe(5);
+    expect(() => wal.appendInGroup(payloadFor(8))).toThrow(expect.objectContaining({ code: 'WAL_POISONED' }));
+    expectPoisoned((await settleAll([wal.groupSettled()]))[0]!, 'EIO');
+    await wal.close();
+    const { wal: reopened, lsns } = await reopenAndRead(dir);
+    expect(lsns.slice(0, 5)).toEqual(range(1, 5));
+    await reopened.close();
+  });
+
   it('a disk filling up mid-write (short write, then ENOSPC) poisons; the torn group is cut on reopen', async () => {
     const dir = tempWalDir();
     const faulty = new FaultFs();
