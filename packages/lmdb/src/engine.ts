@@ -18,8 +18,8 @@ import { keyEncoder } from './key-mapping.js';
 import { resolveLmdbOptions } from './options.js';
 import { toTidekvError } from './errors.js';
 import { checkDataFile } from './file-check.js';
-import { lmdbKeyspace } from './keyspace.js';
-import { lmdbSnapshot } from './snapshot.js';
+import { LmdbKeyspace } from './keyspace.js';
+import { LmdbSnapshot } from './snapshot.js';
 import { Writer } from './writer.js';
 import type { Env, Store } from './types.js';
 
@@ -120,7 +120,7 @@ export class LmdbEngine extends BaseEngine {
   }
 
   protected keyspacePrimitives(name: string): KeyspacePrimitives {
-    return lmdbKeyspace(name, this.#store(name), this.#writer);
+    return new LmdbKeyspace(name, this.#store(name), this.#writer);
   }
 
   protected writeBatch(ops: ResolvedWriteOp[], sync: boolean): Promise<void> | undefined {
@@ -143,7 +143,7 @@ export class LmdbEngine extends BaseEngine {
   protected snapshotPrimitives(): SnapshotPrimitives {
     const txn = this.#env.useReadTransaction();
     const epoch = this.#epoch;
-    return lmdbSnapshot(txn, (name) => {
+    return new LmdbSnapshot(txn, (name) => {
       const database = this.#databases.get(name);
       return database !== undefined && database.epoch < epoch ? database.store : undefined;
     });

@@ -1,17 +1,30 @@
 /** A live keyspace: reads of the current state plus writes through the engine's writer. */
-import type { KeyspacePrimitives } from '@tidekv/core';
-import { lmdbReads } from './reader.js';
+import type { KeyspacePrimitives, NormalizedRange } from '@tidekv/core';
+import { LmdbReads } from './reader.js';
 import type { Store } from './types.js';
 import type { Writer } from './writer.js';
 
-export function lmdbKeyspace(name: string, store: Store, writer: Writer): KeyspacePrimitives {
-  return {
-    ...lmdbReads(store, undefined),
-    put: (key, value, sync) => writer.put(store, key, value, sync),
-    del: (key, sync) => writer.del(store, key, sync),
-    clear(range, sync) {
-      if (range.lower === undefined && range.upper === undefined) return writer.clearAll(store, sync);
-      return writer.write([{ type: 'delRange', keyspace: name, range }], [store], sync);
-    },
-  };
+/** Methods shared by every keyspace of every engine (see LmdbReads). */
+export class LmdbKeyspace extends LmdbReads implements KeyspacePrimitives {
+  readonly #name: string;
+  readonly #writer: Writer;
+
+  constructor(name: string, store: Store, writer: Writer) {
+    super(store, undefined);
+    this.#name = name;
+    this.#writer = writer;
+  }
+
+  put(key: Uint8Array, value: Uint8Array, sync: boolean): Promise<void> | undefined {
+    return this.#writer.put(this.store, key, value, sync);
+  }
+
+  del(key: Uint8Array, sync: boolean): Promise<void> | undefined {
+    return this.#writer.del(this.store, key, sync);
+  }
+
+  clear(range: NormalizedRange, sync: boolean): Promise<void> | undefined {
+    if (range.lower === undefined && range.upper === undefined) return this.#writer.clearAll(this.store, sync);
+    return this.#writer.write([{ type: 'delRange', keyspace: this.#name, range }], [this.store], sync);
+  }
 }

@@ -4,7 +4,7 @@
  * own short cursor, so an open iterator never pins an LMDB read transaction between chunks
  * (unless it reads a snapshot, which pins one by design).
  */
-import type { ChunkSource, Entry, Lifecycle, ReadPrimitives } from '@tidekv/core';
+import { Lifecycle, retainHiddenClass, type ChunkSource, type Entry, type NormalizedRange, type ReadPrimitives } from '@tidekv/core';
 import { resumeAfter, toLmdbRange, type LmdbRange } from './range.js';
 import { ChunkReader } from './chunk-reader.js';
 import { toTidekvError } from './errors.js';
@@ -107,25 +107,60 @@ class SyncScan implements Iterator<Entry> {
   }
 }
 
-/** Reads of one LMDB database, in a snapshot's read transaction or (txn undefined) of the current state. */
-export function lmdbReads(store: Store, txn: ReadTxn | undefined): ReadPrimitives {
-  const options = txn === undefined ? undefined : { transaction: txn };
-  const chunks = new ChunkReader(store, txn);
-  return {
-    get: (key) => store.getBinary(key, options),
-    open: (range) => new RangeChunks(chunks, toLmdbRange(range)),
-    scanSync(range, owner) {
-      const native = rangeOptions(toLmdbRange(range), range.limit, txn);
-      return {
-        [Symbol.iterator]: () => {
-          owner.assertOpen();
-          try {
-            return new SyncScan(store.getRange(native)[Symbol.iterator](), owner);
-          } catch (error) {
-            throw toTidekvError(error, 'iterate');
-          }
-        },
-      };
-    },
-  };
+/** A `scanSync` result: each iteration opens its own lmdb-js cursor. */
+class ScanIterable implements Iterable<Entry> {
+  constructor(
+    private readonly store: Store,
+    private readonly options: RangeOptions,
+    private readonly owner: Lifecycle,
+  ) {}
+
+  [Symbol.iterator](): Iterator<Entry> {
+    this.owner.assertOpen();
+    try {
+      return new SyncScan(this.store.getRange(this.options)[Symbol.iterator](), this.owner);
+    } catch (error) {
+      throw toTidekvError(error, 'iterate');
+    }
+  }
 }
+
+/**
+ * Reads of one LMDB database, in a snapshot's read transaction or (txn undefined) of the
+ * current state. A class rather than an object of closures: every keyspace of every engine
+ * shares these methods, so compiled code never holds a closure of an engine that has since
+ * closed (which V8 deoptimizes once it is collected).
+ */
+export class LmdbReads implements ReadPrimitives {
+  protected readonly store: Store;
+  readonly #txn: ReadTxn | undefined;
+  readonly #getOptions: { transaction: ReadTxn } | undefined;
+  readonly #chunks: ChunkReader;
+
+  constructor(store: Store, txn: ReadTxn | undefined) {
+    this.store = store;
+    this.#txn = txn;
+    this.#getOptions = txn === undefined ? undefined : { transaction: txn };
+    this.#chunks = new ChunkReader(store, txn);
+  }
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    return this.store.getBinary(key, this.#getOptions);
+  }
+
+  open(range: NormalizedRange): ChunkSource {
+    return new RangeChunks(this.#chunks, toLmdbRange(range));
+  }
+
+  scanSync(range: NormalizedRange, owner: Lifecycle): Iterable<Entry> {
+    return new ScanIterable(this.store, rangeOptions(toLmdbRange(range), range.limit, this.#txn), owner);
+  }
+}
+
+// One idle instance of each per-seek class for the life of the process (see core's
+// retainHiddenClass): a full GC between two seeks then deoptimizes nothing.
+const IDLE_STORE = undefined as unknown as Store;
+retainHiddenClass(new RangeChunks(new ChunkReader(IDLE_STORE, undefined), toLmdbRange({ lower: undefined, upper: undefined, reverse: false, limit: 0, empty: true } as NormalizedRange)));
+const IDLE_OWNER = new Lifecycle('idle scan');
+retainHiddenClass(new ScanIterable(IDLE_STORE, { reverse: false, exclusiveStart: false, inclusiveEnd: false }, IDLE_OWNER));
+retainHiddenClass(new SyncScan([][Symbol.iterator](), IDLE_OWNER));
