@@ -5,15 +5,16 @@
  * The commit path. Writes are prepared one at a time, in revision order, against the latest
  * prepared state (as etcd serializes its applies): the key index is updated at once and the
  * changes wait in `#pending`. With a WAL the commit's record is appended (concurrent commits
- * share fsyncs through the WAL's group commit) and, once durable, applied to the engine in
- * one atomic unsynced `engine.write` with `meta` (revision, applied LSN) — several ready
- * commits go into one write. Without a WAL that write is the durable one (`sync: true`).
- * Only then is the revision published: `revision`, range and read-only txns read at the
- * published revision, so no reader ever sees a change a crash could take back. Every commit
- * is handed, in order, to the commit listeners (watch builds on them).
+ * share fsyncs through the WAL's group commit; the store waits once per commit group, not
+ * once per commit) and, once durable, applied to the engine in one atomic unsynced
+ * `engine.write` with `meta` (revision, applied LSN) — a whole group's commits go into one
+ * write. Without a WAL that write is the durable one (`sync: true`). Only then is the
+ * revision published: `revision`, range and read-only txns read at the published revision,
+ * so no reader ever sees a change a crash could take back. Every commit is handed, in order,
+ * to the watcher group and then to the commit listeners.
  *
- * Watch and leases plug in from the side: the watcher group (watcher-group.ts) is one commit
- * listener and reads older history from `rev`; the lessor (lease/lessor.ts) sees every
+ * Watch and leases plug in from the side: the watcher group (watcher-group.ts) is notified
+ * of every published commit and reads older history from `rev`; the lessor (lease/lessor.ts) sees every
  * prepared change in order (attachments) and writes through `#saveLeases` / `#revokeLease`,
  * commits like any other (lease records ride in the WAL record and the same engine write).
  *
