@@ -3,7 +3,7 @@
  * catch-up from the rev keyspace joining live writes, compaction, slow consumers, close.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MvccStore, WatchEvent, WatchResponse, WatchStream } from '../src/index.js';
+import type { KeyValue, MvccStore, WatchEvent, WatchResponse, WatchStream } from '../src/index.js';
 import { ManualClock } from '../src/mvcc/clock.js';
 import { openStore, takeEvents, text } from './fixtures/mvcc-helpers.js';
 
@@ -29,6 +29,32 @@ describe('MvccStore watch', () => {
     // The txn's two events arrive together.
     const txnResponse = responses.find((r) => r.events.some((e) => e.kv.modRevision === 5))!;
     expect(txnResponse.events.filter((e) => e.kv.modRevision === 5)).toHaveLength(2);
+    w.cancel();
+  });
+
+  it("a txn's reads of writes not yet applied return bytes the caller owns: changing them changes no event, no later read", async () => {
+    ({ store } = await openStore());
+    const w = store.watch('k', { prefix: true });
+    // Its own write, read back in the same txn (read-your-writes).
+    const own = await store.txn({ success: [{ type: 'put', key: 'k1', value: 'abc' }, { type: 'range', key: 'k1' }] });
+    // Another commit's write, prepared but not yet applied when this txn reads it.
+    const first = store.put('k2', 'ghi');
+    const other = store.txn({ success: [{ type: 'put', key: 'x', value: 'x' }, { type: 'range', key: 'k2' }] });
+    await first;
+    const read = await other;
+    const owned = [
+      (own.responses[1] as { kvs: KeyValue[] }).kvs[0]!,
+      (read.responses[1] as { kvs: KeyValue[] }).kvs[0]!,
+    ];
+    expect(owned.map((kv) => `${text(kv.key)}=${text(kv.value)}`)).toEqual(['k1=abc', 'k2=ghi']);
+    for (const kv of owned) {
+      kv.key.fill(0x5a);
+      kv.value.fill(0x5a);
+    }
+    const { events } = await takeEvents(w, 2);
+    expect(events.map((e) => `${text(e.kv.key)}=${text(e.kv.value)}`)).toEqual(['k1=abc', 'k2=ghi']);
+    expect(text((await store.range('k2')).kvs[0]!.value)).toBe('ghi');
+    expect(text((await store.range('k1')).kvs[0]!.value)).toBe('abc');
     w.cancel();
   });
 

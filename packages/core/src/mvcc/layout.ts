@@ -126,6 +126,15 @@ function decodeKeyValueAt(bytes: Uint8Array, at: number): KeyValue {
   };
 }
 
+/**
+ * A copy of `kv` with key and value in new arrays: what a read hands out of a change not yet
+ * in the engine, whose arrays the change keeps (its watch events, its WAL record). A caller
+ * may then keep or change what it read without touching them.
+ */
+export function copyKeyValue(kv: KeyValue): KeyValue {
+  return { key: new Uint8Array(kv.key), value: new Uint8Array(kv.value), createRevision: kv.createRevision, modRevision: kv.modRevision, version: kv.version, lease: kv.lease };
+}
+
 /** What a tombstone stores and hashes: the key alone. */
 export function tombstoneKeyValue(key: Uint8Array): KeyValue {
   return { key, value: EMPTY, createRevision: 0, modRevision: 0, version: 0, lease: 0 };

@@ -65,7 +65,7 @@ import { Lessor } from './lease/lessor.js';
 import { parseWatch } from './watch.js';
 import { readRevisionEvents } from './watch-history.js';
 import { WatcherGroup, type WatchHistory } from './watcher-group.js';
-import { LEASE_KEYSPACE, META_KEYSPACE, META_KEYS, REV_KEYSPACE, encodeMetaValue, sealChange, verifyRevisionValue } from './layout.js';
+import { LEASE_KEYSPACE, META_KEYSPACE, META_KEYS, REV_KEYSPACE, copyKeyValue, encodeMetaValue, sealChange, verifyRevisionValue } from './layout.js';
 import { ReplayedChanges, leaseWrites, readLeases, readMeta, rebuildIndex, replayLog } from './recovery.js';
 import { assertCount, checkDeleteRange, checkPut, checkRange, checkTxn, isReadOnly, optionsObject, booleanOption, toKey, type PutRequest, type TxnRequestChecked } from './request.js';
 import { resolveStoreOptions, type MvccStoreOptions, type ResolvedStoreOptions } from './store-options.js';
@@ -373,7 +373,7 @@ export class MvccStore implements WatchLeaseKV {
   /** A copy of the KeyValue at `revision` when it is prepared but not yet applied to the engine. */
   #pendingKv(revision: Revision): KeyValue | undefined {
     const pending = revision.main > this.#revision ? this.#pending.get(revision.main) : undefined;
-    return pending ? { ...pending[revision.sub]!.kv } : undefined;
+    return pending ? copyKeyValue(pending[revision.sub]!.kv) : undefined;
   }
 
   /** The verified KeyValue at `revision` of the key whose latin1 image is `image`, on an engine with getSync. */

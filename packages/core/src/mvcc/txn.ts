@@ -14,7 +14,7 @@ import type { Revision } from '../codec/revision-key.js';
 import { KeyIndex, type IndexedRevision } from './key-index.js';
 import type { KeyTree } from './key-tree.js';
 import type { KeyValue, ResponseOp } from './kv.js';
-import { tombstoneKeyValue, type SealedChange } from './layout.js';
+import { copyKeyValue, tombstoneKeyValue, type SealedChange } from './layout.js';
 import type { CompareRequest, DeleteRangeRequest, KeyRange, OpRequest, PutRequest, RangeRequest, TxnRequestChecked } from './request.js';
 
 /** One change of a commit, in sub-revision order. */
@@ -204,7 +204,7 @@ export class TxnRun {
     refs.forEach((ref, i) => {
       if (ref.revision.main === this.#base + 1 && this.#view > this.#base) {
         const change = this.changes[ref.revision.sub]!;
-        own.set(i, { ...change.kv });
+        own.set(i, copyKeyValue(change.kv));
       } else {
         elsewhere.push(ref);
       }
