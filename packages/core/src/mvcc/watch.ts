@@ -132,7 +132,9 @@ export function parseWatch(key: Bytes, input?: WatchOptions): WatchSpec {
     if (successor !== undefined && bytesEqual(successor, end)) kind = WATCH_PREFIX;
   }
   const switches = { prevKv: booleanOption(options, 'prevKv'), noPut, noDelete, progressNotify: booleanOption(options, 'progressNotify') };
-  return new WatchSpec(keyImage(keyBytes), kind, end, startRevision, switches, signal as AbortSignal | undefined);
+  // The end gets a buffer of its own: request bytes are copied into shared slabs (byte-slab.ts), and a watch can live long enough to keep one alive.
+  const ownEnd = end === undefined || end.length === 0 ? end : new Uint8Array(end);
+  return new WatchSpec(keyImage(keyBytes), kind, ownEnd, startRevision, switches, signal as AbortSignal | undefined);
 }
 
 /** True when `key` falls in the watch's range. */
