@@ -1,7 +1,7 @@
 /** Write paths: batching, ordering between paths, range deletes, atomicity, buffer reuse, sync. */
 import { describe, expect, it } from 'vitest';
 import type { WriteOp } from '@tidekv/core';
-import { openTemp, b, hex, codeOf, dump } from './helpers.js';
+import { openTemp, b, hex, codeOf, dump, tempDir } from './helpers.js';
 
 const keys = (entries: [Uint8Array, Uint8Array][]) => entries.map(([k]) => hex(k));
 
@@ -146,6 +146,29 @@ describe('lmdb writes', () => {
     expect(await codeOf(() => ks.del(b(1), null as never))).toBe('INVALID_OPTION');
     expect(await codeOf(() => ks.clear(undefined, 'x' as never))).toBe('INVALID_OPTION');
     expect(await codeOf(() => ks.clear({ lt: 5 } as never))).toBe('INVALID_RANGE');
+  });
+
+  // A sync write commits on the calling thread when nothing is queued, the others of the same
+  // synchronous run queue behind it: the last write issued wins however the paths alternate,
+  // and every acknowledged write is there after a reopen.
+  it.each(['commit', 'flush'] as const)('sync and unsynced writes issued together keep call order across both commit paths (%s)', async (durability) => {
+    const path = tempDir();
+    const engine = await openTemp({ path, durability });
+    const ks = engine.keyspace('default');
+    const S = { sync: true } as const;
+    await ks.put(b(9), b(9));
+    await Promise.all([ks.clear(), ks.put(b(6), b(6), S)]);
+    await Promise.all([ks.put(b(1), b(1), S), ks.put(b(1), b(2), S), ks.put(b(1), b(3))]);
+    await Promise.all([ks.put(b(2), b(1)), ks.put(b(2), b(2), S)]);
+    await Promise.all([ks.del(b(3), S), ks.put(b(3), b(3), S), engine.write([{ type: 'put', key: b(3), value: b(4) }], S)]);
+    await ks.put(b(4), b(4), S);
+    await ks.del(b(4), S);
+    await ks.put(b(5), b(5), S);
+    const expected = [['01', '03'], ['02', '02'], ['03', '04'], ['05', '05'], ['06', '06']];
+    expect((await ks.iterate().all()).map(([k, v]) => [hex(k), hex(v)])).toEqual(expected);
+    await engine.close();
+    const reopened = await openTemp({ path, durability });
+    expect((await reopened.keyspace('default').iterate().all()).map(([k, v]) => [hex(k), hex(v)])).toEqual(expected);
   });
 
   it.each([false, true])('a scan resumes correctly when its resume key and the next key are deleted (reverse: %s)', async (reverse) => {
