@@ -280,6 +280,21 @@ describe('Lifecycle', () => {
     expect(() => lifecycle.iterator(source(1))).toThrow(expect.objectContaining({ code: 'NOT_OPEN' }));
   });
 
+  it('closing the owner closes exactly the iterators still open, however many and in whatever order the others closed', async () => {
+    // 100 iterators: more than the owner keeps in its short list, so both of its stores hold some.
+    const lifecycle = new Lifecycle('engine');
+    const sources = Array.from({ length: 100 }, () => source(1));
+    const iterators = sources.map((src) => lifecycle.iterator(src));
+    const closedEarly = new Set<number>();
+    for (let i = 0; i < 100; i += 3) closedEarly.add(i); // oldest first, from both stores
+    for (let i = 99; i >= 0; i -= 7) closedEarly.add(i); // newest first
+    for (const i of closedEarly) await iterators[i]!.close();
+    for (const i of closedEarly) expect(sources[i]!.releases).toBe(1);
+    await lifecycle.close(() => undefined);
+    sources.forEach((src, i) => expect(src.releases, `iterator ${i}`).toBe(1));
+    expect(iterators.every((it) => it.closed)).toBe(true);
+  });
+
   it('an open lifecycle does not throw', () => {
     expect(() => new Lifecycle().assertOpen()).not.toThrow();
   });
