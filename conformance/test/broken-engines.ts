@@ -233,6 +233,44 @@ async function staleSeparatorEngine(): Promise<StorageEngine> {
   });
 }
 
+/**
+ * Once a keyspace that held over 4096 keys has lost 1024 of them one at a time, point reads
+ * miss the 16 live keys just below the first key deleted, as when a branch borrows a child
+ * from its neighbour and keeps the wrong separator for it (iteration still finds them).
+ */
+async function branchBorrowMisroutes(): Promise<StorageEngine> {
+  const inner = await openReference();
+  const state = new Map<string, { deletes: number; first?: Uint8Array; armed: boolean }>();
+  const noteDelete = (ks: string, key: Uint8Array) => {
+    const s = state.get(ks) ?? { deletes: 0, armed: false };
+    state.set(ks, s);
+    s.deletes++;
+    s.first ??= key.slice();
+    if (!s.armed && s.deletes === 1024) s.armed = [...inner.keyspace(ks).iterateSync!()].length + s.deletes > 4096;
+  };
+  const hidden = (ks: string): Set<string> => {
+    const s = state.get(ks);
+    if (!s?.armed) return new Set();
+    return new Set([...inner.keyspace(ks).iterateSync!({ lt: s.first!, reverse: true, limit: 16 })].map(([key]) => Buffer.from(key).toString('hex')));
+  };
+  const hide = (ks: string, key: Uint8Array, value: Uint8Array | undefined) => (hidden(ks).has(Buffer.from(key).toString('hex')) ? undefined : value);
+  return wrap(inner, {
+    keyspace: (ks, name) => ({
+      get: async (k) => hide(name, k, await ks.get(k)),
+      getSync: (k) => hide(name, k, ks.getSync!(k)),
+      getMany: async (keys) => {
+        const gone = hidden(name);
+        return (await ks.getMany(keys)).map((v, i) => (gone.has(Buffer.from(keys[i]!).toString('hex')) ? undefined : v));
+      },
+      del: async (k, o) => (await ks.del(k, o), noteDelete(name, k)),
+    }),
+    write: async (engine, ops, options) => {
+      await engine.write(ops, options);
+      for (const op of ops) if (op.type === 'del') noteDelete(op.keyspace ?? 'default', op.key);
+    },
+  });
+}
+
 /** Values over 1 KiB stored as the caller's array ("copying large values costs too much"); small ones copied. */
 async function largeValuesByReference(): Promise<StorageEngine> {
   const kept = new Map<string, Uint8Array>();
@@ -501,6 +539,85 @@ function inRange(key: Uint8Array, range: Range): boolean {
   if (gte !== undefined ? cmp(key, gte) < 0 : gt !== undefined && cmp(key, gt) <= 0) return false;
   if (lte !== undefined ? cmp(key, lte) > 0 : lt !== undefined && cmp(key, lt) >= 0) return false;
   return prefix === undefined || Buffer.from(key).subarray(0, prefix.length).equals(Buffer.from(prefix));
+}
+
+/** A one-entry point-read cache (the last key read), forgotten by writes to that key but not by clear() or delRange. */
+async function lastReadKeptAcrossRangeDeletes(): Promise<StorageEngine> {
+  let last: { ks: string; key: string; value: Uint8Array | undefined } | undefined;
+  const id = (key: Uint8Array) => Buffer.from(key).toString('hex');
+  const forget = (ks: string, key: Uint8Array) => {
+    if (last?.ks === ks && last.key === id(key)) last = undefined;
+  };
+  return wrap(await openReference(), {
+    keyspace: (ks, name) => ({
+      async get(key) {
+        if (last?.ks === name && last.key === id(key)) return last.value?.slice();
+        const value = await ks.get(key);
+        last = { ks: name, key: id(key), value: value?.slice() };
+        return value;
+      },
+      async put(key, value, options) {
+        await ks.put(key, value, options);
+        forget(name, key);
+      },
+      async del(key, options) {
+        await ks.del(key, options);
+        forget(name, key);
+      },
+    }),
+    async write(inner, ops, options) {
+      await inner.write(ops, options);
+      for (const op of ops) if (op.type !== 'delRange') forget(op.keyspace ?? 'default', op.key);
+    },
+  });
+}
+
+/**
+ * Snapshots that keep an undo log of only the first 8 single deletes (del or write() del)
+ * made after them: later deletes show in their reads.
+ */
+async function laterDeletesLeakIntoSnapshots(): Promise<StorageEngine> {
+  const log: { ks: string; key: string }[] = [];
+  const id = (key: Uint8Array) => Buffer.from(key).toString('hex');
+  return wrap(await openReference(), {
+    keyspace: (ks, name) => ({
+      async del(key, options) {
+        await ks.del(key, options);
+        log.push({ ks: name, key: id(key) });
+      },
+    }),
+    async write(inner, ops, options) {
+      await inner.write(ops, options);
+      for (const op of ops) if (op.type === 'del') log.push({ ks: op.keyspace ?? 'default', key: id(op.key) });
+    },
+    snapshot(inner) {
+      const snapshot = inner.snapshot!();
+      const from = log.length;
+      const leaked = (name: string) => new Set(log.slice(from + 8).flatMap((d) => (d.ks === name ? [d.key] : [])));
+      return {
+        keyspace(name) {
+          const view = snapshot.keyspace(name);
+          const keep = (entries: Entry[]) => {
+            const gone = leaked(name);
+            return entries.filter(([key]) => !gone.has(id(key)));
+          };
+          return {
+            name: view.name,
+            get: async (key) => (leaked(name).has(id(key)) ? undefined : view.get(key)),
+            getMany: async (keys) => {
+              const gone = leaked(name);
+              return (await view.getMany(keys)).map((value, i) => (gone.has(id(keys[i]!)) ? undefined : value));
+            },
+            getSync: (key) => (leaked(name).has(id(key)) ? undefined : view.getSync!(key)),
+            iterate: (range) => deferredIterator(async () => keep(await view.iterate(range).all()), range?.signal),
+            iterateSync: (range) => keep([...view.iterateSync!(range)]),
+          };
+        },
+        close: () => snapshot.close(),
+        [Symbol.asyncDispose]: () => snapshot.close(),
+      };
+    },
+  });
 }
 
 export const brokenEngines: BrokenEngine[] = [
@@ -1156,5 +1273,39 @@ export const brokenEngines: BrokenEngine[] = [
     open: largeRangeDeleteEmptiesSnapshots,
     mustFail: [STRUCTURE_SPLITS],
     onlyGroup: STRUCTURE_GROUP,
+  },
+  {
+    name: 'large batches applied in slices',
+    bug: 'write() validates the whole batch, then applies a batch of over 1024 ops in slices of 1024 with a turn of the event loop between them, so reads see part of a large batch',
+    open: async () =>
+      wrap(await openReference(), {
+        async write(inner, ops, options) {
+          resolveWriteOps(ops, inner.capabilities);
+          if (ops.length <= 1024) return inner.write(ops, options);
+          for (let from = 0; from < ops.length; from += 1024) {
+            await inner.write(ops.slice(from, from + 1024), options);
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+        },
+      }),
+    mustFail: ['reads and snapshots taken while a write() of 4100 puts is in flight see all of the batch or none of it'],
+  },
+  {
+    name: 'last point read kept across range deletes',
+    bug: 'get remembers its last key and value, forgotten when put, del or write() change that key but not by clear() or delRange',
+    open: lastReadKeptAcrossRangeDeletes,
+    mustFail: ['get: a key read alone, then deleted by a clear or delRange of all or most keys, reads as missing'],
+  },
+  {
+    name: 'later single deletes leak into a snapshot',
+    bug: 'a snapshot undoes only the first 8 single deletes made after it (a bounded undo log); later ones show in its reads, as when a live page borrows from a page the snapshot shares',
+    open: laterDeletesLeakIntoSnapshots,
+    mustFail: ['snapshots taken every 10 deletes while two in three of 600 keys written in shuffled order go one at a time: each reads exactly the keys of its moment'],
+  },
+  {
+    name: 'branch borrows misroute keys',
+    bug: 'after a keyspace of over 4096 keys loses 1024 one at a time, point reads miss the keys a branch borrowed from its neighbour (the separator moved the wrong way)',
+    open: branchBorrowMisroutes,
+    mustFail: ['5000 keys, three in four deleted one at a time from the upper half and then the lower half: every point read path finds exactly the rest'],
   },
 ];

@@ -84,6 +84,86 @@ const atomicityCases: Case[] = INVALID_OPS.flatMap((invalid): Case[] => [
   rejectedBatch(invalid, 'starting with', (ctx, invalidOp) => [invalidOp, ctx.put(utf8('new'), utf8('x')), ctx.del(utf8('a'))]),
 ]);
 
+/**
+ * Reads and snapshots taken while a write() of `count` puts (with a del, a delRange and a put
+ * into another keyspace in the middle) is in flight must each see all of it or none of it.
+ * Large batches too: an engine may apply a big batch in slices, yielding between them.
+ */
+async function inFlightWrite(ctx: CaseContext, count: number): Promise<void> {
+  const half = count >> 1;
+  const others = ctx.engine.keyspace(OTHER);
+  await ctx.engine.write([ctx.put(utf8('gone'), utf8('x')), ctx.put(utf8('r1'), utf8('x')), ctx.put(utf8('r2'), utf8('x'))]);
+  const keys = Array.from({ length: count }, (_, i) => utf8(`w${String(i).padStart(5, '0')}`));
+  const ops = [
+    ...keys.slice(0, half).map((key) => ctx.put(key, key)),
+    ctx.del(utf8('gone')),
+    ctx.delRange({ prefix: utf8('r') }),
+    { type: 'put', keyspace: OTHER, key: utf8('o'), value: utf8('o') } as WriteOp,
+    ...keys.slice(half).map((key) => ctx.put(key, key)),
+  ];
+  const probe = [keys[0]!, keys[half - 1]!, keys[half]!, keys[count - 1]!, utf8('gone'), utf8('r1'), utf8('r2')];
+  const verdict = (values: (Uint8Array | undefined)[], other: Uint8Array | undefined): string => {
+    const applied = values.map((v, i) => (i < 4 ? v !== undefined : v === undefined));
+    applied.push(other !== undefined);
+    if (applied.every(Boolean)) return 'all';
+    if (applied.every((a) => !a)) return 'none';
+    return `part of it (${applied.map((a) => (a ? 1 : 0)).join('')})`;
+  };
+  /**
+   * Separate getSync calls are separate reads: an engine that applies a batch on another
+   * thread (LevelDB) may make it visible between two of them. So the probe is read
+   * forwards and then backwards, and the batch must appear at most once, at one point in
+   * that sequence: applied flags of the form 0...01...1. Half a batch visible at one
+   * moment breaks that pattern in one of the two directions.
+   */
+  const syncVerdict = (): string => {
+    const flags: boolean[] = [];
+    const read = (i: number) => {
+      const v = ctx.ks.getSync!(probe[i]!);
+      flags.push(i < 4 ? v !== undefined : v === undefined);
+    };
+    for (let i = 0; i < probe.length; i++) read(i);
+    flags.push(others.getSync!(utf8('o')) !== undefined);
+    for (let i = probe.length - 1; i >= 0; i--) read(i);
+    const firstApplied = flags.indexOf(true);
+    if (firstApplied === -1) return 'none';
+    if (flags.slice(firstApplied).some((applied) => !applied)) return `part of it (${flags.map((a) => (a ? 1 : 0)).join('')})`;
+    return firstApplied === 0 ? 'all' : 'none, then all';
+  };
+  const seen: string[] = [];
+  const look = async (when: string) => {
+    if (ctx.caps.snapshots) {
+      // taken synchronously, read at leisure: a snapshot is one point in time
+      const snapshot = ctx.engine.snapshot!();
+      try {
+        const view = snapshot.keyspace(ctx.pass.keyspace);
+        seen.push(`snapshot ${when}: ${verdict(await view.getMany(probe), await snapshot.keyspace(OTHER).get(utf8('o')))}`);
+        const seenKeys = (await view.iterate({ prefix: utf8('w') }).all()).length;
+        seen.push(`snapshot iterate ${when}: ${seenKeys === 0 ? 'none' : seenKeys === count ? 'all' : `part of it (${seenKeys} keys)`}`);
+      } finally {
+        await snapshot.close();
+      }
+    }
+    if (ctx.ks.getSync) seen.push(`getSync ${when}: ${syncVerdict()}`);
+    const it = ctx.ks.iterate({ prefix: utf8('w') });
+    const seenKeys = (await it.all()).length;
+    seen.push(`iterate ${when}: ${seenKeys === 0 ? 'none' : seenKeys === count ? 'all' : `part of it (${seenKeys} keys)`}`);
+  };
+  let settled = false;
+  const writing = ctx.engine.write(ops).finally(() => (settled = true));
+  const reads = [ctx.ks.getMany(probe), others.get(utf8('o'))] as const;
+  await look('at once');
+  for (let round = 0; round < 20 && !settled; round++) {
+    await (round % 2 === 0 ? Promise.resolve() : new Promise((resolve) => setImmediate(resolve)));
+    await look(`after ${round + 1} turns`);
+  }
+  await writing;
+  seen.push(`getMany started with the write: ${verdict(await reads[0], await reads[1])}`);
+  await look('after the write resolved');
+  expect(seen.filter((line) => !/: (all|none|none, then all)$/.test(line)), 'reads that saw part of the batch').toEqual([]);
+  expect(seen.at(-1)).toMatch(/: all$/);
+}
+
 export const atomicWriteCases: Case[] = [
   ...atomicityCases,
   {
@@ -201,78 +281,12 @@ export const atomicWriteCases: Case[] = [
     group,
     name: 'reads and snapshots taken while a write() is in flight see all of the batch or none of it',
     timeout: 60_000,
-    async run(ctx) {
-      const others = ctx.engine.keyspace(OTHER);
-      await ctx.engine.write([ctx.put(utf8('gone'), utf8('x')), ctx.put(utf8('r1'), utf8('x')), ctx.put(utf8('r2'), utf8('x'))]);
-      const keys = Array.from({ length: 300 }, (_, i) => utf8(`w${String(i).padStart(3, '0')}`));
-      const ops = [
-        ...keys.slice(0, 150).map((key) => ctx.put(key, key)),
-        ctx.del(utf8('gone')),
-        ctx.delRange({ prefix: utf8('r') }),
-        { type: 'put', keyspace: OTHER, key: utf8('o'), value: utf8('o') } as WriteOp,
-        ...keys.slice(150).map((key) => ctx.put(key, key)),
-      ];
-      const probe = [keys[0]!, keys[149]!, keys[150]!, keys[299]!, utf8('gone'), utf8('r1'), utf8('r2')];
-      const verdict = (values: (Uint8Array | undefined)[], other: Uint8Array | undefined): string => {
-        const applied = values.map((v, i) => (i < 4 ? v !== undefined : v === undefined));
-        applied.push(other !== undefined);
-        if (applied.every(Boolean)) return 'all';
-        if (applied.every((a) => !a)) return 'none';
-        return `part of it (${applied.map((a) => (a ? 1 : 0)).join('')})`;
-      };
-      /**
-       * Separate getSync calls are separate reads: an engine that applies a batch on another
-       * thread (LevelDB) may make it visible between two of them. So the probe is read
-       * forwards and then backwards, and the batch must appear at most once, at one point in
-       * that sequence: applied flags of the form 0...01...1. Half a batch visible at one
-       * moment breaks that pattern in one of the two directions.
-       */
-      const syncVerdict = (): string => {
-        const flags: boolean[] = [];
-        const read = (i: number) => {
-          const v = ctx.ks.getSync!(probe[i]!);
-          flags.push(i < 4 ? v !== undefined : v === undefined);
-        };
-        for (let i = 0; i < probe.length; i++) read(i);
-        flags.push(others.getSync!(utf8('o')) !== undefined);
-        for (let i = probe.length - 1; i >= 0; i--) read(i);
-        const firstApplied = flags.indexOf(true);
-        if (firstApplied === -1) return 'none';
-        if (flags.slice(firstApplied).some((applied) => !applied)) return `part of it (${flags.map((a) => (a ? 1 : 0)).join('')})`;
-        return firstApplied === 0 ? 'all' : 'none, then all';
-      };
-      const seen: string[] = [];
-      const look = async (when: string) => {
-        if (ctx.caps.snapshots) {
-          // taken synchronously, read at leisure: a snapshot is one point in time
-          const snapshot = ctx.engine.snapshot!();
-          try {
-            const view = snapshot.keyspace(ctx.pass.keyspace);
-            seen.push(`snapshot ${when}: ${verdict(await view.getMany(probe), await snapshot.keyspace(OTHER).get(utf8('o')))}`);
-            const count = (await view.iterate({ prefix: utf8('w') }).all()).length;
-            seen.push(`snapshot iterate ${when}: ${count === 0 ? 'none' : count === 300 ? 'all' : `part of it (${count} keys)`}`);
-          } finally {
-            await snapshot.close();
-          }
-        }
-        if (ctx.ks.getSync) seen.push(`getSync ${when}: ${syncVerdict()}`);
-        const it = ctx.ks.iterate({ prefix: utf8('w') });
-        const count = (await it.all()).length;
-        seen.push(`iterate ${when}: ${count === 0 ? 'none' : count === 300 ? 'all' : `part of it (${count} keys)`}`);
-      };
-      let settled = false;
-      const writing = ctx.engine.write(ops).finally(() => (settled = true));
-      const reads = [ctx.ks.getMany(probe), others.get(utf8('o'))] as const;
-      await look('at once');
-      for (let round = 0; round < 20 && !settled; round++) {
-        await (round % 2 === 0 ? Promise.resolve() : new Promise((resolve) => setImmediate(resolve)));
-        await look(`after ${round + 1} turns`);
-      }
-      await writing;
-      seen.push(`getMany started with the write: ${verdict(await reads[0], await reads[1])}`);
-      await look('after the write resolved');
-      expect(seen.filter((line) => !/: (all|none|none, then all)$/.test(line)), 'reads that saw part of the batch').toEqual([]);
-      expect(seen.at(-1)).toMatch(/: all$/);
-    },
+    run: (ctx) => inFlightWrite(ctx, 300),
+  },
+  {
+    group,
+    name: 'reads and snapshots taken while a write() of 4100 puts is in flight see all of the batch or none of it',
+    timeout: 60_000,
+    run: (ctx) => inFlightWrite(ctx, 4100),
   },
 ];

@@ -233,6 +233,35 @@ const readDeleteReadCases: Case[] = [
   })),
 ];
 
+/**
+ * One key read alone, then deleted alone by a range delete that takes most of the keyspace
+ * or all of it, reads as missing when read alone again: an adapter that remembers its last
+ * point read must forget it on every kind of delete (a whole clear or a large range delete
+ * may rebuild a tree instead of deleting key by key).
+ */
+const LONE_KEY_DELETES: [name: string, remove: (ctx: CaseContext, key: Uint8Array) => Promise<void>][] = [
+  ['clear() of everything', (ctx) => ctx.ks.clear()],
+  ['write() delRange of everything', (ctx) => ctx.engine.write([ctx.delRange({})])],
+  ['clear of all but the last key', (ctx) => ctx.ks.clear({ lt: KEYS[KEYS.length - 1]! })],
+  ['write() delRange of all but the first key', (ctx) => ctx.engine.write([ctx.delRange({ gt: KEYS[0]! })])],
+  ['clear of exactly the key', (ctx, key) => ctx.ks.clear({ gte: key, lte: key })],
+];
+
+const loneReadDeleteReadCases: Case[] = POINT_READ_PATHS.map((path) => ({
+  group,
+  name: `${path.name}: a key read alone, then deleted by a clear or delRange of all or most keys, reads as missing`,
+  skip: path.skip,
+  async run(ctx) {
+    const key = KEYS[5]!;
+    for (const [name, remove] of LONE_KEY_DELETES) {
+      await fill(ctx);
+      expect((await path.read(ctx, [key])).map(hex), `${path.name} before the ${name}`).toEqual([hex(valueFor(key))]);
+      await remove(ctx, key);
+      expect((await path.read(ctx, [key])).map(hex), `${path.name} after the ${name}`).toEqual([undefined]);
+    }
+  },
+}));
+
 const putCopyCases: Case[] = PUT_PATHS.flatMap((path) =>
   [false, true].map((sync) => ({
     group,
@@ -280,5 +309,6 @@ export const siblingCases: Case[] = [
   ...pointAliasingCases,
   repeatedKeyAliasingCase,
   ...readDeleteReadCases,
+  ...loneReadDeleteReadCases,
   ...putCopyCases,
 ];

@@ -11,7 +11,7 @@ import type { Case, CaseContext } from '../case.js';
 import { hex, patterned, sameBytes, valueFor } from '../support/bytes.js';
 import { POINT_READ_PATHS, PUT_PATHS, RANGE_DELETE_PATHS, RANGE_READ_PATHS, type PointReadPath, type RangeReadPath } from '../support/paths.js';
 import { readAll } from '../support/read.js';
-import { prng } from '../support/seed.js';
+import { shuffledIndexes } from '../support/seed.js';
 
 const group = 'sizes across boundaries';
 
@@ -152,17 +152,6 @@ function extendingKeys(runs: number): Uint8Array[] {
   return keys;
 }
 
-/** 0..n-1 in an order that is fixed but far from sorted (a seeded Fisher-Yates shuffle). */
-function shuffledIndexes(n: number): number[] {
-  const random = prng(n);
-  const out = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
-
 /**
  * Deletes `doomed` in chunks of 10, the chunks taking turns: one del per key, one write() of
  * 10 dels, one clear of exactly each key. Engines rebalance pages as keys go one at a time.
@@ -263,6 +252,26 @@ export const sizeCases: Case[] = [
       const expected = keys.map((_, i) => (i % 3 === 0 ? hex(countValue(i)) : undefined));
       for (const path of runnable(ctx, POINT_READ_PATHS)) expect((await path.read(ctx, keys)).map(hex), path.name).toEqual(expected);
       const kept = keys.flatMap((key, i): Entry[] => (i % 3 === 0 ? [[key, countValue(i)]] : []));
+      expect(digest(await readAll(ctx.ks)), 'iterate').toBe(digest(kept));
+    },
+  },
+  {
+    group,
+    name: '5000 keys, three in four deleted one at a time from the upper half and then the lower half: every point read path finds exactly the rest',
+    timeout: 60_000,
+    async run(ctx) {
+      // Past a few thousand keys a tree engine has branches over branches; emptying one half
+      // first makes the branches there borrow children from their untouched neighbours.
+      const count = 5000;
+      await writeCount(ctx, count);
+      const doomed = (from: number, to: number) => Array.from({ length: to - from }, (_, n) => from + n).filter((i) => i % 4 !== 0);
+      for (const half of [doomed(count / 2, count), doomed(0, count / 2)]) {
+        for (let from = 0; from < half.length; from += 50) await ctx.engine.write(half.slice(from, from + 50).map((i) => ctx.del(countKey(i))));
+      }
+      const keys = Array.from({ length: count }, (_, i) => countKey(i));
+      const expected = keys.map((_, i) => (i % 4 === 0 ? hex(countValue(i)) : undefined));
+      for (const path of runnable(ctx, POINT_READ_PATHS)) expect((await path.read(ctx, keys)).map(hex), path.name).toEqual(expected);
+      const kept = keys.flatMap((key, i): Entry[] => (i % 4 === 0 ? [[key, countValue(i)]] : []));
       expect(digest(await readAll(ctx.ks)), 'iterate').toBe(digest(kept));
     },
   },

@@ -4,6 +4,7 @@ import type { Case, CaseContext } from '../case.js';
 import { hex, hexEntries, hexKeys, utf8 } from '../support/bytes.js';
 import { expectSyncTidekvError, expectTidekvError } from '../support/expect-error.js';
 import { readAll } from '../support/read.js';
+import { shuffledIndexes } from '../support/seed.js';
 
 const group = 'snapshots';
 const OTHER = 'conformance-other';
@@ -108,6 +109,40 @@ export const snapshotCases: Case[] = [
         expect(hexKeys(await readAll(view)), 'a new iterator').toEqual(old.map((key) => hex(key)));
       } finally {
         await snapshot.close();
+      }
+    },
+  },
+  {
+    group,
+    name: 'snapshots taken every 10 deletes while two in three of 600 keys written in shuffled order go one at a time: each reads exactly the keys of its moment',
+    skip: needsSnapshots,
+    async run(ctx) {
+      // Keys written in shuffled order fill a tree engine's pages unevenly, so as keys go one at a
+      // time, pages borrow from neighbours that the newest snapshot still shares.
+      const count = 600;
+      const keyOf = (i: number) => Uint8Array.of(0x62, i >> 8, i & 0xff);
+      const valueOf = (i: number) => Uint8Array.of(0x76, i >> 8, i & 0xff);
+      await ctx.engine.write(shuffledIndexes(count, 1).map((i) => ctx.put(keyOf(i), valueOf(i))));
+      const doomed = shuffledIndexes(count, 2).filter((i) => i % 3 !== 0);
+      const present = new Set(Array.from({ length: count }, (_, i) => i));
+      const held: { snapshot: Snapshot; kept: number[] }[] = [];
+      try {
+        for (let from = 0; from < doomed.length; from += 10) {
+          held.push({ snapshot: take(ctx), kept: [...present].sort((a, b) => a - b) });
+          const run = doomed.slice(from, from + 10);
+          await ctx.engine.write(run.map((i) => ctx.del(keyOf(i))));
+          for (const i of run) present.delete(i);
+        }
+        const keys = Array.from({ length: count }, (_, i) => keyOf(i));
+        for (const [n, { snapshot, kept }] of held.entries()) {
+          const view = snapshot.keyspace(ctx.pass.keyspace);
+          const has = new Set(kept);
+          const expected = keys.map((_, i) => (has.has(i) ? hex(valueOf(i)) : undefined));
+          expect((await view.getMany(keys)).map(hex), `snapshot ${n + 1} of ${held.length}: getMany`).toEqual(expected);
+          expect(hexKeys(await readAll(view)), `snapshot ${n + 1} of ${held.length}: iterate`).toEqual(kept.map((i) => hex(keyOf(i))));
+        }
+      } finally {
+        for (const { snapshot } of held) await snapshot.close();
       }
     },
   },

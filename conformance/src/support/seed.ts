@@ -17,3 +17,14 @@ export function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** 0..n-1 in an order shuffled by `seed` (Fisher-Yates over prng), the same on every run. */
+export function shuffledIndexes(n: number, seed = n): number[] {
+  const random = prng(seed);
+  const out = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
