@@ -1105,14 +1105,16 @@ function* resumingEntries(range: NormalizedRange, freeze: () => TreeView, owner:
     edits: [
       {
         file: READER,
-        find: '    scanSync: (range, owner) => syncEntries(cursorOver(range), range.limit, owner),',
-        replace: `    scanSync: (range, owner) => {
-      // A short reverse scan fits in one chunk: read it in key order and reverse the chunk.
-      if (range.reverse && range.limit <= SYNC_CHUNK) {
-        return [...syncEntries(cursorOver({ ...range, reverse: false }), range.limit, owner)].reverse();
-      }
-      return syncEntries(cursorOver(range), range.limit, owner);
-    },`,
+        find: `  scanSync(range: NormalizedRange, owner: Lifecycle): Iterable<Entry> {
+    return syncEntries(this.#cursorOver(range), range.limit, owner);
+  }`,
+        replace: `  scanSync(range: NormalizedRange, owner: Lifecycle): Iterable<Entry> {
+    // A short reverse scan fits in one chunk: read it in key order and reverse the chunk.
+    if (range.reverse && range.limit <= SYNC_CHUNK) {
+      return [...syncEntries(this.#cursorOver({ ...range, reverse: false }), range.limit, owner)].reverse();
+    }
+    return syncEntries(this.#cursorOver(range), range.limit, owner);
+  }`,
       },
     ],
   },
@@ -1140,16 +1142,24 @@ function* resumingEntries(range: NormalizedRange, freeze: () => TreeView, owner:
     edits: [
       {
         file: READER,
-        find: `  const cursorOver = (range: NormalizedRange): Cursor => {
+        find: `  #cursorOver(range: NormalizedRange): Cursor {
     const { start, end } = toHalfOpen(range);
-    return new Cursor(freeze(), start, end, range.reverse);
-  };`,
-        replace: `  // A cursor keeps its bounds while its iterator lives: copy them, so a caller reusing its buffers cannot move them.
-  const own = (bound: Uint8Array | undefined) => (bound === undefined ? undefined : new Uint8Array(bound.buffer.slice(bound.byteOffset, bound.byteLength)));
-  const cursorOver = (range: NormalizedRange): Cursor => {
+    return new Cursor(this.tree.view(), start, end, range.reverse);
+  }`,
+        replace: `  #cursorOver(range: NormalizedRange): Cursor {
     const { start, end } = toHalfOpen(range);
-    return new Cursor(freeze(), own(start), own(end), range.reverse);
-  };`,
+    return new Cursor(this.tree.view(), ownBound(start), ownBound(end), range.reverse);
+  }`,
+      },
+      {
+        file: READER,
+        find: '/** Entries as a lazy iterable; fails NOT_OPEN if its engine or snapshot closes mid-way. */',
+        replace: `/** A cursor keeps its bounds while its iterator lives: a copy, so a caller reusing its buffers cannot move them. */
+function ownBound(bound: Uint8Array | undefined): Uint8Array | undefined {
+  return bound === undefined ? undefined : new Uint8Array(bound.buffer.slice(bound.byteOffset, bound.byteLength));
+}
+
+/** Entries as a lazy iterable; fails NOT_OPEN if its engine or snapshot closes mid-way. */`,
       },
     ],
   },
@@ -1166,7 +1176,8 @@ function* resumingEntries(range: NormalizedRange, freeze: () => TreeView, owner:
   return {
     view(name) {
       // A keyspace that did not exist when the snapshot was taken reads as empty.
-      const state = views.get(name) ?? EMPTY_VIEW;`,
+      return new TreeReads(new FrozenTree(views.get(name) ?? EMPTY_VIEW));
+    },`,
         replace: `export function memorySnapshot(store: Store): SnapshotPrimitives {
   // Freezing a keyspace makes its next writes copy nodes: freeze only the keyspaces this
   // snapshot reads, when it first reads them.
@@ -1181,7 +1192,8 @@ function* resumingEntries(range: NormalizedRange, freeze: () => TreeView, owner:
   };
   return {
     view(name) {
-      const state = frozen(name);`,
+      return new TreeReads(new FrozenTree(frozen(name)));
+    },`,
       },
     ],
   },
@@ -1194,26 +1206,26 @@ function* resumingEntries(range: NormalizedRange, freeze: () => TreeView, owner:
       { file: READER, find: "import type { BNode } from './btree/node.js';", replace: "import { type BNode, countAtMost, resetSearch } from './btree/node.js';" },
       {
         file: READER,
-        find: '    get: lookup,\n',
-        replace: `    get: lookup,
-    getMany(keys) {
-      // Keys asked for together are mostly neighbours: look in the previous key's leaf before descending again.
-      const root = freeze().root;
-      const out = new Array<Uint8Array | undefined>(keys.length);
-      let leaf: BNode | undefined;
-      for (let k = 0; k < keys.length; k++) {
-        const key = keys[k]!;
-        resetSearch();
-        if (leaf === undefined || entryCount(leaf) === 0 || compareKeyAt(leaf, 0, key) > 0) {
-          leaf = root;
-          while (leaf.children !== null) leaf = leaf.children[countAtMost(leaf.keys, key)]!;
-        }
-        const i = findInLeaf(leaf, key);
-        out[k] = i >= 0 ? copyValueAt(leaf, i) : undefined;
+        find: '  open(range: NormalizedRange): ChunkSource {',
+        replace: `  getMany(keys: readonly Uint8Array[]): (Uint8Array | undefined)[] {
+    // Keys asked for together are mostly neighbours: look in the previous key's leaf before descending again.
+    const root = this.tree.view().root;
+    const out = new Array<Uint8Array | undefined>(keys.length);
+    let leaf: BNode | undefined;
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k]!;
+      resetSearch();
+      if (leaf === undefined || entryCount(leaf) === 0 || compareKeyAt(leaf, 0, key) > 0) {
+        leaf = root;
+        while (leaf.children !== null) leaf = leaf.children[countAtMost(leaf.keys, key)]!;
       }
-      return out;
-    },
-`,
+      const i = findInLeaf(leaf, key);
+      out[k] = i >= 0 ? copyValueAt(leaf, i) : undefined;
+    }
+    return out;
+  }
+
+  open(range: NormalizedRange): ChunkSource {`,
       },
     ],
   },
@@ -1338,12 +1350,20 @@ function* resumingEntries(range: NormalizedRange, freeze: () => TreeView, owner:
     round: 4,
     bug: "a keyspace's primitives create a fresh tree for it (\"keyspace() is called once per name\"), replacing the tree that loading the snapshot file or an earlier batch into that keyspace made",
     edits: [
-      { file: KEYSPACE, find: "import type { Store } from './store.js';", replace: "import type { Store } from './store.js';\nimport { BPlusTree } from './btree/tree.js';" },
       {
         file: KEYSPACE,
-        find: '  const tree = store.tree(name);',
-        replace: '  const tree = new BPlusTree();\n  store.trees.set(name, tree);',
+        find: "import type { Store } from './store.js';",
+        replace: `import type { Store } from './store.js';
+import { BPlusTree } from './btree/tree.js';
+
+/** A new keyspace's tree: keyspace() is called once per name. */
+function newTree(store: Store, name: string): BPlusTree {
+  const tree = new BPlusTree();
+  store.trees.set(name, tree);
+  return tree;
+}`,
       },
+      { file: KEYSPACE, find: '    super(store.tree(name));', replace: '    super(newTree(store, name));' },
     ],
   },
   {
@@ -1459,11 +1479,11 @@ function* resumingEntries(range: NormalizedRange, freeze: () => TreeView, owner:
     edits: [
       {
         file: KEYSPACE,
-        find: `      store.deleteRange(name, range);
-      if (sync) return settle();`,
-        replace: `      store.deleteRange(name, range);
-      // A range delete can be large: start the flush and let it finish in the background.
-      if (sync) void Promise.resolve(settle()).catch(() => undefined);`,
+        find: `    this.#store.deleteRange(this.#name, range);
+    if (sync) return this.#settle();`,
+        replace: `    this.#store.deleteRange(this.#name, range);
+    // A range delete can be large: start the flush and let it finish in the background.
+    if (sync) void Promise.resolve(this.#settle()).catch(() => undefined);`,
       },
     ],
   },
