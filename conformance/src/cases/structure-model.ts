@@ -241,6 +241,8 @@ async function runSequence(ctx: CaseContext, initial: Walk, commands: readonly C
     await apply(ctx, state, { kind: 'puts', walk: initial, sizes: 'small', via: 'write' });
     for (const [n, command] of commands.entries()) {
       await apply(ctx, state, command);
+      // reading an iterator or closing a snapshot changes no state: the next check sees the same
+      if (command.kind === 'advance' || command.kind === 'openIterator' || command.kind === 'closeSnapshot') continue;
       const check = { keys: probes.map(structuralKey), range: { gt: structuralKey((n * 397) % KEYS), reverse: n % 2 === 1, limit: n % 3 === 0 ? 150 : Infinity }, chunk: [1, 64, 97, 256][n % 4]!, getCount: 40 };
       await expectAllViews(ctx, state.model, state.snapshots, check, `after command ${n} (${command.kind})`);
     }

@@ -58,5 +58,8 @@ export function patterned(size: number, seed: number): Uint8Array {
 /** Byte equality (both undefined counts as equal). */
 export function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
-  return a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
+  if (a.length !== b.length) return false;
+  if (a.length > 64) return Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false; // short ones: cheaper than two Buffer views
+  return true;
 }

@@ -33,11 +33,11 @@ export function expectEntries(got: readonly Entry[], expected: readonly Entry[],
 
 /** `got[i]` is the value of `keys[i]`; the first difference is named. */
 export function expectValues(got: readonly (Uint8Array | undefined)[], keys: readonly Uint8Array[], state: ExpectedState, what: string): void {
-  expect(got.length, `${what}: answer count`).toBe(keys.length);
-  keys.forEach((key, i) => {
-    const want = state.get(key);
-    if (!sameBytes(got[i], want)) expect(brief(got[i]), `${what}: key ${hex(key)} (position ${i})`).toBe(brief(want));
-  });
+  if (got.length !== keys.length) expect(got.length, `${what}: answer count`).toBe(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const want = state.get(keys[i]!);
+    if (!sameBytes(got[i], want)) expect(brief(got[i]), `${what}: key ${hex(keys[i])} (position ${i})`).toBe(brief(want));
+  }
 }
 
 async function drainInChunks(view: ReadableKeyspace, range: Range, size: number): Promise<Entry[]> {
@@ -45,7 +45,7 @@ async function drainInChunks(view: ReadableKeyspace, range: Range, size: number)
   const out: Entry[] = [];
   try {
     for (let chunk = await it.nextv(size); chunk.length > 0; chunk = await it.nextv(size)) {
-      expect(chunk.length, `nextv(${size}) returned more than asked for`).toBeLessThanOrEqual(size);
+      if (chunk.length > size) expect(chunk.length, `nextv(${size}) returned more than asked for`).toBeLessThanOrEqual(size);
       out.push(...chunk);
     }
   } finally {

@@ -113,8 +113,10 @@ function sortedEntries(entries: ReadonlyMap<string, Entry>): Entry[] {
 
 /** The entries of `sorted` (in key order) that `range` selects, in iteration order: filter, reverse, limit. */
 function selectRange(sorted: readonly Entry[], range: Range): Entry[] {
-  const bounds = { ...range, reverse: undefined, limit: undefined };
-  const selected = sorted.filter(([key]) => matchesRange(key, bounds));
+  const { gt, gte, lt, lte, prefix } = range;
+  const bounds = { gt, gte, lt, lte, prefix };
+  const bounded = [gt, gte, lt, lte, prefix].some((b) => b !== undefined);
+  const selected = bounded ? sorted.filter(([key]) => matchesRange(key, bounds)) : [...sorted];
   if (range.reverse) selected.reverse();
   const limit = range.limit ?? Infinity;
   return limit === Infinity ? selected : selected.slice(0, limit);
