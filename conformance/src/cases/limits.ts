@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { Capabilities } from '@tidekv/core';
 import type { Case } from '../case.js';
-import { hex, utf8 } from '../support/bytes.js';
+import { hex, patterned, sameBytes, utf8 } from '../support/bytes.js';
 import { expectTidekvError } from '../support/expect-error.js';
 import { captureState, expectStateUnchanged } from '../support/state.js';
 import { readAll } from '../support/read.js';
@@ -18,23 +18,6 @@ const valueLimitTestable = (caps: Capabilities) =>
 const allowsValue = (size: number) => (caps: Capabilities) =>
   caps.maxValueSize >= size ? false : `maxValueSize ${caps.maxValueSize} is below ${size} bytes`;
 
-/** Bytes that differ along their length, so a truncated or shifted copy is noticed. */
-function pattern(size: number, seed: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let x = seed | 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
-
-function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
-  return a !== undefined && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
-}
-
 function largeValueCase(size: number, label: string): Case {
   return {
     group,
@@ -42,13 +25,13 @@ function largeValueCase(size: number, label: string): Case {
     skip: allowsValue(size),
     timeout: 120_000,
     async run(ctx) {
-      const value = pattern(size, size);
+      const value = patterned(size, size);
       await ctx.ks.put(utf8('big'), value);
       expect(sameBytes(await ctx.ks.get(utf8('big')), value), 'get returns the same bytes').toBe(true);
       const [[key, iterated]] = (await readAll(ctx.ks)) as [[Uint8Array, Uint8Array]];
       expect(hex(key)).toBe(hex(utf8('big')));
       expect(sameBytes(iterated, value), 'iterate returns the same bytes').toBe(true);
-      const second = pattern(size, size + 1);
+      const second = patterned(size, size + 1);
       await ctx.engine.write([ctx.put(utf8('big2'), second)]);
       expect(sameBytes(await ctx.ks.get(utf8('big2')), second)).toBe(true);
     },
@@ -62,12 +45,12 @@ export const limitCases: Case[] = [
     skip: keyLimitTestable,
     async run(ctx) {
       const max = ctx.caps.maxKeySize;
-      const key = pattern(max, 7);
+      const key = patterned(max, 7);
       await ctx.ks.put(key, utf8('max'));
       expect(hex(await ctx.ks.get(key))).toBe(hex(utf8('max')));
       expect((await readAll(ctx.ks)).map(([k]) => sameBytes(k, key))).toEqual([true]);
       const before = await captureState(ctx.engine, [ctx.pass.keyspace]);
-      const tooLarge = pattern(max + 1, 7);
+      const tooLarge = patterned(max + 1, 7);
       await expectTidekvError(() => ctx.ks.put(tooLarge, utf8('x')), 'KEY_TOO_LARGE', 'put');
       await expectTidekvError(() => ctx.engine.write([ctx.put(tooLarge, utf8('x'))]), 'KEY_TOO_LARGE', 'write put');
       await expectTidekvError(() => ctx.engine.write([ctx.del(tooLarge)]), 'KEY_TOO_LARGE', 'write del');
@@ -84,7 +67,7 @@ export const limitCases: Case[] = [
     timeout: 120_000,
     async run(ctx) {
       const max = ctx.caps.maxValueSize;
-      const value = pattern(max, 3);
+      const value = patterned(max, 3);
       await ctx.ks.put(utf8('max'), value);
       expect(sameBytes(await ctx.ks.get(utf8('max')), value)).toBe(true);
       const before = await captureState(ctx.engine, [ctx.pass.keyspace]);

@@ -1,11 +1,17 @@
+import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
 import type { Entry, StorageEngine } from '@tidekv/core';
-import { hexEntries } from './bytes.js';
+import { hex } from './bytes.js';
 
-/** Every entry of each named keyspace, as hex, for "nothing changed" assertions. */
+/** A value as compared: its hex, or past 1 KiB its length and SHA-256 (the hex of a 32 MiB value costs more than the check). */
+function valueState(value: Uint8Array): string {
+  return value.length > 1024 ? `${value.length} bytes, sha256 ${createHash('sha256').update(value).digest('hex')}` : hex(value)!;
+}
+
+/** Every entry of each named keyspace (keys as hex, values as valueState), for "nothing changed" assertions. */
 export async function captureState(engine: StorageEngine, keyspaces: readonly string[]): Promise<Record<string, [string, string][]>> {
   const state: Record<string, [string, string][]> = {};
-  for (const name of keyspaces) state[name] = hexEntries((await engine.keyspace(name).iterate().all()) as Entry[]);
+  for (const name of keyspaces) state[name] = ((await engine.keyspace(name).iterate().all()) as Entry[]).map(([k, v]) => [hex(k)!, valueState(v)]);
   return state;
 }
 
