@@ -157,7 +157,7 @@ async function apply(ctx: CaseContext, state: State, command: Command): Promise<
       const numbers = walk(command.sizes === 'large' ? { ...command.walk, count: Math.min(command.walk.count, 60) } : command.walk);
       const entries: Entry[] = numbers.map((i, n) => [structuralKey(i), structuralValue(i, stamp, mix[n % mix.length]!)]);
       // single puts are each a commit in some engines: a run of them is kept short
-      await putEach(ctx, model, command.via === 'put' ? entries.slice(0, 40) : entries, command.via);
+      await putEach(ctx, model, command.via === 'put' ? entries.slice(0, 16) : entries, command.via);
       return;
     }
     case 'overwrite': {
@@ -167,8 +167,8 @@ async function apply(ctx: CaseContext, state: State, command: Command): Promise<
         const size = command.resize === 'same' ? old.length : crossedSize(old.length);
         return [[structuralKey(i), structuralValue(i, stamp, size)]];
       });
-      if (stamp % 2 === 1) await putEach(ctx, model, entries.slice(0, 30), 'put');
-      await putEach(ctx, model, stamp % 2 === 1 ? entries.slice(30) : entries, 'write');
+      if (stamp % 2 === 1) await putEach(ctx, model, entries.slice(0, 16), 'put');
+      await putEach(ctx, model, stamp % 2 === 1 ? entries.slice(16) : entries, 'write');
       return;
     }
     case 'deletes':

@@ -41,18 +41,18 @@ export async function putEach(ctx: CaseContext, model: HistoryModel, entries: re
 
 /**
  * Deletes `keys` one key at a time: the first `singly` by one call each (del and a clear of
- * exactly one key taking turns), the rest in write() batches of 20 single dels. A tree
+ * exactly one key taking turns), the rest in write() batches of 100 single dels. A tree
  * rebalances (borrows, merges) as each key goes, whichever path deleted it; a range delete
- * of many keys may take another path. Single calls are few because each one is a commit in
- * engines that commit every write.
+ * of many keys may take another path. Calls are few because each one is a commit (and a
+ * sync) in engines that commit every write.
  */
-export async function deleteEach(ctx: CaseContext, model: HistoryModel, keys: readonly Uint8Array[], singly = 30): Promise<void> {
+export async function deleteEach(ctx: CaseContext, model: HistoryModel, keys: readonly Uint8Array[], singly = 12): Promise<void> {
   for (const [n, key] of keys.slice(0, singly).entries()) {
     await (n % 2 === 0 ? ctx.ks.del(key) : ctx.ks.clear({ gte: key, lte: key }));
     model.del(key);
   }
-  for (let from = singly; from < keys.length; from += 20) {
-    const run = keys.slice(from, from + 20);
+  for (let from = singly; from < keys.length; from += 100) {
+    const run = keys.slice(from, from + 100);
     await ctx.engine.write(run.map((key) => ctx.del(key)));
     for (const key of run) model.del(key);
   }
