@@ -261,11 +261,11 @@ export const structureModelCases: Case[] = [
     async run(ctx) {
       const seed = caseSeed(`${ctx.options.name} structure model (${ctx.pass.keyspace})`);
       const initial = fc.record({ from: fc.constant(0), count: fc.integer({ min: 600, max: 3000 }), stride: fc.constantFrom(1, 1, 2, 3) });
-      const commands = fc.array(commandArb(ctx.options.reopen), { minLength: 6, maxLength: 14 });
+      const commands = fc.array(commandArb(ctx.options.reopen), { minLength: 6, maxLength: 12 });
       await fc.assert(
         fc.asyncProperty(initial, commands, (start, sequence) => runSequence(ctx, start, sequence)),
         // each run is large (thousands of keys); a few runs cover the commands, the named cases the rest
-        { seed, numRuns: Math.max(1, Math.round(ctx.options.modelRuns / 10)) },
+        { seed, numRuns: Math.max(1, Math.round(ctx.options.modelRuns / 20)) },
       );
     },
   },
