@@ -120,7 +120,7 @@ const SECOND_OPEN = 'a second open of the location in this process fails LOCKED,
 const SPELLED_OPEN = 'a second open under another spelling of the path (trailing slash, relative, symlink) fails LOCKED';
 
 const STRUCTURE_SPLITS =
-  'snapshots and iterators held while 4500 inserts split leaves and branches, range deletes rebuild and single deletes merge them: every read path and every open iterator matches';
+  'snapshots and iterators held while 2700 inserts split leaves and branches, range deletes rebuild and single deletes merge them: every read path and every open iterator matches';
 const STRUCTURE_VALUES =
   'values on both sides of 1 KiB through repeated same-size overwrites, small rewrites that compact leaves, resizes, splits and merges, with snapshots and iterators open: every read path matches';
 

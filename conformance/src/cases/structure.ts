@@ -44,11 +44,11 @@ function track(ctx: CaseContext, model: HistoryModel, range: Range, on?: HeldSna
   return new TrackedIterator(on.snapshot.keyspace(ctx.pass.keyspace).iterate(range), range, { frozen: on.state }, `an iterator of ${on.label}`);
 }
 
-const SPACING = 16;
+const SPACING = 10;
 const OLD = 300;
 
-/** Keys 0, 16, 32... (300 of them), then the inserts fill every gap: offsets in the order leaves split unevenly. */
-const INSERT_OFFSETS = [8, 4, 12, 2, 6, 10, 14, 1, 3, 5, 7, 9, 11, 13, 15];
+/** Keys 0, 10, 20... (300 of them), then the inserts fill every gap (3000 keys: memory's tree is three levels deep), offsets in the order leaves split unevenly. */
+const INSERT_OFFSETS = [5, 2, 7, 1, 3, 6, 8, 4, 9];
 
 async function splitsAndMerges(ctx: CaseContext): Promise<void> {
   const model = new HistoryModel();
@@ -77,9 +77,9 @@ async function splitsAndMerges(ctx: CaseContext): Promise<void> {
       await putEach(ctx, model, round === 0 ? added.slice(20) : added, 'write');
       if (round % 3 === 2) for (const it of iterators) if (!it.done) await it.advance(97);
     }
-    await expectAllViews(ctx, model, held, checkOf(everyKey, { gt: structuralKey(777), lte: structuralKey(3333), reverse: true, limit: 1000 }, 61), 'after 4500 inserts between the first 300 keys');
+    await expectAllViews(ctx, model, held, checkOf(everyKey, { gt: structuralKey(777), lte: structuralKey(3333), reverse: true, limit: 1000 }, 61), 'after 2700 inserts between the first 300 keys');
 
-    const s2 = hold(ctx, model, 'a snapshot of all 4800 keys');
+    const s2 = hold(ctx, model, 'a snapshot of all 3000 keys');
     held.push(s2);
     iterators.push(track(ctx, model, { gte: structuralKey(1000) }));
     if (s2) iterators.push(track(ctx, model, { lt: structuralKey(4000), reverse: true }, s2));
@@ -189,7 +189,7 @@ async function outOfLineValues(ctx: CaseContext): Promise<void> {
 export const structureCases: Case[] = [
   {
     group,
-    name: 'snapshots and iterators held while 4500 inserts split leaves and branches, range deletes rebuild and single deletes merge them: every read path and every open iterator matches',
+    name: 'snapshots and iterators held while 2700 inserts split leaves and branches, range deletes rebuild and single deletes merge them: every read path and every open iterator matches',
     timeout: 120_000,
     run: splitsAndMerges,
   },
