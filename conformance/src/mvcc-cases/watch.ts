@@ -5,7 +5,7 @@
  * rebuilt from range reads.
  */
 import { expect } from 'vitest';
-import type { TidekvErrorCode, WatchEvent } from '@tidekv/core';
+import type { KeyValue, TidekvErrorCode, WatchEvent } from '@tidekv/core';
 import type { MvccCase, MvccCaseContext } from '../mvcc-case.js';
 import { needsWatch } from '../mvcc-case.js';
 import { expectRefused, text } from '../support/mvcc.js';
@@ -25,7 +25,71 @@ async function validate(ctx: MvccCaseContext, ...recorders: WatchRecorder[]): Pr
   for (const r of recorders) r.close();
 }
 
+/** Every field of an event, values included. */
+const full = (e: WatchEvent) => {
+  const kv = (k: KeyValue) => `${text(k.key)}=${text(k.value)}@${k.modRevision} c${k.createRevision} v${k.version} l${k.lease}`;
+  return `${e.type} ${kv(e.kv)}${e.prevKv ? ` prev ${kv(e.prevKv)}` : ''}`;
+};
+
+/** Everything a consumer can do to the events it received: every byte of every key and value, then every field. */
+function scribble(events: readonly WatchEvent[]): void {
+  for (const event of events) {
+    for (const kv of event.prevKv ? [event.kv, event.prevKv] : [event.kv]) {
+      kv.key.fill(0x5a);
+      kv.value.fill(0x5a);
+      kv.key = new Uint8Array([0x5a]);
+      kv.value = new Uint8Array([0x5a]);
+      kv.createRevision = kv.modRevision = kv.version = kv.lease = 999;
+    }
+    event.type = event.type === 'put' ? 'delete' : 'put';
+    event.prevKv = { key: new Uint8Array([1]), value: new Uint8Array([1]), createRevision: 1, modRevision: 1, version: 1, lease: 1 };
+    event.kv = { key: new Uint8Array([2]), value: new Uint8Array([2]), createRevision: 2, modRevision: 2, version: 2, lease: 2 };
+  }
+}
+
+/**
+ * Reads the next events of each recorder (those after its first `from`): the first consumer
+ * scribbles over its own, then every other must still get exactly `expected` (without prevKv
+ * where it did not ask for it).
+ */
+async function firstScribbles(from: number, expected: readonly string[], first: WatchRecorder, ...others: WatchRecorder[]): Promise<void> {
+  const next = async (r: WatchRecorder) => (await r.untilEvents(from + expected.length)).slice(from);
+  const want = (r: WatchRecorder) => (r.options.prevKv ? expected : expected.map((e) => e.replace(/ prev .*/, '')));
+  const mine = await next(first);
+  expect(mine.map(full)).toEqual(want(first));
+  scribble(mine);
+  for (const other of others) expect((await next(other)).map(full), `${String(other.key)} ${JSON.stringify(other.options)}`).toEqual(want(other));
+}
+
 export const watchCases: MvccCase[] = [
+  watchCase('each watch owns its events: a consumer changing the events, keys, values and prevKvs it got changes no other watch nor the store', async (ctx) => {
+    const kv = watchable(ctx.kv);
+    await kv.put('p/a', 'v1');
+    // Live: three watches of overlapping ranges (two with prevKv) get the same two revisions.
+    const prefix = new WatchRecorder(kv, 'p/', { prefix: true, prevKv: true });
+    const single = new WatchRecorder(kv, 'p/a', { prevKv: true });
+    const range = new WatchRecorder(kv, 'p/', { end: 'p/z' });
+    await kv.put('p/a', 'v2');
+    await kv.deleteRange('p/a');
+    const live = ['put p/a=v2@3 c2 v2 l0 prev p/a=v1@2 c2 v1 l0', 'delete p/a=@4 c0 v0 l0 prev p/a=v2@3 c2 v2 l0'];
+    await firstScribbles(0, live, prefix, single, range);
+    // Catch-up from history to three watches of overlapping ranges, then a live revision to all six.
+    const pastPrefix = new WatchRecorder(kv, 'p/', { prefix: true, prevKv: true, startRevision: 2 });
+    const pastSingle = new WatchRecorder(kv, 'p/a', { prevKv: true, startRevision: 2 });
+    const pastRange = new WatchRecorder(kv, 'p/', { end: 'p/z', startRevision: 2 });
+    await firstScribbles(0, ['put p/a=v1@2 c2 v1 l0', ...live], pastPrefix, pastSingle, pastRange);
+    await kv.put('p/a', 'v3');
+    await firstScribbles(3, ['put p/a=v3@5 c5 v1 l0'], pastSingle, pastPrefix, pastRange);
+    await firstScribbles(2, ['put p/a=v3@5 c5 v1 l0'], range, prefix, single);
+    // The store still holds what was written.
+    expect(text((await kv.range('p/a', { revision: 2 })).kvs[0]!.value)).toBe('v1');
+    expect(text((await kv.range('p/a', { revision: 3 })).kvs[0]!.value)).toBe('v2');
+    expect((await kv.range('p/a')).kvs.map((k) => `${text(k.key)}=${text(k.value)}@${k.modRevision}`)).toEqual(['p/a=v3@5']);
+    // The watches whose consumers changed nothing: checked against the store's history like any other.
+    await validate(ctx, single, pastRange);
+    for (const r of [prefix, range, pastPrefix, pastSingle]) r.close();
+  }),
+
   watchCase("changing the arrays a txn's read of its own write returned changes no watch event", async (ctx) => {
     const kv = watchable(ctx.kv);
     const w = new WatchRecorder(kv, 'a');

@@ -9,7 +9,7 @@
  */
 import { TidekvError, type Bytes, type KeyValue, type WatchEvent, type WatchOptions, type WatchResponse, type WatchStream } from '@tidekv/core';
 import { byteOrder } from '../support/bytes.js';
-import type { Change } from './history.js';
+import { copyKv, type Change } from './history.js';
 import { selectKeys, selects, type KeySelection } from './key-range.js';
 import { toBytes, toCount } from './request.js';
 
@@ -153,14 +153,15 @@ export class ReferenceWatchStream implements WatchStream {
       if (change.main > current) break;
       if (change.tombstone ? this.request.noDelete : this.request.noPut) continue;
       if (!selects(this.request.selection, change.kv.key)) continue;
+      // Copies: the log's objects and bytes are the store's, and each stream's events are its consumer's alone.
       const kv: KeyValue = change.tombstone
-        ? { key: change.kv.key, value: new Uint8Array(0), createRevision: 0, modRevision: change.main, version: 0, lease: 0 }
-        : change.kv;
+        ? { key: new Uint8Array(change.kv.key), value: new Uint8Array(0), createRevision: 0, modRevision: change.main, version: 0, lease: 0 }
+        : copyKv(change.kv);
       const event: WatchEvent = { type: change.tombstone ? 'delete' : 'put', kv };
       const isCreate = !change.tombstone && kv.createRevision === kv.modRevision;
       if (this.request.prevKv && !isCreate) {
         const prevKv = this.source.kvAt(kv.key, change.main - 1);
-        if (prevKv) event.prevKv = prevKv;
+        if (prevKv) event.prevKv = copyKv(prevKv);
       }
       events.push(event);
     }

@@ -202,7 +202,8 @@ export class WatcherGroup implements WatcherHost {
       if (watchWants(watcher.spec, event)) (matched ??= []).push(event);
     }
     watcher.nextRevision = through + 1;
-    if (matched !== undefined) watcher.push({ kind: 'events', revision: through, events: matched });
+    // Read for this watcher alone (a history read decodes fresh objects from the engine's copies): its own to hand out.
+    if (matched !== undefined) watcher.push({ kind: 'events', revision: through, events: matched, shared: false });
     if (watcher.nextRevision > this.revision) this.join(watcher);
     else this.readNext(watcher);
   }

@@ -29,7 +29,8 @@ export interface WatcherHost {
 }
 
 export type QueuedItem =
-  | { kind: 'events'; revision: number; events: WatchEvent[] }
+  /** `shared`: the event objects and bytes may reach other watchers too (live events), so responses hand out copies. */
+  | { kind: 'events'; revision: number; events: WatchEvent[]; shared: boolean }
   | { kind: 'progress'; revision: number }
   | { kind: 'compacted'; revision: number; compactRevision: number };
 
@@ -48,6 +49,32 @@ function eventBytes(events: readonly WatchEvent[]): number {
   let bytes = 0;
   for (const event of events) bytes += event.kv.key.length + event.kv.value.length + 64;
   return bytes;
+}
+
+/**
+ * Copies of `events` (without prevKv, which queued events never need) for one response alone:
+ * new event and KeyValue objects, and all their keys and values as views of one new buffer.
+ * The views share `.buffer`, as range results' do, but never overlap, so changing one
+ * event's bytes changes no other.
+ */
+function ownedEvents(events: readonly WatchEvent[]): WatchEvent[] {
+  let bytes = 0;
+  for (let i = 0; i < events.length; i++) bytes += events[i]!.kv.key.length + events[i]!.kv.value.length;
+  const buffer = new Uint8Array(bytes);
+  let at = 0;
+  const copy = (source: Uint8Array): Uint8Array => {
+    buffer.set(source, at);
+    return buffer.subarray(at, (at += source.length));
+  };
+  const out = new Array<WatchEvent>(events.length);
+  for (let i = 0; i < events.length; i++) {
+    const { type, kv } = events[i]!;
+    out[i] = {
+      type,
+      kv: { key: copy(kv.key), value: copy(kv.value), createRevision: kv.createRevision, modRevision: kv.modRevision, version: kv.version, lease: kv.lease },
+    };
+  }
+  return out;
 }
 
 const SYNCED = 1;
@@ -133,7 +160,7 @@ export class Watcher implements WatchStream {
     if (this.queued > 0 && (this.queuedEvents >= this.host.limits.maxQueuedEvents || this.queuedBytes >= this.host.limits.maxQueuedBytes)) {
       return false;
     }
-    this.push({ kind: 'events', revision, events });
+    this.push({ kind: 'events', revision, events, shared: true });
     return true;
   }
 
@@ -250,6 +277,7 @@ export class Watcher implements WatchStream {
     }
     let events = first.events;
     let revision = first.revision;
+    let shared = first.shared;
     while (this.queued > 0 && events.length < this.host.limits.maxResponseEvents) {
       const item = this.items![this.head]!;
       if (item.kind !== 'events') break;
@@ -257,8 +285,12 @@ export class Watcher implements WatchStream {
       if (events === first.events) events = events.slice();
       for (const event of item.events) events.push(event);
       revision = item.revision;
+      shared ||= item.shared;
     }
-    if (!this.spec.prevKv) return { events: this.withoutPrevKv(events, events !== first.events), revision };
+    // Live events reach every matching watcher as the same objects: each response gets copies
+    // of its own, so what one consumer does to its events never reaches another, nor the store.
+    if (shared) events = ownedEvents(events);
+    if (!this.spec.prevKv) return { events: shared ? events : this.withoutPrevKv(events, events !== first.events), revision };
     return this.shape(events).then((shaped) => (shaped === undefined ? undefined : { events: shaped, revision }));
   }
 
