@@ -11,6 +11,7 @@
  *
  * Queued items always hold whole revisions, so a revision's events are never split.
  */
+import { copyBytes } from '../codec/byte-slab.js';
 import type { KeyValue, WatchEvent, WatchResponse, WatchStream } from './kv.js';
 import { isCreateEvent, type WatchSpec } from './watch.js';
 
@@ -53,25 +54,17 @@ function eventBytes(events: readonly WatchEvent[]): number {
 
 /**
  * Copies of `events` (without prevKv, which queued events never need) for one response alone:
- * new event and KeyValue objects, and all their keys and values as views of one new buffer.
- * The views share `.buffer`, as range results' do, but never overlap, so changing one
- * event's bytes changes no other.
+ * new event and KeyValue objects, and copies of their keys and values. Small copies are views
+ * of a shared slab (byte-slab.ts), as range results' are: their `.buffer` is shared, but no two
+ * overlap, so changing one event's bytes changes nothing else.
  */
 function ownedEvents(events: readonly WatchEvent[]): WatchEvent[] {
-  let bytes = 0;
-  for (let i = 0; i < events.length; i++) bytes += events[i]!.kv.key.length + events[i]!.kv.value.length;
-  const buffer = new Uint8Array(bytes);
-  let at = 0;
-  const copy = (source: Uint8Array): Uint8Array => {
-    buffer.set(source, at);
-    return buffer.subarray(at, (at += source.length));
-  };
   const out = new Array<WatchEvent>(events.length);
   for (let i = 0; i < events.length; i++) {
     const { type, kv } = events[i]!;
     out[i] = {
       type,
-      kv: { key: copy(kv.key), value: copy(kv.value), createRevision: kv.createRevision, modRevision: kv.modRevision, version: kv.version, lease: kv.lease },
+      kv: { key: copyBytes(kv.key), value: copyBytes(kv.value), createRevision: kv.createRevision, modRevision: kv.modRevision, version: kv.version, lease: kv.lease },
     };
   }
   return out;
