@@ -41,16 +41,8 @@ export const variants = [
     round: 1,
     bug: "iterateSync resumes each 256-entry chunk at the last key's prefix successor, skipping keys that extend that key",
     edits: [
-      {
-        file: READER,
-        find: "import { toHalfOpen, type Entry",
-        replace: "import { prefixSuccessor, toHalfOpen, type Entry",
-      },
-      {
-        file: READER,
-        find: '    scanSync: (range, owner) => syncEntries(cursorOver(range), range.limit, owner),',
-        replace: `    scanSync: (range, owner) => resumingEntries(range, freeze, owner),`,
-      },
+      { file: READER, find: '  retainHiddenClass,\n  toHalfOpen,\n', replace: '  prefixSuccessor,\n  retainHiddenClass,\n  toHalfOpen,\n' },
+      { file: READER, find: '    return syncEntries(this.#cursorOver(range), range.limit, owner);', replace: '    return resumingEntries(range, () => this.tree.view(), owner);' },
       {
         file: READER,
         find: '/** Entries as a lazy iterable; fails NOT_OPEN if its engine or snapshot closes mid-way. */',
@@ -88,9 +80,8 @@ function* resumingEntries(range: NormalizedRange, freeze: () => TreeView, owner:
     edits: [
       {
         file: READER,
-        find: '    scanSync: (range, owner) => syncEntries(cursorOver(range), range.limit, owner),',
-        replace: `    scanSync: (range, owner) =>
-      syncEntries(new Cursor(freeze(), toHalfOpen(range).start, range.upper?.key, range.reverse), range.limit, owner),`,
+        find: '    return syncEntries(this.#cursorOver(range), range.limit, owner);',
+        replace: '    return syncEntries(new Cursor(this.tree.view(), toHalfOpen(range).start, range.upper?.key, range.reverse), range.limit, owner);',
       },
     ],
   },
@@ -133,16 +124,16 @@ function* resumingEntries(range: NormalizedRange, freeze: () => TreeView, owner:
     edits: [
       {
         file: READER,
-        find: '    get: lookup,\n',
-        replace: `    get: lookup,
-    getMany(keys) {
-      // One lookup per distinct key: callers often ask for the same key several times.
-      const distinct = new Map<string, Uint8Array>();
-      for (const key of keys) distinct.set(Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('hex'), key);
-      const values = [...distinct.values()].map(lookup);
-      return keys.map((_, i) => values[i]);
-    },
-`,
+        find: '  open(range: NormalizedRange): ChunkSource {',
+        replace: `  getMany(keys: readonly Uint8Array[]): (Uint8Array | undefined)[] {
+    // One lookup per distinct key: callers often ask for the same key several times.
+    const distinct = new Map<string, Uint8Array>();
+    for (const key of keys) distinct.set(Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('hex'), key);
+    const values = [...distinct.values()].map((key) => this.get(key));
+    return keys.map((_, i) => values[i]);
+  }
+
+  open(range: NormalizedRange): ChunkSource {`,
       },
     ],
   },
@@ -153,18 +144,18 @@ function* resumingEntries(range: NormalizedRange, freeze: () => TreeView, owner:
     edits: [
       {
         file: READER,
-        find: '    get: lookup,\n',
-        replace: `    get: lookup,
-    getMany(keys) {
-      const found = new Map<string, Uint8Array | undefined>();
-      return keys.map((key) => {
-        const id = Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString();
-        if (!found.has(id)) found.set(id, lookup(key));
-        const value = found.get(id);
-        return value === undefined ? undefined : new Uint8Array(value);
-      });
-    },
-`,
+        find: '  open(range: NormalizedRange): ChunkSource {',
+        replace: `  getMany(keys: readonly Uint8Array[]): (Uint8Array | undefined)[] {
+    const found = new Map<string, Uint8Array | undefined>();
+    return keys.map((key) => {
+      const id = Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString();
+      if (!found.has(id)) found.set(id, this.get(key));
+      const value = found.get(id);
+      return value === undefined ? undefined : new Uint8Array(value);
+    });
+  }
+
+  open(range: NormalizedRange): ChunkSource {`,
       },
     ],
   },
@@ -186,12 +177,7 @@ function* resumingEntries(range: NormalizedRange, freeze: () => TreeView, owner:
     round: 1,
     bug: 'del(key, { sync: true }) resolves without flushing',
     edits: [
-      {
-        file: KEYSPACE,
-        find: `      store.del(name, key);
-      if (sync) return settle();`,
-        replace: `      store.del(name, key);`,
-      },
+      { file: KEYSPACE, find: '    this.#store.del(this.#name, key);\n    if (sync) return this.#settle();', replace: '    this.#store.del(this.#name, key);' },
     ],
   },
   {
@@ -313,7 +299,21 @@ function* resumingEntries(range: NormalizedRange, freeze: () => TreeView, owner:
     id: 'live-iterators-unfrozen',
     round: 1,
     bug: 'live iterators walk the current tree instead of a frozen view, so writes during iteration change nodes under the cursor',
-    edits: [{ file: KEYSPACE, find: '      () => tree.view(),', replace: '      () => tree.current(),' }],
+    edits: [
+      {
+        file: KEYSPACE,
+        find: "import type { Store } from './store.js';",
+        replace: `import type { Store } from './store.js';
+import type { BPlusTree } from './btree/tree.js';
+import type { ReadableTree } from './reader.js';
+
+/** Live reads walk the tree as it is: nothing to freeze. */
+function unfrozen(tree: BPlusTree): ReadableTree {
+  return { get: (key) => tree.get(key), view: () => tree.current() };
+}`,
+      },
+      { file: KEYSPACE, find: '    super(store.tree(name));', replace: '    super(unfrozen(store.tree(name)));' },
+    ],
   },
   {
     id: 'snapshot-unseen-keyspace-live',
@@ -321,7 +321,7 @@ function* resumingEntries(range: NormalizedRange, freeze: () => TreeView, owner:
     bug: 'a snapshot asked for a keyspace it did not capture reads the live tree as of that first read',
     edits: [
       ...snapshotGetsStore('store?: Store'),
-      { file: SNAPSHOT, find: 'const state = views.get(name) ?? EMPTY_VIEW;', replace: 'const state = views.get(name) ?? store?.trees.get(name)?.view() ?? EMPTY_VIEW;' },
+      { file: SNAPSHOT, find: 'views.get(name) ?? EMPTY_VIEW', replace: 'views.get(name) ?? store?.trees.get(name)?.view() ?? EMPTY_VIEW' },
     ],
   },
   {
@@ -425,7 +425,12 @@ function* resumingEntries(range: NormalizedRange, freeze: () => TreeView, owner:
     bug: "a snapshot's point reads look the key up in the live tree (its iterators read the frozen state)",
     edits: [
       ...snapshotGetsStore('store: Store'),
-      { file: SNAPSHOT, find: '        (key) => lookup(state.root, key),', replace: '        (key) => store.tree(name).get(key),' },
+      {
+        file: SNAPSHOT,
+        find: '      return new TreeReads(new FrozenTree(views.get(name) ?? EMPTY_VIEW));',
+        replace: `      const frozen = new FrozenTree(views.get(name) ?? EMPTY_VIEW);
+      return new TreeReads({ get: (key) => store.tree(name).get(key), view: () => frozen.view() });`,
+      },
     ],
   },
   {
@@ -505,13 +510,13 @@ function* resumingEntries(range: NormalizedRange, freeze: () => TreeView, owner:
     edits: [
       {
         file: READER,
-        find: '    get: lookup,\n',
-        replace: `    get: lookup,
-    getMany(keys) {
-      // In key order, each lookup starts where the last one ended: fewer cache misses.
-      return [...keys].sort((a, b) => Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength))).map(lookup);
-    },
-`,
+        find: '  open(range: NormalizedRange): ChunkSource {',
+        replace: `  getMany(keys: readonly Uint8Array[]): (Uint8Array | undefined)[] {
+    // In key order, each lookup starts where the last one ended: fewer cache misses.
+    return [...keys].sort((a, b) => Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength))).map((key) => this.get(key));
+  }
+
+  open(range: NormalizedRange): ChunkSource {`,
       },
     ],
   },
@@ -538,7 +543,13 @@ function* resumingEntries(range: NormalizedRange, freeze: () => TreeView, owner:
     id: 'chunk-reads-whole-leaves',
     round: 2,
     bug: 'an iterator chunk always reads at least a leaf (64 entries), whatever the caller asked for',
-    edits: [{ file: READER, find: '          cursor.each(max, (leaf, i) => void out.push(copyEntryAt(leaf, i)));', replace: '          cursor.each(Math.max(max, 64), (leaf, i) => void out.push(copyEntryAt(leaf, i)));' }],
+    edits: [
+      {
+        file: READER,
+        find: '    this.#cursor.each(max, (leaf, i) => void out.push(copyEntryAt(leaf, i)));',
+        replace: '    this.#cursor.each(Math.max(max, 64), (leaf, i) => void out.push(copyEntryAt(leaf, i)));',
+      },
+    ],
   },
   {
     id: 'load-slices-remainder-off-by-one',
@@ -618,7 +629,13 @@ function* resumingEntries(range: NormalizedRange, freeze: () => TreeView, owner:
     id: 'empty-value-reads-missing',
     round: 2,
     bug: 'point reads treat a stored empty value as a missing key (a length check where an undefined check belongs)',
-    edits: [{ file: READER, find: '    get: lookup,\n', replace: '    get: (key) => {\n      const value = lookup(key);\n      return value?.length ? value : undefined;\n    },\n' }],
+    edits: [
+      {
+        file: READER,
+        find: '    return this.tree.get(key);\n',
+        replace: '    const value = this.tree.get(key);\n    return value?.length ? value : undefined;\n',
+      },
+    ],
   },
   {
     id: 'snapshots-share-one-view-map',
@@ -671,18 +688,18 @@ function* resumingEntries(range: NormalizedRange, freeze: () => TreeView, owner:
     round: 3,
     bug: 'getMany reuses the lookup of a key asked for twice in a row, so both positions hold the same array and changing one changes the other',
     edits: [
-      { file: READER, find: 'import { toHalfOpen, type Entry', replace: 'import { compareBytes, toHalfOpen, type Entry' },
+      { file: READER, find: '  retainHiddenClass,\n  toHalfOpen,\n', replace: '  compareBytes,\n  retainHiddenClass,\n  toHalfOpen,\n' },
       {
         file: READER,
-        find: '    get: lookup,\n',
-        replace: `    get: lookup,
-    getMany(keys) {
-      // A key asked for again right after itself (retries, joins) reuses the lookup.
-      const out = new Array<Uint8Array | undefined>(keys.length);
-      for (let i = 0; i < keys.length; i++) out[i] = i > 0 && compareBytes(keys[i]!, keys[i - 1]!) === 0 ? out[i - 1] : lookup(keys[i]!);
-      return out;
-    },
-`,
+        find: '  open(range: NormalizedRange): ChunkSource {',
+        replace: `  getMany(keys: readonly Uint8Array[]): (Uint8Array | undefined)[] {
+    // A key asked for again right after itself (retries, joins) reuses the lookup.
+    const out = new Array<Uint8Array | undefined>(keys.length);
+    for (let i = 0; i < keys.length; i++) out[i] = i > 0 && compareBytes(keys[i]!, keys[i - 1]!) === 0 ? out[i - 1] : this.get(keys[i]!);
+    return out;
+  }
+
+  open(range: NormalizedRange): ChunkSource {`,
       },
     ],
   },
@@ -705,21 +722,14 @@ function* resumingEntries(range: NormalizedRange, freeze: () => TreeView, owner:
     edits: [
       {
         file: READER,
-        find: `      const cursor = cursorOver(range);
-      return {
-        read(max) {
-          const out: Entry[] = [];
-          cursor.each(max, (leaf, i) => void out.push(copyEntryAt(leaf, i)));
-          return out;`,
-        replace: `      const cursor = cursorOver(range);
-      // One array per iterator, refilled on each read, as iterateSync's chunks are.
-      const out: Entry[] = [];
-      const collect = (leaf: BNode, i: number) => void out.push(copyEntryAt(leaf, i));
-      return {
-        read(max) {
-          out.length = 0;
-          cursor.each(max, collect);
-          return out;`,
+        find: `  read(max: number): Entry[] {
+    const out: Entry[] = [];`,
+        replace: `  /** One array per iterator, refilled on each read, as iterateSync's chunks are. */
+  readonly #out: Entry[] = [];
+
+  read(max: number): Entry[] {
+    const out = this.#out;
+    out.length = 0;`,
       },
     ],
   },
@@ -876,8 +886,8 @@ function* resumingEntries(range: NormalizedRange, freeze: () => TreeView, owner:
     edits: [
       {
         file: READER,
-        find: '    scanSync: (range, owner) => syncEntries(cursorOver(range), range.limit, owner),',
-        replace: '    // The iterator applies the limit (as for open()); the scan reads the whole range.\n    scanSync: (range, owner) => syncEntries(cursorOver(range), Infinity, owner),',
+        find: '    return syncEntries(this.#cursorOver(range), range.limit, owner);',
+        replace: '    // The iterator applies the limit (as for open()); the scan reads the whole range.\n    return syncEntries(this.#cursorOver(range), Infinity, owner);',
       },
     ],
   },
