@@ -157,6 +157,24 @@ class WatchSplitsTxn extends ReferenceKV {
   }
 }
 
+/** Every watch of the store is handed the same event objects (and bytes) for the same change: one consumer's changes reach the others. */
+class WatchSharesEvents extends ReferenceKV {
+  /** Created on first use: a broken store is a reference store with its prototype swapped, so no field initializer runs. */
+  private seen: Map<string, WatchResponse['events'][number]> | undefined;
+  override watch(key: Bytes, options?: WatchOptions): WatchStream {
+    const seen = (this.seen ??= new Map());
+    return rewriteStream(super.watch(key, options), (response) => {
+      const events = response.events.map((event) => {
+        const id = `${event.kv.modRevision} ${Buffer.from(event.kv.key).toString('hex')} ${event.prevKv !== undefined}`;
+        const shared = seen.get(id) ?? event;
+        seen.set(id, shared);
+        return shared;
+      });
+      return [{ ...response, events }];
+    });
+  }
+}
+
 /** A revoke that deletes its keys one revision each (the origin design's bug). */
 class RevokeRevisionPerKey extends ReferenceKV {
   protected override revokeLeaseKeys(id: number): number {
@@ -341,6 +359,13 @@ export const brokenKVs: BrokenKV[] = [
     bug: "a txn's events are sent in separate responses",
     open: opener(WatchSplitsTxn),
     mustFail: ["a txn's events arrive in one response, in op order", 'single key, prefix, from-key ("\\0") and [key, end) ranges match exactly their keys'],
+  },
+  {
+    name: 'watches share event objects',
+    bug: 'every watch gets the same event objects and bytes for a change, so one consumer changing its events changes the others',
+    open: opener(WatchSharesEvents),
+    groups: ['watch'],
+    mustFail: ['each watch owns its events: a consumer changing the events, keys, values and prevKvs it got changes no other watch nor the store'],
   },
   {
     name: 'lease revoke uses a revision per key',
