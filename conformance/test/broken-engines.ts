@@ -102,6 +102,25 @@ function deferredIterator(produce: () => Promise<Entry[]>, signal?: AbortSignal)
 
 const asText = (key: Uint8Array) => Array.from(key).join(',');
 
+/**
+ * A reference engine whose write() validates the whole batch, then applies a batch of more
+ * than `over` ops in slices of `size` with a turn of the event loop between them, so reads
+ * can see part of the batch.
+ */
+function writesInSlices(size: number, over = 0): () => Promise<StorageEngine> {
+  return async () =>
+    wrap(await openReference(), {
+      async write(inner, ops, options) {
+        resolveWriteOps(ops, inner.capabilities);
+        if (ops.length <= over) return inner.write(ops, options);
+        for (let from = 0; from < ops.length; from += size) {
+          await inner.write(ops.slice(from, from + size), options);
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      },
+    });
+}
+
 export interface BrokenEngine {
   name: string;
   /** Why it is wrong, in one line. */
@@ -1133,16 +1152,7 @@ export const brokenEngines: BrokenEngine[] = [
   {
     name: 'write() applies ops one at a time',
     bug: 'validates the whole batch, then applies its ops one by one with awaits between, so reads see half a batch',
-    open: async () =>
-      wrap(await openReference(), {
-        async write(inner, ops, options) {
-          resolveWriteOps(ops, inner.capabilities);
-          for (const op of ops) {
-            await inner.write([op], options);
-            await new Promise((resolve) => setImmediate(resolve));
-          }
-        },
-      }),
+    open: writesInSlices(1),
     mustFail: ['reads and snapshots taken while a write() is in flight see all of the batch or none of it'],
   },
   {
@@ -1277,17 +1287,7 @@ export const brokenEngines: BrokenEngine[] = [
   {
     name: 'large batches applied in slices',
     bug: 'write() validates the whole batch, then applies a batch of over 1024 ops in slices of 1024 with a turn of the event loop between them, so reads see part of a large batch',
-    open: async () =>
-      wrap(await openReference(), {
-        async write(inner, ops, options) {
-          resolveWriteOps(ops, inner.capabilities);
-          if (ops.length <= 1024) return inner.write(ops, options);
-          for (let from = 0; from < ops.length; from += 1024) {
-            await inner.write(ops.slice(from, from + 1024), options);
-            await new Promise((resolve) => setImmediate(resolve));
-          }
-        },
-      }),
+    open: writesInSlices(1024, 1024),
     mustFail: ['reads and snapshots taken while a write() of 4100 puts is in flight see all of the batch or none of it'],
   },
   {

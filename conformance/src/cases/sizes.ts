@@ -199,6 +199,15 @@ async function expectLive(ctx: CaseContext, keys: readonly Uint8Array[], state: 
   }
 }
 
+/** Of keys countKey(0..count-1), exactly every `nth` (countValue(i) each) is found by every point read path and by iterate. */
+async function expectEveryNthKept(ctx: CaseContext, count: number, nth: number): Promise<void> {
+  const keys = Array.from({ length: count }, (_, i) => countKey(i));
+  const expected = keys.map((_, i) => (i % nth === 0 ? hex(countValue(i)) : undefined));
+  for (const path of runnable(ctx, POINT_READ_PATHS)) expect((await path.read(ctx, keys)).map(hex), path.name).toEqual(expected);
+  const kept = keys.flatMap((key, i): Entry[] => (i % nth === 0 ? [[key, countValue(i)]] : []));
+  expect(digest(await readAll(ctx.ks)), 'iterate').toBe(digest(kept));
+}
+
 export const sizeCases: Case[] = [
   {
     group,
@@ -250,11 +259,7 @@ export const sizeCases: Case[] = [
       const count = 600;
       await writeCount(ctx, count);
       await deleteOneByOne(ctx, shuffledIndexes(count).filter((i) => i % 3 !== 0));
-      const keys = Array.from({ length: count }, (_, i) => countKey(i));
-      const expected = keys.map((_, i) => (i % 3 === 0 ? hex(countValue(i)) : undefined));
-      for (const path of runnable(ctx, POINT_READ_PATHS)) expect((await path.read(ctx, keys)).map(hex), path.name).toEqual(expected);
-      const kept = keys.flatMap((key, i): Entry[] => (i % 3 === 0 ? [[key, countValue(i)]] : []));
-      expect(digest(await readAll(ctx.ks)), 'iterate').toBe(digest(kept));
+      await expectEveryNthKept(ctx, count, 3);
     },
   },
   {
@@ -270,11 +275,7 @@ export const sizeCases: Case[] = [
       for (const half of [doomed(count / 2, count), doomed(0, count / 2)]) {
         for (let from = 0; from < half.length; from += 50) await ctx.engine.write(half.slice(from, from + 50).map((i) => ctx.del(countKey(i))));
       }
-      const keys = Array.from({ length: count }, (_, i) => countKey(i));
-      const expected = keys.map((_, i) => (i % 4 === 0 ? hex(countValue(i)) : undefined));
-      for (const path of runnable(ctx, POINT_READ_PATHS)) expect((await path.read(ctx, keys)).map(hex), path.name).toEqual(expected);
-      const kept = keys.flatMap((key, i): Entry[] => (i % 4 === 0 ? [[key, countValue(i)]] : []));
-      expect(digest(await readAll(ctx.ks)), 'iterate').toBe(digest(kept));
+      await expectEveryNthKept(ctx, count, 4);
     },
   },
   {
