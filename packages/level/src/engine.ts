@@ -5,6 +5,7 @@
 import {
   BaseEngine,
   DirectoryLock,
+  engineFactory,
   type EngineFactory,
   type KeyspacePrimitives,
   type ResolvedWriteOp,
@@ -165,8 +166,4 @@ export function openLevel(options: LevelOptions): Promise<StorageEngine> {
   return LevelEngine.open(options);
 }
 
-export const levelEngine: EngineFactory<LevelOptions> = Object.freeze({
-  name: 'level',
-  capabilities: LEVEL_CAPABILITIES,
-  open: openLevel,
-});
+export const levelEngine: EngineFactory<LevelOptions> = engineFactory('level', LEVEL_CAPABILITIES, openLevel);

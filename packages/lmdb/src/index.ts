@@ -3,7 +3,7 @@
  * databases in one environment; reads are synchronous memory-mapped lookups; writes are
  * batched by lmdb-js into one transaction per event turn.
  */
-import type { EngineFactory, StorageEngine } from '@tidekv/core';
+import { engineFactory, type EngineFactory, type StorageEngine } from '@tidekv/core';
 import { LMDB_CAPABILITIES } from './capabilities.js';
 import { LmdbEngine } from './engine.js';
 import type { LmdbOptions } from './options.js';
@@ -17,8 +17,4 @@ export function openLmdb(options: LmdbOptions): Promise<StorageEngine> {
   return LmdbEngine.open(options);
 }
 
-export const lmdbEngine: EngineFactory<LmdbOptions> = Object.freeze({
-  name: 'lmdb',
-  capabilities: LMDB_CAPABILITIES,
-  open: openLmdb,
-});
+export const lmdbEngine: EngineFactory<LmdbOptions> = engineFactory('lmdb', LMDB_CAPABILITIES, openLmdb);

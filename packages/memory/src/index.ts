@@ -2,7 +2,7 @@
  * @tidekv/memory: the in-memory tidekv storage engine. Ordered copy-on-write B+trees, one
  * per keyspace, with O(1) snapshots; optionally persisted to a checksummed snapshot file.
  */
-import type { EngineFactory, StorageEngine } from '@tidekv/core';
+import { engineFactory, type EngineFactory, type StorageEngine } from '@tidekv/core';
 import { EPHEMERAL_CAPABILITIES } from './capabilities.js';
 import { MemoryEngine } from './engine.js';
 import type { MemoryOptions } from './options.js';
@@ -24,8 +24,4 @@ export function openMemory(options?: MemoryOptions): Promise<StorageEngine> {
  * ephemeral ones (what `open({})` gives); an engine opened with a `path` reports
  * `persistent: true` in its own `capabilities`.
  */
-export const memoryEngine: EngineFactory<MemoryOptions> = Object.freeze({
-  name: 'memory',
-  capabilities: EPHEMERAL_CAPABILITIES,
-  open: (options: MemoryOptions) => MemoryEngine.open(options),
-});
+export const memoryEngine: EngineFactory<MemoryOptions> = engineFactory('memory', EPHEMERAL_CAPABILITIES, (options: MemoryOptions) => MemoryEngine.open(options));

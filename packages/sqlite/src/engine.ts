@@ -5,6 +5,7 @@ import {
   BaseEngine,
   DEFAULT_KEYSPACE,
   DirectoryLock,
+  engineFactory,
   TidekvError,
   nodeFileSystem,
   prepareDirectory,
@@ -154,8 +155,4 @@ export function openSqlite(options: SqliteOptions): Promise<StorageEngine> {
   return SqliteEngine.open(options);
 }
 
-export const sqliteEngine: EngineFactory<SqliteOptions> = Object.freeze({
-  name: 'sqlite',
-  capabilities: SQLITE_CAPABILITIES,
-  open: openSqlite,
-});
+export const sqliteEngine: EngineFactory<SqliteOptions> = engineFactory('sqlite', SQLITE_CAPABILITIES, openSqlite);

@@ -22,6 +22,7 @@ export {
   pathOption,
   type OptionBag,
 } from './options.js';
+export { engineFactory } from './factory.js';
 export * from './template/index.js';
 export {
   normalizeRange,
